@@ -1,0 +1,69 @@
+package dev.picrust.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.llm.ContentBlock;
+import dev.picrust.llm.Usage;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything an agent announces to its subscribers. The JSON form ({@link OutputChunkJson}) is the
+ * one vocabulary of the CLI's {@code --output jsonl}, the server's SSE stream and the web console.
+ */
+public sealed interface OutputChunk {
+
+    record TextDelta(String text) implements OutputChunk {}
+
+    record ThinkingDelta(String text) implements OutputChunk {}
+
+    /** A tool call is about to run. {@code id} is the real tool_use id. */
+    record ToolStart(String id, String name, JsonNode input) implements OutputChunk {}
+
+    /** Live output of a running tool. */
+    record ToolProgress(String id, String name, String output) implements OutputChunk {}
+
+    /** A tool call finished (successfully or not). */
+    record ToolEnd(String id, String name, boolean isError, List<ContentBlock> content) implements OutputChunk {
+        public ToolEnd {
+            content = List.copyOf(content);
+        }
+    }
+
+    /**
+     * Something worth telling a human that is not an error. {@code code} is machine-readable:
+     * {@code retry} (discard partial output of the current call), {@code max_iterations},
+     * {@code max_tokens}, {@code refusal}, {@code interrupted}, {@code resumed}, ...
+     */
+    record Status(String code, String message) implements OutputChunk {}
+
+    /** Token usage of one LLM call. */
+    record UsageReport(String model, Usage usage) implements OutputChunk {}
+
+    record Error(String message) implements OutputChunk {}
+
+    /** The turn ended. {@code reason}: end_turn, max_iterations, refusal, max_tokens, interrupted, error, blocked. */
+    record Done(String reason) implements OutputChunk {}
+
+    record StateChange(AgentState state) implements OutputChunk {}
+
+    /** The agent needs a human's permission to run a tool. */
+    record PermissionRequest(String requestId, String toolUseId, String toolName, JsonNode input,
+                             String reason) implements OutputChunk {}
+
+    /** How a tool call's permission was decided, and by what (rule, tier, hook, mode, user). */
+    record PermissionDecision(String toolUseId, String toolName, String decision, String source,
+                              String detail) implements OutputChunk {}
+
+    /** The agent asks the user questions (AskUserQuestion); answer with the request id. */
+    record Question(String requestId, String toolUseId, JsonNode questions) implements OutputChunk {}
+
+    record TodoUpdate(JsonNode todos) implements OutputChunk {}
+
+    record FilePresented(String path, String fileName, Optional<String> description) implements OutputChunk {}
+
+    /** A chunk from a subagent, forwarded to the parent's subscribers. */
+    record SubagentOutput(String sessionId, OutputChunk chunk) implements OutputChunk {}
+
+    /** This subscriber fell behind and {@code missed} chunks were dropped for it only. */
+    record Lagged(long missed) implements OutputChunk {}
+}

@@ -1,0 +1,150 @@
+package dev.picrust.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.json.Json;
+import dev.picrust.llm.Message;
+import dev.picrust.llm.MessageCodec;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * One conversation on disk: {@code history.jsonl} (append-only; message lines are Anthropic message
+ * objects, other lines carry a {@code "record"} kind) and {@code metadata.json} (atomic rewrite).
+ * All methods are thread-safe; writes are durable when they return.
+ */
+public final class AgentSession implements AutoCloseable {
+    private final SessionStore store;
+    private final HistoryFile history;
+    private final List<Message> messages;
+    private final Map<String, JsonNode> state;
+    private final List<ObjectNode> records;
+    private final List<String> loadWarnings;
+    private SessionMetadata metadata;
+    private final SessionState sessionState = new DurableState();
+
+    AgentSession(SessionStore store, SessionMetadata metadata, HistoryFile history, List<Message> messages,
+                 Map<String, JsonNode> state, List<ObjectNode> records, List<String> loadWarnings) {
+        this.store = store;
+        this.metadata = metadata;
+        this.history = history;
+        this.messages = new ArrayList<>(messages);
+        this.state = new LinkedHashMap<>(state);
+        this.records = new ArrayList<>(records);
+        this.loadWarnings = List.copyOf(loadWarnings);
+    }
+
+    public String id() {
+        return metadata().id();
+    }
+
+    public synchronized SessionMetadata metadata() {
+        return metadata;
+    }
+
+    /** Applies {@code change} to the metadata and writes it atomically (temp file + rename). */
+    public synchronized SessionMetadata updateMetadata(UnaryOperator<SessionMetadata> change) {
+        SessionMetadata updated = change.apply(metadata).touched(Instant.now());
+        store.writeMetadata(updated);
+        metadata = updated;
+        return updated;
+    }
+
+    /** A snapshot of the conversation so far. */
+    public synchronized List<Message> messages() {
+        return List.copyOf(messages);
+    }
+
+    public synchronized int messageCount() {
+        return messages.size();
+    }
+
+    /** Appends a message durably. */
+    public synchronized void append(Message message) {
+        write(Json.write(MessageCodec.toJson(message)));
+        messages.add(message);
+    }
+
+    /**
+     * Appends a non-message record (permission decision, compaction marker, ...). {@code kind} is
+     * written as the {@code "record"} field.
+     */
+    public synchronized void appendRecord(String kind, ObjectNode body) {
+        ObjectNode line = Json.object();
+        line.put("record", kind);
+        line.put("ts", Instant.now().toString());
+        line.setAll(body);
+        write(Json.write(line));
+        records.add(line);
+    }
+
+    /** Non-message, non-state records read from disk or appended since, in order. */
+    public synchronized List<ObjectNode> records() {
+        return records.stream().map(ObjectNode::deepCopy).toList();
+    }
+
+    public SessionState state() {
+        return sessionState;
+    }
+
+    /** Problems found while loading (torn or corrupt lines that were skipped). Empty for a new session. */
+    public List<String> loadWarnings() {
+        return loadWarnings;
+    }
+
+    private void write(String line) {
+        try {
+            history.append(line);
+        } catch (IOException e) {
+            throw new SessionException("cannot append to session " + id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            history.close();
+        } catch (IOException e) {
+            throw new SessionException("cannot close session " + id(), e);
+        }
+    }
+
+    private final class DurableState implements SessionState {
+        @Override
+        public Optional<JsonNode> get(String key) {
+            synchronized (AgentSession.this) {
+                return Optional.ofNullable(state.get(key)).map(JsonNode::deepCopy);
+            }
+        }
+
+        @Override
+        public void put(String key, JsonNode value) {
+            synchronized (AgentSession.this) {
+                ObjectNode line = Json.object();
+                line.put("record", "state");
+                line.put("key", key);
+                line.set("value", value);
+                write(Json.write(line));
+                state.put(key, value.deepCopy());
+            }
+        }
+
+        @Override
+        public void remove(String key) {
+            synchronized (AgentSession.this) {
+                ObjectNode line = Json.object();
+                line.put("record", "state");
+                line.put("key", key);
+                line.putNull("value");
+                write(Json.write(line));
+                state.remove(key);
+            }
+        }
+    }
+}
