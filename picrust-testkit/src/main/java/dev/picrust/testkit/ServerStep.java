@@ -109,6 +109,7 @@ public sealed interface ServerStep {
     /**
      * Answer with exactly these bytes. A {@code text/event-stream} body is written event by event
      * (one flushed chunk per blank-line-terminated event), anything else with a Content-Length.
+     * The array is shared, not copied (benchmarks reuse one body for every request): do not modify it.
      */
     record Raw(int status, Map<String, String> headers, byte[] body) implements ServerStep {
         public Raw {
@@ -210,6 +211,11 @@ public sealed interface ServerStep {
 
     static Raw raw(int status, Map<String, String> headers, byte[] body) {
         return new Raw(status, headers, body);
+    }
+
+    /** A recorded body file served with the given status and headers. */
+    static Raw rawFile(int status, Map<String, String> headers, Path file) {
+        return new Raw(status, headers, read(file));
     }
 
     /** HTTP 200 with these bytes as a {@code text/event-stream} body. */
