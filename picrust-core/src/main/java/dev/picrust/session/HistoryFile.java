@@ -1,26 +1,36 @@
 package dev.picrust.session;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
- * The append-only {@code history.jsonl}. Every {@link #append} writes one complete line and forces
- * it to disk before returning, so an acknowledged record survives a crash.
+ * The append-only {@code history.jsonl}. Every {@link #append} writes one complete line and returns
+ * only once the line is durable: the {@link Journal}'s group commit covers it, and the file itself is
+ * forced when it is closed (or by a journal checkpoint), so an acknowledged record survives a crash.
+ *
+ * <p>The file is opened for each append rather than held open: ten thousand idle sessions would
+ * otherwise hold ten thousand descriptors. One writer per session at a time: lines go at the
+ * offset this object tracks.
  */
 final class HistoryFile implements AutoCloseable {
-    private final FileChannel channel;
+    private final Path path;
+    private final Journal journal;
+    private final WriteCounters counters;
+    private long size;
+    private boolean needsNewline;
+    private boolean unforced;
 
-    HistoryFile(Path path) throws IOException {
-        boolean torn = endsWithoutNewline(path);
-        this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
-        if (torn) {
-            terminateTornTail();
+    HistoryFile(Path path, Journal journal, WriteCounters counters) throws IOException {
+        this.path = path;
+        this.journal = journal;
+        this.counters = counters;
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+            size = file.length();
+            if (endsWithoutNewline(file)) {
+                terminateTornTail(file);
+            }
         }
     }
 
@@ -28,42 +38,57 @@ final class HistoryFile implements AutoCloseable {
      * A crash mid-write can leave a last line without its newline. Appending after it would glue the
      * next record to the garbage, so the torn line is closed with a newline first (and skipped on load).
      */
-    private void terminateTornTail() throws IOException {
-        writeFully(ByteBuffer.wrap(new byte[] {'\n'}));
-        channel.force(false);
+    private void terminateTornTail(RandomAccessFile file) throws IOException {
+        file.seek(size);
+        file.write('\n');
+        file.getFD().sync();
+        counters.syncs.incrementAndGet();
+        size++;
     }
 
-    private static boolean endsWithoutNewline(Path path) throws IOException {
-        if (!Files.exists(path)) {
+    private boolean endsWithoutNewline(RandomAccessFile file) throws IOException {
+        if (size == 0) {
             return false;
         }
-        try (FileChannel reader = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = reader.size();
-            if (size == 0) {
-                return false;
-            }
-            ByteBuffer last = ByteBuffer.allocate(1);
-            reader.read(last, size - 1);
-            return last.get(0) != '\n';
-        }
+        file.seek(size - 1);
+        return file.read() != '\n';
     }
 
     synchronized void append(String jsonLine) throws IOException {
         if (jsonLine.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("a history record must be one line");
         }
-        writeFully(ByteBuffer.wrap((jsonLine + "\n").getBytes(StandardCharsets.UTF_8)));
-        channel.force(false);
-    }
-
-    private void writeFully(ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        byte[] line = ((needsNewline ? "\n" : "") + jsonLine + "\n").getBytes(StandardCharsets.UTF_8);
+        long offset = size;
+        // RandomAccessFile rather than a FileChannel: an interrupted agent thread must not leave a
+        // half-done append behind a closed channel.
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+            file.seek(offset);
+            try {
+                file.write(line);
+            } catch (IOException e) {
+                size = file.length();
+                needsNewline = true;
+                throw e;
+            }
         }
+        size = offset + line.length;
+        needsNewline = false;
+        unforced = true;
+        counters.historyBytes.addAndGet(line.length);
+        journal.commit(path, offset, line);
     }
 
+    /** Forces the file, so the journal no longer needs to keep its lines. */
     @Override
     public synchronized void close() throws IOException {
-        channel.close();
+        if (unforced) {
+            try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+                file.getFD().sync();
+            }
+            counters.syncs.incrementAndGet();
+            unforced = false;
+        }
+        journal.released(path);
     }
 }

@@ -24,14 +24,27 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** Sessions under one root folder: {@code <root>/<id>/history.jsonl} and {@code metadata.json}. */
+/**
+ * Sessions under one root folder: {@code <root>/<id>/history.jsonl} and {@code metadata.json}.
+ * History appends are made durable by a group-commit journal in {@code <root>/.journal/} (see
+ * {@link Journal}); the first use of a store replays what a crashed process left there.
+ */
 public final class SessionStore {
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
 
     private final Path root;
+    private final WriteCounters counters = new WriteCounters();
+    private final Journal journal;
+    private volatile boolean recovered;
 
     public SessionStore(Path root) {
+        this(root, Journal.DEFAULT_SEGMENT_BYTES);
+    }
+
+    /** A store whose journal segments are checkpointed once they reach {@code journalSegmentBytes}. */
+    SessionStore(Path root, long journalSegmentBytes) {
         this.root = root.toAbsolutePath().normalize();
+        this.journal = new Journal(this.root, journalSegmentBytes, counters);
     }
 
     /** {@code $PICRUST_HOME/sessions}, or {@code ~/.picrust/sessions}. */
@@ -52,18 +65,47 @@ public final class SessionStore {
         return root;
     }
 
+    Journal journal() {
+        return journal;
+    }
+
+    /** What this store has written so far: history and journal bytes, and forces to disk. */
+    public WriteStats writeStats() {
+        return counters.snapshot();
+    }
+
+    /** Replays the journal a crashed process left behind, once, before anything is read or written. */
+    private void recoverOnce() {
+        if (recovered) {
+            return;
+        }
+        synchronized (this) {
+            if (recovered) {
+                return;
+            }
+            try {
+                Journal.recover(root, counters);
+            } catch (IOException e) {
+                throw new SessionException("cannot replay the session journal in " + root + ": " + e.getMessage(), e);
+            }
+            recovered = true;
+        }
+    }
+
     public Path directory(String id) {
         validateId(id);
         return root.resolve(id);
     }
 
     public boolean exists(String id) {
+        recoverOnce();
         return Files.isRegularFile(directory(id).resolve("metadata.json"));
     }
 
     /** Creates a new, empty session. Fails if the id is taken. */
     public AgentSession create(SessionMetadata metadata) {
         Path dir = directory(metadata.id());
+        recoverOnce();
         try {
             Files.createDirectories(root);
             try {
@@ -72,7 +114,7 @@ public final class SessionStore {
                 throw new SessionException("session already exists: " + metadata.id());
             }
             writeMetadata(metadata);
-            HistoryFile history = new HistoryFile(dir.resolve("history.jsonl"));
+            HistoryFile history = new HistoryFile(dir.resolve("history.jsonl"), journal, counters);
             forceDirectory(dir);
             forceDirectory(root);
             return new AgentSession(this, metadata, history, List.of(), Map.of(), List.of(), List.of());
@@ -84,6 +126,7 @@ public final class SessionStore {
     /** Opens an existing session, reading its history; torn or corrupt lines are skipped and reported. */
     public AgentSession open(String id) {
         Path dir = directory(id);
+        recoverOnce();
         SessionMetadata metadata = readMetadata(id)
                 .orElseThrow(() -> new SessionException("no such session: " + id + " (looked in " + root + ")"));
         List<Message> messages = new ArrayList<>();
@@ -95,7 +138,7 @@ public final class SessionStore {
             if (Files.exists(file)) {
                 readHistory(file, messages, state, records, warnings);
             }
-            return new AgentSession(this, metadata, new HistoryFile(file), messages, state, records, warnings);
+            return new AgentSession(this, metadata, new HistoryFile(file, journal, counters), messages, state, records, warnings);
         } catch (IOException e) {
             throw new SessionException("cannot open session " + id + ": " + e.getMessage(), e);
         }
@@ -157,6 +200,7 @@ public final class SessionStore {
 
     /** All sessions with readable metadata, newest update first. */
     public List<SessionMetadata> list() {
+        recoverOnce();
         if (!Files.isDirectory(root)) {
             return List.of();
         }
@@ -190,6 +234,7 @@ public final class SessionStore {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
                 ch.force(true);
             }
+            counters.syncs.incrementAndGet();
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -200,13 +245,9 @@ public final class SessionStore {
         }
     }
 
-    private static void forceDirectory(Path dir) {
-        // Makes a new directory entry durable; not supported on every platform, and harmless to skip there.
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // best effort
-        }
+    private void forceDirectory(Path dir) {
+        Journal.forceDirectory(dir);
+        counters.syncs.incrementAndGet();
     }
 
     static void validateId(String id) {

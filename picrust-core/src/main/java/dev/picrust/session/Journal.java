@@ -1,0 +1,543 @@
+package dev.picrust.session;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+
+/**
+ * Group commit for history appends. A history line is written to its {@code history.jsonl} (page
+ * cache only) and to this journal; {@link #commit} returns once a force of the journal covers it.
+ * Appends of many sessions that arrive while one force runs share the next one, so thousands of
+ * agents need a few hundred forces a second instead of one per record — the disk, not the agents,
+ * was the limit (see docs/BENCHMARKS.md).
+ *
+ * <p>The journal only matters after a crash: {@link #recover} (run by the store before it opens or
+ * creates anything) re-writes every journaled line that its history file lacks, forces those files,
+ * and deletes the segment. A segment is deleted as soon as every history file with lines in it has
+ * been forced — when the session closes, or by a checkpoint when the segment grows past its limit —
+ * so a clean run leaves no journal behind.
+ *
+ * <p>Segments live in {@code <root>/.journal/} (not a valid session id). Each is locked by the
+ * process writing it; recovery skips locked segments, so another process can open the same store.
+ * Record: {@code 'J'}, path length (int), path relative to the root (UTF-8), offset in the history
+ * file (long), line length (int), line bytes, CRC32 of path, offset and line (int). A torn or corrupt
+ * record ends the segment: nothing after it was ever acknowledged.
+ */
+final class Journal {
+    static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
+    static final String DIRECTORY = ".journal";
+    private static final String SEGMENT_SUFFIX = ".wal";
+    private static final String CREATING_SUFFIX = ".wal-new";
+    private static final byte MARKER = 'J';
+    private static final int MAX_PATH_BYTES = 4096;
+    private static final int CHECKPOINT_PARALLELISM = 64;
+    private static final AtomicLong SEGMENT_NUMBER = new AtomicLong();
+    /**
+     * Segments written by journals alive in this JVM. Recovery in this JVM must not even open them:
+     * closing any descriptor of a file drops this process's POSIX locks on it.
+     */
+    private static final Set<Path> LIVE_SEGMENTS = ConcurrentHashMap.newKeySet();
+
+    private final Path root;
+    private final Path directory;
+    private final long segmentBytes;
+    private final WriteCounters counters;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition committed = lock.newCondition();
+    private List<Entry> pending = new ArrayList<>();
+    private boolean committing;
+    private Segment active;
+    private final List<Segment> sealed = new ArrayList<>();
+    private final Set<Thread> checkpoints = ConcurrentHashMap.newKeySet();
+
+    Journal(Path root, long segmentBytes, WriteCounters counters) {
+        this.root = root;
+        this.directory = root.resolve(DIRECTORY);
+        this.segmentBytes = segmentBytes;
+        this.counters = counters;
+    }
+
+    /** Makes {@code line}, already written at {@code offset} of {@code file}, durable; returns once it is. */
+    void commit(Path file, long offset, byte[] line) throws IOException {
+        Entry entry = new Entry(file, encode(root.relativize(file).toString(), offset, line));
+        lock.lock();
+        try {
+            pending.add(entry);
+            while (!entry.done) {
+                if (committing) {
+                    // An append is not abandoned half-way: its line is already in the history file.
+                    committed.awaitUninterruptibly();
+                } else {
+                    lead();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (entry.failure != null) {
+            throw new IOException("journal commit failed: " + entry.failure.getMessage(), entry.failure);
+        }
+    }
+
+    /** Writes and forces everything pending as one batch. Called with the lock held; drops it for the I/O. */
+    private void lead() {
+        committing = true;
+        List<Entry> batch = pending;
+        pending = new ArrayList<>();
+        IOException failure = null;
+        Segment segment = active;
+        lock.unlock();
+        // The leader works for every waiting appender: its own interrupt must not fail their commit
+        // (channel operations give up on an interrupted thread). The flag is restored afterwards.
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (segment == null) {
+                segment = Segment.createRetrying(directory, counters);
+            }
+            segment.append(batch, counters);
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            lock.lock();
+        }
+        Segment toCheckpoint = null;
+        if (failure == null) {
+            active = segment;
+            for (Entry e : batch) {
+                segment.dirty.add(e.file);
+            }
+            if (segment.size >= segmentBytes) {
+                sealed.add(segment);
+                active = null;
+                toCheckpoint = segment;
+            }
+        } else if (segment != null && segment == active) {
+            // A segment that failed a write may hold a torn record; nothing may follow it.
+            sealed.add(segment);
+            active = null;
+            toCheckpoint = segment;
+        }
+        for (Entry e : batch) {
+            e.failure = failure;
+            e.done = true;
+        }
+        committing = false;
+        committed.signalAll();
+        if (toCheckpoint != null) {
+            Segment full = toCheckpoint;
+            Thread worker = Thread.ofVirtual().name("picrust-journal-checkpoint").unstarted(() -> {
+                try {
+                    checkpoint(full);
+                } finally {
+                    checkpoints.remove(Thread.currentThread());
+                }
+            });
+            checkpoints.add(worker);
+            worker.start();
+        }
+    }
+
+    /**
+     * {@code file} was forced (its session closed): no segment needs to keep its lines any more.
+     * Segments left with nothing to protect are deleted.
+     */
+    void released(Path file) {
+        lock.lock();
+        try {
+            for (Segment s : List.copyOf(sealed)) {
+                s.dirty.remove(file);
+                deleteIfClean(s);
+            }
+            if (active != null) {
+                active.dirty.remove(file);
+                if (active.dirty.isEmpty() && !committing && pending.isEmpty()) {
+                    Segment done = active;
+                    active = null;
+                    done.delete();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** For tests: waits for the checkpoints running now. */
+    void awaitCheckpoints() throws InterruptedException {
+        for (Thread t : List.copyOf(checkpoints)) {
+            t.join();
+        }
+    }
+
+    /** Segment files of this journal still on disk, oldest first (for tests and diagnostics). */
+    List<Path> segmentFiles() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.sorted().toList();
+        }
+    }
+
+    /** Forces every history file with lines in a full segment, then deletes the segment. */
+    private void checkpoint(Segment segment) {
+        Set<Path> files;
+        lock.lock();
+        try {
+            files = new HashSet<>(segment.dirty);
+        } finally {
+            lock.unlock();
+        }
+        Set<Path> forced = ConcurrentHashMap.newKeySet();
+        Semaphore permits = new Semaphore(CHECKPOINT_PARALLELISM);
+        List<Thread> workers = new ArrayList<>();
+        for (Path file : files) {
+            permits.acquireUninterruptibly();
+            workers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    if (force(file)) {
+                        forced.add(file);
+                    }
+                } finally {
+                    permits.release();
+                }
+            }));
+        }
+        for (Thread worker : workers) {
+            boolean joined = false;
+            while (!joined) {
+                try {
+                    worker.join();
+                    joined = true;
+                } catch (InterruptedException e) {
+                    // keep waiting: the segment must not be deleted before its files are forced
+                }
+            }
+        }
+        lock.lock();
+        try {
+            segment.dirty.removeAll(forced);
+            deleteIfClean(segment);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Forces a history file; true if it is durable (or gone, so there is nothing left to protect). */
+    private boolean force(Path file) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            f.getFD().sync();
+            counters.syncs.incrementAndGet();
+            return true;
+        } catch (java.io.FileNotFoundException e) {
+            return !Files.exists(file);
+        } catch (IOException e) {
+            return false; // the segment stays; recovery will replay it
+        }
+    }
+
+    private void deleteIfClean(Segment s) {
+        if (s.dirty.isEmpty() && sealed.remove(s)) {
+            s.delete();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ records
+
+    private static byte[] encode(String relativePath, long offset, byte[] line) {
+        byte[] path = relativePath.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(path.length + line.length + 21);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(MARKER);
+            out.writeInt(path.length);
+            out.write(path);
+            out.writeLong(offset);
+            out.writeInt(line.length);
+            out.write(line);
+            out.writeInt(crc(path, offset, line));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static int crc(byte[] path, long offset, byte[] line) {
+        CRC32 crc = new CRC32();
+        crc.update(path);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            crc.update((int) (offset >>> shift) & 0xff);
+        }
+        crc.update(line);
+        return (int) crc.getValue();
+    }
+
+    // ------------------------------------------------------------------------------------ recovery
+
+    /**
+     * Replays the segments that no live process holds: every journaled line missing from (or
+     * different in) its history file is written back at its offset, the files are forced, and the
+     * segment is deleted. Returns how many lines had to be restored.
+     */
+    static int recover(Path root, WriteCounters counters) throws IOException {
+        Path directory = root.resolve(DIRECTORY);
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        List<Path> segments;
+        try (Stream<Path> files = Files.list(directory)) {
+            segments = files.filter(p -> p.getFileName().toString().endsWith(SEGMENT_SUFFIX)
+                            || p.getFileName().toString().endsWith(CREATING_SUFFIX))
+                    .sorted().toList();
+        }
+        int restored = 0;
+        for (Path segment : segments) {
+            Path absolute = segment.toAbsolutePath().normalize();
+            if (LIVE_SEGMENTS.contains(absolute)) {
+                continue;
+            }
+            try (RandomAccessFile file = new RandomAccessFile(absolute.toFile(), "rw")) {
+                FileLock held;
+                try {
+                    held = file.getChannel().tryLock();
+                } catch (OverlappingFileLockException e) {
+                    continue;
+                }
+                if (held == null) {
+                    continue; // another process is writing it
+                }
+                if (absolute.getFileName().toString().endsWith(SEGMENT_SUFFIX)) {
+                    restored += replay(root, absolute, counters);
+                }
+                Files.deleteIfExists(absolute);
+            }
+        }
+        return restored;
+    }
+
+    private static int replay(Path root, Path segment, WriteCounters counters) throws IOException {
+        Set<Path> touched = new LinkedHashSet<>();
+        int restored = 0;
+        try (InputStream raw = Files.newInputStream(segment);
+             DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
+            while (true) {
+                Record record = readRecord(in);
+                if (record == null) {
+                    break;
+                }
+                Path file = root.resolve(record.path).normalize();
+                if (!file.startsWith(root) || !Files.isDirectory(file.getParent())) {
+                    continue; // not ours, or the session was deleted since
+                }
+                if (restore(file, record.offset, record.line)) {
+                    restored++;
+                    touched.add(file);
+                }
+            }
+        }
+        for (Path file : touched) {
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                f.getFD().sync();
+                counters.syncs.incrementAndGet();
+            }
+        }
+        return restored;
+    }
+
+    /** Writes {@code line} at {@code offset} unless it is already there; true if it had to be written. */
+    private static boolean restore(Path file, long offset, byte[] line) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            if (f.length() >= offset + line.length) {
+                byte[] present = new byte[line.length];
+                f.seek(offset);
+                f.readFully(present);
+                if (Arrays.equals(present, line)) {
+                    return false;
+                }
+            }
+            f.seek(offset);
+            f.write(line);
+            return true;
+        }
+    }
+
+    private record Record(String path, long offset, byte[] line) {}
+
+    /** The next intact record, or null at the end or at a torn or corrupt record. */
+    private static Record readRecord(DataInputStream in) throws IOException {
+        try {
+            int marker = in.read();
+            if (marker != MARKER) {
+                return null;
+            }
+            int pathLength = in.readInt();
+            if (pathLength <= 0 || pathLength > MAX_PATH_BYTES) {
+                return null;
+            }
+            byte[] path = in.readNBytes(pathLength);
+            long offset = in.readLong();
+            int lineLength = in.readInt();
+            if (offset < 0 || lineLength < 0) {
+                return null;
+            }
+            byte[] line = in.readNBytes(lineLength);
+            if (path.length != pathLength || line.length != lineLength) {
+                return null;
+            }
+            if (in.readInt() != crc(path, offset, line)) {
+                return null;
+            }
+            return new Record(new String(path, StandardCharsets.UTF_8), offset, line);
+        } catch (EOFException e) {
+            return null;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ pieces
+
+    private static final class Entry {
+        final Path file;
+        final byte[] record;
+        boolean done;
+        IOException failure;
+
+        Entry(Path file, byte[] record) {
+            this.file = file;
+            this.record = record;
+        }
+    }
+
+    /** One journal file, locked for as long as this process may still need it. */
+    private static final class Segment {
+        final Path path;
+        final RandomAccessFile file;
+        final FileLock fileLock;
+        final Set<Path> dirty = new HashSet<>();
+        long size;
+        boolean deleted;
+
+        private Segment(Path path, RandomAccessFile file, FileLock fileLock) {
+            this.path = path;
+            this.file = file;
+            this.fileLock = fileLock;
+        }
+
+        /** Another process's recovery may delete a segment in the instant before it is locked; try again then. */
+        static Segment createRetrying(Path directory, WriteCounters counters) throws IOException {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return create(directory, counters);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        /**
+         * Creates, locks and then publishes a segment under its final name, so recovery elsewhere
+         * never mistakes a segment being born for an abandoned one.
+         */
+        static Segment create(Path directory, WriteCounters counters) throws IOException {
+            Files.createDirectories(directory);
+            String name = String.format("%013d-%d-%06d", System.currentTimeMillis(), ProcessHandle.current().pid(),
+                    SEGMENT_NUMBER.incrementAndGet());
+            Path creating = directory.resolve(name + CREATING_SUFFIX).toAbsolutePath().normalize();
+            Path path = directory.resolve(name + SEGMENT_SUFFIX).toAbsolutePath().normalize();
+            LIVE_SEGMENTS.add(creating);
+            LIVE_SEGMENTS.add(path);
+            RandomAccessFile file = new RandomAccessFile(creating.toFile(), "rw");
+            try {
+                FileLock fileLock = file.getChannel().lock();
+                Files.move(creating, path, StandardCopyOption.ATOMIC_MOVE);
+                LIVE_SEGMENTS.remove(creating);
+                forceDirectory(directory);
+                counters.syncs.incrementAndGet();
+                return new Segment(path, file, fileLock);
+            } catch (IOException | RuntimeException e) {
+                file.close();
+                LIVE_SEGMENTS.remove(creating);
+                LIVE_SEGMENTS.remove(path);
+                throw e;
+            }
+        }
+
+        void append(List<Entry> batch, WriteCounters counters) throws IOException {
+            int length = 0;
+            for (Entry e : batch) {
+                length += e.record.length;
+            }
+            byte[] bytes = new byte[length];
+            int at = 0;
+            for (Entry e : batch) {
+                System.arraycopy(e.record, 0, bytes, at, e.record.length);
+                at += e.record.length;
+            }
+            // RandomAccessFile rather than a FileChannel: an interrupt of the committing thread must
+            // not close the journal under every other appender.
+            file.seek(size);
+            file.write(bytes);
+            file.getFD().sync();
+            size += length;
+            counters.syncs.incrementAndGet();
+            counters.journalBytes.addAndGet(length);
+        }
+
+        void delete() {
+            if (deleted) {
+                return;
+            }
+            deleted = true;
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException ignored) {
+                // a leftover segment is replayed (harmlessly) and deleted by the next recovery
+            }
+            try {
+                fileLock.release();
+                file.close();
+            } catch (IOException ignored) {
+                // closing a file we no longer need
+            }
+            LIVE_SEGMENTS.remove(path);
+        }
+    }
+
+    static void forceDirectory(Path dir) {
+        // Makes a new directory entry durable; not supported on every platform, and harmless to skip there.
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // best effort
+        }
+    }
+}

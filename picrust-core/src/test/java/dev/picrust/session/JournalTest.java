@@ -1,0 +1,181 @@
+package dev.picrust.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.picrust.llm.Message;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The group-commit journal behind history appends: durability, recovery, clean-up. */
+class JournalTest {
+    @TempDir Path dir;
+
+    /**
+     * A crashed process leaves its segment behind, unlocked. A copy of a live segment is exactly
+     * that: same records, no lock, not one of this JVM's live segments.
+     */
+    private Path abandonedCopyOfLiveSegment(SessionStore store) throws Exception {
+        List<Path> segments = store.journal().segmentFiles();
+        assertThat(segments).hasSize(1);
+        Path copy = segments.getFirst().resolveSibling("0000000000000-crashed-000001.wal");
+        Files.copy(segments.getFirst(), copy);
+        return copy;
+    }
+
+    @Test
+    void acknowledgedLinesLostFromTheHistoryFileAreRestoredFromTheJournal() throws Exception {
+        SessionStore store = new SessionStore(dir);
+        AgentSession session = store.create(SessionMetadata.create("c1", "agent", "m", "p"));
+        session.append(Message.user("one"));
+        session.append(Message.assistant("two"));
+        session.append(Message.user("three"));
+        Path copy = abandonedCopyOfLiveSegment(store);
+        Path history = dir.resolve("c1/history.jsonl");
+        long firstLine = Files.readAllLines(history).getFirst().length() + 1;
+        // What an OS crash can do to unforced data: the tail is gone, part of a line is left.
+        try (RandomAccessFile f = new RandomAccessFile(history.toFile(), "rw")) {
+            f.setLength(firstLine + 5);
+        }
+
+        SessionStore afterCrash = new SessionStore(dir);
+        try (AgentSession reopened = afterCrash.open("c1")) {
+            assertThat(reopened.messages())
+                    .containsExactly(Message.user("one"), Message.assistant("two"), Message.user("three"));
+            assertThat(reopened.loadWarnings()).isEmpty();
+        }
+        assertThat(copy).doesNotExist();
+        session.close();
+    }
+
+    @Test
+    void aTornJournalTailIsIgnoredAndWhatWasAcknowledgedBeforeItIsRestored() throws Exception {
+        SessionStore store = new SessionStore(dir);
+        AgentSession session = store.create(SessionMetadata.create("t1", "agent", "m", "p"));
+        session.append(Message.user("kept"));
+        Path copy = abandonedCopyOfLiveSegment(store);
+        Files.write(copy, new byte[] {'J', 0, 0, 0, 9, 'c', '1'}, StandardOpenOption.APPEND);
+        Files.writeString(dir.resolve("t1/history.jsonl"), "");
+
+        try (AgentSession reopened = new SessionStore(dir).open("t1")) {
+            assertThat(reopened.messages()).containsExactly(Message.user("kept"));
+        }
+        session.close();
+    }
+
+    @Test
+    void linesStillInTheHistoryFileAreNotRewritten() throws Exception {
+        SessionStore store = new SessionStore(dir);
+        AgentSession session = store.create(SessionMetadata.create("k1", "agent", "m", "p"));
+        session.append(Message.user("a"));
+        session.append(Message.user("b"));
+        abandonedCopyOfLiveSegment(store);
+        Path history = dir.resolve("k1/history.jsonl");
+        byte[] before = Files.readAllBytes(history);
+
+        SessionStore other = new SessionStore(dir);
+        assertThat(other.list()).extracting(SessionMetadata::id).containsExactly("k1");
+        assertThat(Files.readAllBytes(history)).isEqualTo(before);
+        assertThat(other.writeStats().historyBytes()).isZero();
+        session.close();
+    }
+
+    @Test
+    void closingEverySessionLeavesNoJournalBehind() throws Exception {
+        SessionStore store = new SessionStore(dir);
+        try (AgentSession a = store.create(SessionMetadata.create("a", "agent", "m", "p"));
+             AgentSession b = store.create(SessionMetadata.create("b", "agent", "m", "p"))) {
+            a.append(Message.user("x"));
+            b.append(Message.user("y"));
+            assertThat(store.journal().segmentFiles()).hasSize(1);
+        }
+        assertThat(store.journal().segmentFiles()).isEmpty();
+        assertThat(store.writeStats().journalBytes()).isPositive();
+    }
+
+    @Test
+    void aFullSegmentIsCheckpointedAndDeletedWhileItsSessionsStayOpen() throws Exception {
+        SessionStore store = new SessionStore(dir, 512);
+        AgentSession s = store.create(SessionMetadata.create("big", "agent", "m", "p"));
+        for (int i = 0; i < 20; i++) {
+            s.append(Message.user("message number " + i + " with some padding to fill the segment"));
+        }
+        store.journal().awaitCheckpoints();
+        // Only the segment being written to is left; the full ones were deleted once the file was forced.
+        assertThat(store.journal().segmentFiles()).hasSizeLessThanOrEqualTo(1);
+        try (AgentSession reopened = new SessionStore(dir).open("big")) {
+            assertThat(reopened.messageCount()).isEqualTo(20);
+        }
+        s.close();
+        assertThat(store.journal().segmentFiles()).isEmpty();
+    }
+
+    @Test
+    void concurrentAppendersShareCommitsAndEveryLineLandsInItsOwnSessionInOrder() throws Exception {
+        SessionStore store = new SessionStore(dir);
+        int sessions = 40;
+        int appends = 15;
+        List<AgentSession> open = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            open.add(store.create(SessionMetadata.create("s" + i, "agent", "m", "p")));
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (AgentSession session : open) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int k = 0; k < appends; k++) {
+                        session.append(Message.user(session.id() + "#" + k));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        long syncsBeforeClose = store.writeStats().syncs();
+        open.forEach(AgentSession::close);
+        SessionStore reader = new SessionStore(dir);
+        for (int i = 0; i < sessions; i++) {
+            List<Message> expected = new ArrayList<>();
+            for (int k = 0; k < appends; k++) {
+                expected.add(Message.user("s" + i + "#" + k));
+            }
+            try (AgentSession s = reader.open("s" + i)) {
+                assertThat(s.messages()).containsExactlyElementsOf(expected);
+            }
+        }
+        // Creating a session forces its metadata and two folders; the appends add at most one journal
+        // force each, and fewer when they share commits.
+        assertThat(syncsBeforeClose).isLessThanOrEqualTo(3L * sessions + (long) sessions * appends + 1);
+    }
+
+    @Test
+    void anInterruptedThreadCanStillAppend() throws Exception {
+        SessionStore store = new SessionStore(dir);
+        try (AgentSession s = store.create(SessionMetadata.create("i1", "agent", "m", "p"))) {
+            Thread.currentThread().interrupt();
+            try {
+                s.append(Message.user("while interrupted"));
+                s.append(Message.user("and again"));
+            } finally {
+                assertThat(Thread.interrupted()).isTrue();
+            }
+        }
+        try (AgentSession s = store.open("i1")) {
+            assertThat(s.messages()).containsExactly(Message.user("while interrupted"), Message.user("and again"));
+        }
+    }
+}
