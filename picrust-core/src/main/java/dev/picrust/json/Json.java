@@ -1,6 +1,8 @@
 package dev.picrust.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +13,14 @@ import java.io.UncheckedIOException;
 
 /** The one Jackson configuration the framework uses for wire data, sessions and output chunks. */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper()
+    /*
+     * Jackson's default buffer pool is per thread. With one virtual thread per agent that means a
+     * fresh set of buffers (about 16 KiB) for every agent, kept alive by each agent's thread; a
+     * shared pool keeps as many as are in use at once.
+     */
+    public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+                    .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
+                    .build())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
 
