@@ -350,8 +350,9 @@ public final class StandardAgent {
                 CompletableFuture<Map<String, String>> answer = new CompletableFuture<>();
                 openQuestions.put(requestId, answer);
                 try (Cancellation.Registration r = cancellation.onCancel(() -> answer.cancel(false))) {
-                    emit(new OutputChunk.Question(requestId, toolUseId, questions));
+                    // state first: whoever reacts to the question sees the agent waiting for the answer
                     setState(new AgentState.WaitingForAnswer(requestId));
+                    emit(new OutputChunk.Question(requestId, toolUseId, questions));
                     return answer.get();
                 } catch (ExecutionException e) {
                     throw new ToolException("question failed: " + e.getCause().getMessage());
