@@ -185,7 +185,9 @@ public final class StandardAgent {
                 emit(new OutputChunk.Status("interrupted", "the user interrupted the turn"));
                 return "interrupted";
             }
-            next.addAll(steeringInput());
+            if (iterations < config.maxIterations()) {
+                next.addAll(steeringInput());  // else the turn ends here: the input starts the next one
+            }
             session.append(Message.user(next));
         }
     }

@@ -198,6 +198,30 @@ class AgentHandleTest extends RuntimeTestBase {
                 Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT, Role.USER);
     }
 
+    @Test
+    void inputArrivingInATurnsLastAllowedStepIsAnsweredByTheNextTurn() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        ScriptedProvider provider = new ScriptedProvider()
+                .then((r, l, c) -> toolCalls(call("t1", "Block", "{}")))
+                .thenText("answer to S");
+        AgentHandle h = runtime.spawn(config(provider, TestTools.block(started, release)).maxIterations(1).build(),
+                "last-step");
+        Subscription sub = h.subscribe();
+        h.send("go");
+        assertThat(started.await(20, SECONDS)).isTrue();
+        h.send("S");
+        release.complete(null);
+        assertThat(done(untilDone(sub)).reason()).isEqualTo("max_iterations");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
+
+        List<Message> history = history("last-step");
+        assertThat(history.get(2).content()).containsExactly(ToolResultBlock.text("t1", "released", false));
+        assertThat(history.get(3)).isEqualTo(Message.user("S"));
+        assertThat(history.get(4)).isEqualTo(Message.assistant("answer to S"));
+        HistoryCheck.assertValid(history);
+    }
+
     // ---------------------------------------------------------------- interrupt
 
     @Test

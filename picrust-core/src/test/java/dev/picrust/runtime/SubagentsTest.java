@@ -281,6 +281,31 @@ class SubagentsTest extends RuntimeTestBase {
     }
 
     @Test
+    void aChildInheritsWhatItsSpecDoesNotSayButNeverTheTaskTool() {
+        ScriptedProvider provider = new ScriptedProvider();
+        ToolGate parentGate = (tool, id, input) -> new ToolGate.Decision.Allow("parent");
+        dev.picrust.agent.AgentConfig parentConfig = config(provider, TestTools.echo(), TestTools.mutate(),
+                new TaskTool(runtime.subagents(), List.of(FAST_SPEC)))
+                .model("parent-model").maxTokens(1234).interactive(true).toolGate(parentGate)
+                .subagents(List.of(FAST_SPEC)).build();
+
+        dev.picrust.agent.AgentConfig child = Subagents.childConfig(parentConfig, FAST_SPEC);
+        assertThat(child.tools().tools()).extracting(Tool::name).containsExactly("Echo", "Mutate");
+        assertThat(child.model()).isEqualTo("parent-model");
+        assertThat(child.toolGate()).isSameAs(parentGate);
+        assertThat(child.maxTokens()).isEqualTo(1234);
+        assertThat(child.interactive()).isTrue();
+        assertThat(child.workingDirectory()).isEqualTo(parentConfig.workingDirectory());
+        assertThat(child.systemPrompt()).isEqualTo(FAST);
+        assertThat(child.agentType()).isEqualTo("fast");
+        assertThat(child.subagents()).isEmpty();
+
+        SubagentSpec listed = SubagentSpec.builder("listed", "x").tools(Set.of("Mutate", "Task", "Nope")).build();
+        assertThat(Subagents.childConfig(parentConfig, listed).tools().tools()).extracting(Tool::name)
+                .containsExactly("Mutate");
+    }
+
+    @Test
     void taskToolDescribesItsTypesAndRunsInParallel() {
         TaskTool tool = new TaskTool(runtime.subagents(), List.of(FAST_SPEC, SLOW_SPEC));
         assertThat(tool.name()).isEqualTo("Task");
