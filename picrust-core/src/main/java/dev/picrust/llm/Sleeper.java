@@ -28,11 +28,14 @@ public interface Sleeper {
 
     private static void waitUnlessCancelled(Duration delay, Cancellation cancellation) {
         CountDownLatch cancelled = new CountDownLatch(1);
-        try (Cancellation.Registration ignored = cancellation.onCancel(cancelled::countDown)) {
+        Cancellation.Registration registration = cancellation.onCancel(cancelled::countDown);
+        try {
             cancelled.await(delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting to retry");
+        } finally {
+            registration.close();
         }
         cancellation.throwIfCancelled();
     }

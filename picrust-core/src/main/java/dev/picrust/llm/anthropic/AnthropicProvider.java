@@ -149,9 +149,12 @@ public final class AnthropicProvider implements LlmProvider {
     private LlmResponse attempt(HttpRequest request, boolean streaming, StreamListener listener,
                                 Cancellation cancellation) throws AttemptFailure {
         InFlight inFlight = new InFlight();
-        try (Cancellation.Registration ignored = cancellation.onCancel(inFlight::abort)) {
+        Cancellation.Registration abortOnCancel = cancellation.onCancel(inFlight::abort);
+        try {
             HttpResponse<InputStream> response = inFlight.send(http, request);
             Optional<String> requestId = response.headers().firstValue("request-id");
+            // A failure while reading a 2xx body is not an HTTP error answer, so it carries no status.
+            int status = response.statusCode() / 100 == 2 ? 0 : response.statusCode();
             IdleTimeoutInputStream body = new IdleTimeoutInputStream(response.body(), config.streamIdleTimeout());
             inFlight.attach(body);
             try (body) {
@@ -165,17 +168,19 @@ public final class AnthropicProvider implements LlmProvider {
                 }
                 if (body.timedOut()) {
                     throw new AttemptFailure(new LlmException(Kind.TIMEOUT, "Anthropic stream stalled: no data for "
-                            + config.streamIdleTimeout().toMillis() + " ms", response.statusCode(),
+                            + config.streamIdleTimeout().toMillis() + " ms", status,
                             requestId.orElse(null), true, e));
                 }
                 throw new AttemptFailure(new LlmException(Kind.CONNECTION, "Anthropic connection broke while reading: "
-                        + describe(e), response.statusCode(), requestId.orElse(null), true, e));
+                        + describe(e), status, requestId.orElse(null), true, e));
             } catch (LlmException e) {
                 if (cancellation.isCancelled()) {
                     throw new CancellationException("cancelled");
                 }
                 throw new AttemptFailure(withRequestId(e, requestId));
             }
+        } finally {
+            abortOnCancel.close();
         }
     }
 
@@ -198,7 +203,7 @@ public final class AnthropicProvider implements LlmProvider {
             return MessagesResponse.fromJson(Json.parse(text));
         } catch (JsonProcessingException e) {
             throw new LlmException(Kind.MALFORMED_RESPONSE, "Anthropic answer is not JSON: " + e.getOriginalMessage(),
-                    200, null, false, e);
+                    0, null, false, e);
         }
     }
 
@@ -255,7 +260,8 @@ public final class AnthropicProvider implements LlmProvider {
     }
 
     private String redact(String text) {
-        return text.replace(config.apiKey(), "[redacted]");
+        // Real keys are long; replacing a toy key of a few characters would only garble the message.
+        return config.apiKey().length() < 8 ? text : text.replace(config.apiKey(), "[redacted]");
     }
 
     private String describe(Throwable t) {

@@ -145,7 +145,7 @@ final class LoopbackServer implements AutoCloseable {
         int status = response.get("status_code").asInt();
         JsonNode body = response.get("body");
         Map<String, String> headers = new java.util.LinkedHashMap<>();
-        response.get("headers").fields().forEachRemaining(h -> {
+        response.get("headers").properties().forEach(h -> {
             String name = h.getKey().toLowerCase();
             if (!List.of("content-length", "transfer-encoding", "connection", "content-encoding").contains(name)) {
                 headers.put(name, h.getValue().asText());
@@ -153,7 +153,7 @@ final class LoopbackServer implements AutoCloseable {
         });
         if (body.isTextual()) {
             return (exchange, closing) -> {
-                OutputStream out = startStream(exchange, headers);
+                OutputStream out = startStream(exchange, headers, status);
                 out.write(body.asText().getBytes(StandardCharsets.UTF_8));
             };
         }
@@ -166,9 +166,15 @@ final class LoopbackServer implements AutoCloseable {
     }
 
     private static OutputStream startStream(HttpExchange exchange, Map<String, String> headers) throws IOException {
+        return startStream(exchange, headers, 200);
+    }
+
+    /** Headers now, body in chunked encoding as it is written. */
+    private static OutputStream startStream(HttpExchange exchange, Map<String, String> headers, int status)
+            throws IOException {
         exchange.getResponseHeaders().set("content-type", "text/event-stream; charset=utf-8");
         headers.forEach(exchange.getResponseHeaders()::set);
-        exchange.sendResponseHeaders(200, 0);
+        exchange.sendResponseHeaders(status, 0);
         return exchange.getResponseBody();
     }
 
