@@ -133,8 +133,9 @@ public final class StandardAgent {
             }
             emit(new OutputChunk.UsageReport(response.model(), response.usage()));
             reportIncomplete(response.incompleteToolUses());
-            if (!response.content().isEmpty()) {
-                session.append(response.toMessage());
+            Message reply = withoutEmptyText(response.toMessage());
+            if (!reply.content().isEmpty()) {
+                session.append(reply);
             }
 
             List<ToolUseBlock> calls = response.toolUses();
@@ -207,6 +208,14 @@ public final class StandardAgent {
     private boolean endsWithUserMessage() {
         List<Message> history = session.messages();
         return !history.isEmpty() && history.getLast().role() == Role.USER;
+    }
+
+    /** The API rejects empty text blocks in a request, and models sometimes stream one (a refusal). */
+    private static Message withoutEmptyText(Message message) {
+        List<ContentBlock> kept = message.content().stream()
+                .filter(b -> !(b instanceof TextBlock t && t.text().isEmpty()))
+                .toList();
+        return kept.size() == message.content().size() ? message : new Message(message.role(), kept);
     }
 
     private static List<ContentBlock> interruptedContent(String partialText) {
