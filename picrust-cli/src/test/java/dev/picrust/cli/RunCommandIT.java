@@ -97,7 +97,9 @@ class RunCommandIT {
         assertThat(cli.finish(out)).as(cli.stderr.get()).isZero();
         List<JsonNode> chunks = parse(out);
         assertThat(chunks).anyMatch(c -> c.path("type").asText().equals("status") && c.path("code").asText().equals("retry"));
-        assertThat(chunks).anyMatch(c -> c.path("text").asText().equals("fine now"));
+        String text = chunks.stream().filter(c -> c.path("type").asText().equals("text_delta"))
+                .map(c -> c.path("text").asText()).reduce("", String::concat);
+        assertThat(text).isEqualTo("fine now");
         assertThat(server.requestCount()).isEqualTo(2);
     }
 
