@@ -20,6 +20,7 @@ import dev.picrust.runtime.InputMessage;
 import dev.picrust.runtime.OutputBus;
 import dev.picrust.runtime.OutputChunk;
 import dev.picrust.session.AgentSession;
+import dev.picrust.tool.PathResolver;
 import dev.picrust.tool.ToolException;
 import dev.picrust.tool.UserQuestions;
 import java.util.ArrayList;
@@ -53,6 +54,7 @@ public final class StandardAgent {
     private final BlockingQueue<InputMessage> inbox = new LinkedBlockingQueue<>();
     private final RequestFactory requests;
     private final ToolExecutor tools;
+    private final PathResolver paths;
     private final Map<Class<?>, Object> resources = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Map<String, String>>> openQuestions = new ConcurrentHashMap<>();
     private volatile AgentState state = AgentState.IDLE;
@@ -66,6 +68,9 @@ public final class StandardAgent {
         this.bus = bus;
         this.requests = new RequestFactory(config);
         this.tools = new ToolExecutor(this);
+        this.paths = config.allowedRoots().isEmpty()
+                ? PathResolver.unconfined(config.workingDirectory())
+                : PathResolver.confined(config.workingDirectory(), config.allowedRoots());
     }
 
     /** The agent's life: turns until shutdown. Runs on the agent's own (virtual) thread. */
@@ -156,8 +161,9 @@ public final class StandardAgent {
             }
             emit(new OutputChunk.UsageReport(response.model(), response.usage()));
             reportIncomplete(response.incompleteToolUses());
-            if (!response.content().isEmpty()) {
-                session.append(response.toMessage());
+            Message reply = withoutEmptyText(response.toMessage());
+            if (!reply.content().isEmpty()) {
+                session.append(reply);
             }
 
             List<ToolUseBlock> calls = response.toolUses();
@@ -232,6 +238,14 @@ public final class StandardAgent {
     private boolean endsWithUserMessage() {
         List<Message> history = session.messages();
         return !history.isEmpty() && history.getLast().role() == Role.USER;
+    }
+
+    /** The API rejects empty text blocks in a request, and models sometimes stream one (a refusal). */
+    private static Message withoutEmptyText(Message message) {
+        List<ContentBlock> kept = message.content().stream()
+                .filter(b -> !(b instanceof TextBlock t && t.text().isEmpty()))
+                .toList();
+        return kept.size() == message.content().size() ? message : new Message(message.role(), kept);
     }
 
     private static List<ContentBlock> interruptedContent(String partialText) {
@@ -315,6 +329,10 @@ public final class StandardAgent {
 
     public OutputBus bus() {
         return bus;
+    }
+
+    PathResolver pathResolver() {
+        return paths;
     }
 
     // ---------------------------------------------------------------- for tools
