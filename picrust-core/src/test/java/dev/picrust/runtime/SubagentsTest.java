@@ -5,6 +5,7 @@ import static dev.picrust.runtime.ScriptedProvider.text;
 import static dev.picrust.runtime.ScriptedProvider.toolCalls;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.agent.StandardAgent;
@@ -19,6 +20,7 @@ import dev.picrust.session.SessionMetadata;
 import dev.picrust.session.SessionStore;
 import dev.picrust.tool.Tool;
 import dev.picrust.tool.ToolContext;
+import dev.picrust.tool.ToolException;
 import dev.picrust.tool.ToolResult;
 import java.time.Duration;
 import java.util.List;
@@ -248,7 +250,8 @@ class SubagentsTest extends RuntimeTestBase {
         assertThat(results.get(0).isError()).isTrue();
         assertThat(results.get(0).text()).contains("ended with 'error'").contains("model overloaded");
         assertThat(results.get(1).isError()).isTrue();
-        assertThat(results.get(1).text()).isEqualTo("Unknown subagent_type 'ghost'. Available: fast, slow");
+        // refused by schema validation (enum) before the tool runs; the tool refuses it the same way itself
+        assertThat(results.get(1).text()).contains("subagent_type").contains("ghost").contains("fast").contains("slow");
     }
 
     @Test
@@ -315,5 +318,10 @@ class SubagentsTest extends RuntimeTestBase {
         assertThat(schema.path("required").toString()).isEqualTo("[\"description\",\"prompt\"]");
         assertThat(schema.path("properties").path("subagent_type").path("enum").toString())
                 .isEqualTo("[\"fast\",\"slow\"]");
+        // its own checks (input validation usually refuses these first); no context is needed to refuse
+        assertThatThrownBy(() -> tool.execute(Json.parse("{\"prompt\":\"p\",\"subagent_type\":\"ghost\"}"), null))
+                .isInstanceOf(ToolException.class).hasMessage("Unknown subagent_type 'ghost'. Available: fast, slow");
+        assertThatThrownBy(() -> tool.execute(Json.parse("{\"prompt\":\" \"}"), null))
+                .isInstanceOf(ToolException.class).hasMessageContaining("non-empty 'prompt'");
     }
 }
