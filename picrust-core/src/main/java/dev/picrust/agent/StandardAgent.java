@@ -20,6 +20,7 @@ import dev.picrust.runtime.InputMessage;
 import dev.picrust.runtime.OutputBus;
 import dev.picrust.runtime.OutputChunk;
 import dev.picrust.session.AgentSession;
+import dev.picrust.tool.PathResolver;
 import dev.picrust.tool.ToolException;
 import dev.picrust.tool.UserQuestions;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ public final class StandardAgent {
     private final BlockingQueue<InputMessage> inbox = new LinkedBlockingQueue<>();
     private final RequestFactory requests;
     private final ToolExecutor tools;
+    private final PathResolver paths;
     private final Map<Class<?>, Object> resources = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Map<String, String>>> openQuestions = new ConcurrentHashMap<>();
     private volatile AgentState state = AgentState.IDLE;
@@ -64,6 +66,9 @@ public final class StandardAgent {
         this.bus = bus;
         this.requests = new RequestFactory(config);
         this.tools = new ToolExecutor(this);
+        this.paths = config.allowedRoots().isEmpty()
+                ? PathResolver.unconfined(config.workingDirectory())
+                : PathResolver.confined(config.workingDirectory(), config.allowedRoots());
     }
 
     /** The agent's life: turns until shutdown. Runs on the agent's own (virtual) thread. */
@@ -287,6 +292,10 @@ public final class StandardAgent {
 
     public OutputBus bus() {
         return bus;
+    }
+
+    PathResolver pathResolver() {
+        return paths;
     }
 
     // ---------------------------------------------------------------- for tools
