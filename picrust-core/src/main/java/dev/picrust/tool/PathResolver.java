@@ -22,9 +22,18 @@ public final class PathResolver {
     private final Path workingDirectory;
     private final List<Path> allowedRoots;
 
-    private PathResolver(Path workingDirectory, List<Path> allowedRoots) {
+    /**
+     * Resolves against {@code workingDirectory}; confined to {@code allowedRoots} (resolved to real
+     * paths now; a root that does not exist yet is kept as its normalised absolute path) unless the
+     * collection is empty.
+     */
+    public PathResolver(Path workingDirectory, Collection<Path> allowedRoots) {
         this.workingDirectory = workingDirectory.toAbsolutePath().normalize();
-        this.allowedRoots = List.copyOf(allowedRoots);
+        List<Path> roots = new ArrayList<>();
+        for (Path root : allowedRoots) {
+            roots.add(realPathOf(root.toAbsolutePath()));
+        }
+        this.allowedRoots = List.copyOf(roots);
     }
 
     /** Resolves against {@code workingDirectory}; any path on the machine is allowed. */
@@ -32,20 +41,12 @@ public final class PathResolver {
         return new PathResolver(workingDirectory, List.of());
     }
 
-    /**
-     * Resolves against {@code workingDirectory} and refuses anything outside {@code allowedRoots}
-     * (symlinks resolved). The roots are resolved to real paths now; a root that does not exist
-     * yet is kept as its normalised absolute path.
-     */
+    /** Resolves against {@code workingDirectory} and refuses anything outside {@code allowedRoots} (symlinks resolved). */
     public static PathResolver confined(Path workingDirectory, Collection<Path> allowedRoots) {
         if (allowedRoots.isEmpty()) {
             throw new IllegalArgumentException("a confined resolver needs at least one allowed root");
         }
-        List<Path> roots = new ArrayList<>();
-        for (Path root : allowedRoots) {
-            roots.add(realPathOf(root.toAbsolutePath()));
-        }
-        return new PathResolver(workingDirectory, roots);
+        return new PathResolver(workingDirectory, allowedRoots);
     }
 
     public Path workingDirectory() {

@@ -27,6 +27,7 @@ public final class BackgroundShell {
     private final ShellProcess process;
     private final OutputLog log;
     private final Thread reader;
+    private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
     private HeadTailBuffer unread = newBuffer();
     private boolean killed;
 
@@ -71,7 +72,12 @@ public final class BackgroundShell {
         if (killed) {
             return Status.KILLED;
         }
-        return process.process().isAlive() || reader.isAlive() ? Status.RUNNING : Status.EXITED;
+        return finished.getCount() > 0 ? Status.RUNNING : Status.EXITED;
+    }
+
+    /** Waits until the command has exited and all its output was read; false on timeout. */
+    public boolean awaitFinished(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -136,9 +142,12 @@ public final class BackgroundShell {
             process.killLeftovers();
             if (!reader.join(Duration.ofSeconds(5))) {
                 process.output().close();
+                reader.join(Duration.ofSeconds(5));
             }
         } catch (InterruptedException | IOException e) {
             // the agent is stopping; close() kills the tree
+        } finally {
+            finished.countDown();
         }
     }
 

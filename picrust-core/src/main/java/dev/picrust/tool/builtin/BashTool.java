@@ -128,7 +128,7 @@ public final class BashTool extends BuiltinTool {
         boolean interrupted = cancellation.isCancelled();
         StringBuilder out = new StringBuilder();
         String text = captured.render();
-        out.append(text.isEmpty() ? "(no output)" : text);
+        out.append(text.isEmpty() ? "(no output)\n" : text);
         if (!text.isEmpty() && !text.endsWith("\n")) {
             out.append('\n');
         }
