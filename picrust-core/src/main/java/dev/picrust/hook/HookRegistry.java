@@ -36,6 +36,10 @@ public final class HookRegistry {
         return register(event, ".*", hook, HookOptions.defaults());
     }
 
+    public HookRegistration register(HookEvent event, Hook hook, HookOptions options) {
+        return register(event, ".*", hook, options);
+    }
+
     public HookRegistration register(HookEvent event, String matcher, Hook hook, HookOptions options) {
         String name = options.name().orElseGet(() -> event.wireName() + "#" + unnamed.incrementAndGet()
                 + (matcher.isBlank() || matcher.equals(".*") || matcher.equals("*") ? "" : "(" + matcher + ")"));
