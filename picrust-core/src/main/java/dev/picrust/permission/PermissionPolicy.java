@@ -182,7 +182,7 @@ public final class PermissionPolicy {
     private Optional<List<MatchedRule>> allMatch(Map<PermissionTier, RuleSet> tiers, PermissionQuery q,
                                                  ToolTarget target) {
         LinkedHashSet<MatchedRule> used = new LinkedHashSet<>();
-        for (ToolTarget.Subject subject : target.subjects()) {
+        for (ToolTarget.Subject subject : target.allowSubjects()) {
             Optional<MatchedRule> match = firstMatch(tiers, PermissionBehavior.ALLOW, q, subject);
             if (match.isEmpty()) {
                 return Optional.empty();

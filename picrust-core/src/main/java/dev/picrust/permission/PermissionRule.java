@@ -183,7 +183,7 @@ public record PermissionRule(String tool, Optional<String> specifier) {
         ToolTarget target = ToolTarget.of(toolName, input, workingDirectory, home);
         Set<PermissionRule> rules = new LinkedHashSet<>();
         Path wd = workingDirectory.toAbsolutePath().normalize();
-        for (ToolTarget.Subject subject : target.subjects()) {
+        for (ToolTarget.Subject subject : target.allowSubjects()) {
             switch (subject) {
                 case ToolTarget.Command c when c.text().isEmpty() -> { }
                 case ToolTarget.Command c when c.opaque() -> rules.add(of(toolName, c.text()));

@@ -135,8 +135,64 @@ final class ShellCommand {
                 changed = true;
             }
         }
-        s = s.replaceAll("[\\s)}]+$", "");
+        // Closing characters of a group opened in an earlier part: "(cd x && rm -rf y)".
+        s = s.strip();
+        while (!s.isEmpty() && (unbalanced(s, '(', ')') || unbalanced(s, '{', '}'))) {
+            s = s.substring(0, s.length() - 1).strip();
+        }
         return collapse(s);
+    }
+
+    /**
+     * The command lines inside {@code $(...)}, backticks and {@code <(...)}/{@code >(...)} of a
+     * part, outermost first, so deny rules also see what a substitution would run.
+     */
+    static List<String> substitutions(String text) {
+        List<String> inner = new ArrayList<>();
+        boolean single = false;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '\'') {
+                single = !single;
+            } else if (single) {
+                continue;
+            } else if (c == '`') {
+                int close = text.indexOf('`', i + 1);
+                if (close < 0) {
+                    inner.add(text.substring(i + 1));
+                    break;
+                }
+                inner.add(text.substring(i + 1, close));
+                i = close;
+            } else if ((c == '$' || c == '<' || c == '>') && i + 1 < n && text.charAt(i + 1) == '(') {
+                int depth = 0;
+                int j = i + 1;
+                for (; j < n; j++) {
+                    char d = text.charAt(j);
+                    if (d == '(') {
+                        depth++;
+                    } else if (d == ')' && --depth == 0) {
+                        break;
+                    }
+                }
+                inner.add(text.substring(i + 2, Math.min(j, n)));
+                i = j;
+            } else if (c == '(') {
+                // A subshell: "(cd x && rm -rf y)".
+                int close = text.lastIndexOf(')');
+                inner.add(text.substring(i + 1, close > i ? close : n));
+                i = close > i ? close : n;
+            }
+        }
+        return inner;
+    }
+
+    private static boolean unbalanced(String s, char open, char close) {
+        return s.charAt(s.length() - 1) == close && s.chars().filter(c -> c == close).count()
+                > s.chars().filter(c -> c == open).count();
     }
 
     static String collapse(String s) {

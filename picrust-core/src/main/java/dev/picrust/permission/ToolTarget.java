@@ -28,8 +28,12 @@ record ToolTarget(List<Subject> subjects) {
 
     sealed interface Subject {}
 
-    /** One simple command of a shell command line. */
-    record Command(String text, boolean opaque) implements Subject {}
+    /**
+     * One simple command of a shell command line. {@code opaque}: it contains substitutions, so
+     * only exact or whole-tool rules may allow it. {@code nested}: it runs inside another command's
+     * substitution; only deny and ask rules look at it (allowing the outer text exactly covers it).
+     */
+    record Command(String text, boolean opaque, boolean nested) implements Subject {}
 
     /** An absolute, normalized path the call touches. */
     record FilePath(Path path) implements Subject {}
@@ -74,17 +78,28 @@ record ToolTarget(List<Subject> subjects) {
 
     static ToolTarget commands(String commandLine) {
         List<Subject> subjects = new ArrayList<>();
-        for (ShellCommand.Part part : ShellCommand.split(commandLine)) {
-            subjects.add(new Command(part.text(), part.opaque()));
-            String core = ShellCommand.core(part.text());
-            if (!core.isEmpty() && !core.equals(part.text())) {
-                subjects.add(new Command(core, part.opaque()));
-            }
-        }
+        addCommands(commandLine, subjects, 0);
         if (subjects.isEmpty()) {
-            subjects.add(new Command("", false));
+            subjects.add(new Command("", false, false));
         }
         return new ToolTarget(subjects);
+    }
+
+    /** Adds each simple command, its core form, and (as opaque) the commands inside its substitutions. */
+    private static void addCommands(String commandLine, List<Subject> subjects, int depth) {
+        for (ShellCommand.Part part : ShellCommand.split(commandLine)) {
+            boolean nested = depth > 0;
+            subjects.add(new Command(part.text(), part.opaque(), nested));
+            String core = ShellCommand.core(part.text());
+            if (!core.isEmpty() && !core.equals(part.text())) {
+                subjects.add(new Command(core, part.opaque(), nested));
+            }
+            if (part.opaque() && depth < 4) {
+                for (String inner : ShellCommand.substitutions(part.text())) {
+                    addCommands(inner, subjects, depth + 1);
+                }
+            }
+        }
     }
 
     private static Optional<ToolTarget> paths(String raw, Path workingDirectory) {
@@ -115,6 +130,11 @@ record ToolTarget(List<Subject> subjects) {
             return home + path.substring(1);
         }
         return path;
+    }
+
+    /** The subjects allow rules must all match: everything but commands nested in substitutions. */
+    List<Subject> allowSubjects() {
+        return subjects.stream().filter(s -> !(s instanceof Command c && c.nested())).toList();
     }
 
     List<FilePath> filePaths() {
