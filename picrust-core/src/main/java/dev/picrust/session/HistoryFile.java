@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -15,9 +16,12 @@ final class HistoryFile implements AutoCloseable {
     private final FileChannel channel;
 
     HistoryFile(Path path) throws IOException {
+        boolean torn = endsWithoutNewline(path);
         this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND, StandardOpenOption.READ);
-        terminateTornTail();
+                StandardOpenOption.APPEND);
+        if (torn) {
+            terminateTornTail();
+        }
     }
 
     /**
@@ -25,15 +29,22 @@ final class HistoryFile implements AutoCloseable {
      * next record to the garbage, so the torn line is closed with a newline first (and skipped on load).
      */
     private void terminateTornTail() throws IOException {
-        long size = channel.size();
-        if (size == 0) {
-            return;
+        writeFully(ByteBuffer.wrap(new byte[] {'\n'}));
+        channel.force(false);
+    }
+
+    private static boolean endsWithoutNewline(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return false;
         }
-        ByteBuffer last = ByteBuffer.allocate(1);
-        channel.read(last, size - 1);
-        if (last.get(0) != '\n') {
-            writeFully(ByteBuffer.wrap(new byte[] {'\n'}));
-            channel.force(false);
+        try (FileChannel reader = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = reader.size();
+            if (size == 0) {
+                return false;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            reader.read(last, size - 1);
+            return last.get(0) != '\n';
         }
     }
 

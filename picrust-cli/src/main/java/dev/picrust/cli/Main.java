@@ -1,0 +1,38 @@
+package dev.picrust.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code picrust} command. */
+@Command(name = "picrust", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Run PiCrust agents: AI employees with tools, hooks, permissions and durable sessions.",
+        subcommands = {RunCommand.class, DemoCommand.class, SessionsCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests that run it in-process). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof CliException ce) {
+                commandLine.getErr().println("picrust: " + ce.getMessage());
+                return ce.exitCode();
+            }
+            commandLine.getErr().println("picrust: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return 70;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.picrust.cli;
+
+import dev.picrust.agent.AgentConfig;
+import dev.picrust.agent.AllowListGate;
+import dev.picrust.llm.LlmProvider;
+import dev.picrust.runtime.AgentHandle;
+import dev.picrust.runtime.AgentRuntime;
+import dev.picrust.runtime.OutputChunk;
+import dev.picrust.runtime.Subscription;
+import dev.picrust.session.SessionException;
+import dev.picrust.session.SessionStore;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run", description = "Run one turn of an agent headlessly and stream its answer.",
+        sortOptions = false)
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..*", paramLabel = "PROMPT", description = "The task; several words are joined with spaces. "
+            + "May be omitted with --resume to continue an unfinished turn.")
+    List<String> prompt = new ArrayList<>();
+
+    @Option(names = "--provider", defaultValue = "anthropic", description = "LLM provider (default: ${DEFAULT-VALUE}).")
+    String provider;
+
+    @Option(names = "--model", description = "Model name (default: the provider's default).")
+    String model;
+
+    @Option(names = "--base-url", description = "Provider base URL (default: $ANTHROPIC_BASE_URL or the public API).")
+    String baseUrl;
+
+    @Option(names = "--sessions-dir", description = "Sessions folder (default: $PICRUST_HOME/sessions or ~/.picrust/sessions).")
+    Path sessionsDir;
+
+    @Option(names = "--session-id", description = "Id for the new session (default: random).")
+    String sessionId;
+
+    @Option(names = "--resume", paramLabel = "ID", description = "Continue an existing session.")
+    String resume;
+
+    @Option(names = "--cwd", description = "Working directory of the agent's tools (default: the current one).")
+    Path cwd;
+
+    @Option(names = "--max-iterations", defaultValue = "50", description = "Model calls allowed in this turn (default: ${DEFAULT-VALUE}).")
+    int maxIterations;
+
+    @Option(names = "--max-tokens", defaultValue = "8192", description = "max_tokens per model call (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--no-stream", description = "Use non-streaming model calls.")
+    boolean noStream;
+
+    @Option(names = "--system", description = "System prompt.")
+    String system;
+
+    @Option(names = "--allow", paramLabel = "TOOL", description = "Allow a tool in this headless run (repeatable). "
+            + "Read-only tools are allowed by default; others are refused with a tool error.")
+    List<String> allow = new ArrayList<>();
+
+    @Option(names = "--dangerously-skip-permissions", description = "Allow every tool call.")
+    boolean skipPermissions;
+
+    @Option(names = "--output", defaultValue = "text", description = "text or jsonl (one JSON output chunk per line).")
+    String output;
+
+    @Override
+    public Integer call() throws Exception {
+        ChunkPrinter.OutputFormat format = switch (output.toLowerCase()) {
+            case "text" -> ChunkPrinter.OutputFormat.TEXT;
+            case "jsonl", "json" -> ChunkPrinter.OutputFormat.JSONL;
+            default -> throw new CliException("unknown --output '" + output + "' (use text or jsonl)");
+        };
+        String text = String.join(" ", prompt).strip();
+        if (text.isEmpty() && resume == null) {
+            throw new CliException("no prompt given (usage: picrust run [options] PROMPT)");
+        }
+        if (resume != null && sessionId != null) {
+            throw new CliException("--resume and --session-id cannot be used together");
+        }
+        Path workingDirectory = (cwd == null ? Path.of("") : cwd).toAbsolutePath().normalize();
+        if (!Files.isDirectory(workingDirectory)) {
+            throw new CliException("--cwd " + workingDirectory + " is not a directory");
+        }
+        LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), Optional.ofNullable(model));
+        AgentConfig.Builder config = AgentConfig.builder(llm)
+                .agentType("cli")
+                .tools(ProviderFactory.defaultTools())
+                .maxIterations(maxIterations)
+                .maxTokens(maxTokens)
+                .streaming(!noStream)
+                .workingDirectory(workingDirectory)
+                .toolGate(new AllowListGate(new HashSet<>(allow), skipPermissions));
+        if (model != null) {
+            config.model(model);
+        }
+        if (system != null) {
+            config.systemPrompt(system);
+        }
+        SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
+        return runTurn(store, config.build(), text, format, System.out, System.err);
+    }
+
+    int runTurn(SessionStore store, AgentConfig config, String text, ChunkPrinter.OutputFormat format,
+                PrintStream out, PrintStream err) throws Exception {
+        ChunkPrinter printer = ChunkPrinter.forFormat(format, out, err);
+        try (AgentRuntime runtime = new AgentRuntime(store)) {
+            AgentHandle handle = start(runtime, store, config);
+            Subscription subscription = handle.subscribe(Integer.MAX_VALUE);
+            if (text.isEmpty()) {
+                handle.continueTurn();
+            } else {
+                handle.send(text);
+            }
+            TurnResult result = follow(subscription, printer);
+            handle.shutdown();
+            handle.awaitTermination(Duration.ofSeconds(30));
+            if (format == ChunkPrinter.OutputFormat.TEXT) {
+                err.println("session " + handle.sessionId() + " saved in " + store.directory(handle.sessionId()));
+            }
+            if (result.reason().equals("end_turn")) {
+                return 0;
+            }
+            err.println("picrust: turn ended: " + result.reason() + result.detail().map(d -> " (" + d + ")").orElse(""));
+            return 1;
+        }
+    }
+
+    private AgentHandle start(AgentRuntime runtime, SessionStore store, AgentConfig config) {
+        try {
+            if (resume != null) {
+                if (!store.exists(resume)) {
+                    throw new CliException("no session '" + resume + "' in " + store.root());
+                }
+                return runtime.resume(config, resume);
+            }
+            return sessionId == null ? runtime.spawn(config) : runtime.spawn(config, sessionId);
+        } catch (SessionException | IllegalArgumentException | IllegalStateException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    /** How the turn ended, and the last error or status that explains it. */
+    record TurnResult(String reason, Optional<String> detail) {}
+
+    static TurnResult follow(Subscription subscription, ChunkPrinter printer) throws InterruptedException {
+        Optional<String> detail = Optional.empty();
+        while (true) {
+            Optional<OutputChunk> next = subscription.next();
+            if (next.isEmpty()) {
+                return new TurnResult("error", Optional.of(detail.orElse("the agent stopped unexpectedly")));
+            }
+            OutputChunk chunk = next.get();
+            printer.print(chunk);
+            switch (chunk) {
+                case OutputChunk.Error e -> detail = Optional.of(e.message());
+                case OutputChunk.Status s when !s.code().equals("retry") -> detail = Optional.of(s.message());
+                case OutputChunk.Done d -> {
+                    return new TurnResult(d.reason(), detail);
+                }
+                default -> { }
+            }
+        }
+    }
+}

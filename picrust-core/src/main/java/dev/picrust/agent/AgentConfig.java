@@ -1,0 +1,120 @@
+package dev.picrust.agent;
+
+import dev.picrust.llm.LlmProvider;
+import dev.picrust.llm.ThinkingConfig;
+import dev.picrust.tool.ToolRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How one agent behaves. Build with {@link #builder(LlmProvider)}; every setting but the provider has
+ * a working default.
+ */
+public record AgentConfig(
+        LlmProvider provider,
+        String model,
+        String agentType,
+        String systemPrompt,
+        ToolRegistry tools,
+        int maxIterations,
+        int maxTokens,
+        boolean streaming,
+        Optional<ThinkingConfig> thinking,
+        Path workingDirectory,
+        List<Path> allowedRoots,
+        ToolGate toolGate,
+        boolean interactive,
+        InputDelivery inputDelivery) {
+
+    public static final String DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
+
+    public AgentConfig {
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(agentType, "agentType");
+        Objects.requireNonNull(systemPrompt, "systemPrompt");
+        Objects.requireNonNull(tools, "tools");
+        Objects.requireNonNull(thinking, "thinking");
+        workingDirectory = workingDirectory.toAbsolutePath().normalize();
+        allowedRoots = List.copyOf(allowedRoots);
+        Objects.requireNonNull(toolGate, "toolGate");
+        Objects.requireNonNull(inputDelivery, "inputDelivery");
+        if (maxIterations < 1) {
+            throw new IllegalArgumentException("maxIterations must be >= 1");
+        }
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("maxTokens must be >= 1");
+        }
+    }
+
+    public static Builder builder(LlmProvider provider) {
+        return new Builder(provider);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(provider);
+        b.model = model;
+        b.agentType = agentType;
+        b.systemPrompt = systemPrompt;
+        b.tools = tools;
+        b.maxIterations = maxIterations;
+        b.maxTokens = maxTokens;
+        b.streaming = streaming;
+        b.thinking = thinking;
+        b.workingDirectory = workingDirectory;
+        b.allowedRoots = allowedRoots;
+        b.toolGate = toolGate;
+        b.interactive = interactive;
+        b.inputDelivery = inputDelivery;
+        return b;
+    }
+
+    public static final class Builder {
+        private final LlmProvider provider;
+        private String model;
+        private String agentType = "agent";
+        private String systemPrompt = DEFAULT_SYSTEM_PROMPT;
+        private ToolRegistry tools = new ToolRegistry();
+        private int maxIterations = 100;
+        private int maxTokens = 8192;
+        private boolean streaming = true;
+        private Optional<ThinkingConfig> thinking = Optional.empty();
+        private Path workingDirectory = Path.of("");
+        private List<Path> allowedRoots = List.of();
+        private ToolGate toolGate = new AllowListGate(Set.of(), false);
+        private boolean interactive;
+        private InputDelivery inputDelivery = InputDelivery.STEER;
+
+        private Builder(LlmProvider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider");
+        }
+
+        /** Model name; defaults to the provider's default model. */
+        public Builder model(String value) { this.model = value; return this; }
+        /** Groups agents for local permission rules and session listings. */
+        public Builder agentType(String value) { this.agentType = value; return this; }
+        public Builder systemPrompt(String value) { this.systemPrompt = value; return this; }
+        public Builder tools(ToolRegistry value) { this.tools = value; return this; }
+        /** At most this many LLM calls per turn. */
+        public Builder maxIterations(int value) { this.maxIterations = value; return this; }
+        public Builder maxTokens(int value) { this.maxTokens = value; return this; }
+        public Builder streaming(boolean value) { this.streaming = value; return this; }
+        public Builder thinking(ThinkingConfig value) { this.thinking = Optional.of(value); return this; }
+        public Builder workingDirectory(Path value) { this.workingDirectory = value; return this; }
+        /** Confines path tools to these roots (symlinks resolved); empty means unconfined. */
+        public Builder allowedRoots(List<Path> value) { this.allowedRoots = value; return this; }
+        public Builder toolGate(ToolGate value) { this.toolGate = value; return this; }
+        /** True if someone answers permission requests and questions through the handle. */
+        public Builder interactive(boolean value) { this.interactive = value; return this; }
+        public Builder inputDelivery(InputDelivery value) { this.inputDelivery = value; return this; }
+
+        public AgentConfig build() {
+            return new AgentConfig(provider, model == null ? provider.defaultModel() : model, agentType,
+                    systemPrompt, tools, maxIterations, maxTokens, streaming, thinking, workingDirectory,
+                    allowedRoots, toolGate, interactive, inputDelivery);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.picrust.agent;
+
+import dev.picrust.llm.ContentBlock;
+import dev.picrust.llm.LlmRequest;
+import dev.picrust.llm.Message;
+import dev.picrust.llm.TextBlock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns the session's history into the next LLM request. The history is append-only, so it can hold
+ * two user messages in a row (tool results, then a new prompt after an interruption or a resume);
+ * requests merge such neighbours into one message, as the API expects alternating roles.
+ */
+public final class RequestFactory {
+    private final AgentConfig config;
+
+    public RequestFactory(AgentConfig config) {
+        this.config = config;
+    }
+
+    public LlmRequest create(List<Message> history) {
+        List<TextBlock> system = config.systemPrompt().isEmpty()
+                ? List.of()
+                : List.of(new TextBlock(config.systemPrompt()));
+        return new LlmRequest(config.model(), system, mergeNeighbours(history), config.tools().definitions(),
+                config.maxTokens(), config.thinking(), Optional.empty(), Map.of());
+    }
+
+    static List<Message> mergeNeighbours(List<Message> history) {
+        List<Message> merged = new ArrayList<>(history.size());
+        for (Message m : history) {
+            if (!merged.isEmpty() && merged.getLast().role() == m.role()) {
+                Message previous = merged.removeLast();
+                List<ContentBlock> content = new ArrayList<>(previous.content());
+                content.addAll(m.content());
+                merged.add(new Message(m.role(), content));
+            } else {
+                merged.add(m);
+            }
+        }
+        return merged;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.picrust.runtime;
+
+import dev.picrust.agent.StandardAgent;
+import dev.picrust.llm.ContentBlock;
+import dev.picrust.llm.TextBlock;
+import dev.picrust.session.SessionMetadata;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The only way in and out of a running agent: send input, subscribe to output, answer questions,
+ * interrupt, shut down. Thread-safe; never blocks on the agent.
+ */
+public final class AgentHandle {
+    private final StandardAgent agent;
+    private final CompletableFuture<AgentState> terminated = new CompletableFuture<>();
+
+    AgentHandle(StandardAgent agent) {
+        this.agent = agent;
+    }
+
+    public String sessionId() {
+        return agent.session().id();
+    }
+
+    public SessionMetadata metadata() {
+        return agent.session().metadata();
+    }
+
+    /** Queues a user message. Never dropped: processed now if idle, else as steering or follow-up. */
+    public void send(String text) {
+        send(List.of(new TextBlock(text)));
+    }
+
+    public void send(List<ContentBlock> content) {
+        ensureRunning();
+        agent.submit(new InputMessage.UserInput(content));
+    }
+
+    /** Continues an unfinished turn (for example after a resume) without new user input. */
+    public void continueTurn() {
+        ensureRunning();
+        agent.submit(new InputMessage.Continue());
+    }
+
+    /** A new subscriber with its own buffer of {@link OutputBus#DEFAULT_CAPACITY} chunks. */
+    public Subscription subscribe() {
+        return agent.bus().subscribe();
+    }
+
+    public Subscription subscribe(int bufferCapacity) {
+        return agent.bus().subscribe(bufferCapacity);
+    }
+
+    public AgentState state() {
+        return terminated.isDone() ? terminated.join() : agent.state();
+    }
+
+    /** Answers an AskUserQuestion request; false if no such question is open. */
+    public boolean answer(String requestId, Map<String, String> answers) {
+        return agent.answer(requestId, answers);
+    }
+
+    /** Stops the current turn (model call and tools); the agent stays alive and idle. */
+    public void interrupt() {
+        agent.interrupt();
+    }
+
+    /** Ends the agent after cancelling its current turn. */
+    public void shutdown() {
+        agent.shutdown();
+    }
+
+    public boolean isRunning() {
+        return !terminated.isDone();
+    }
+
+    /** Waits until the agent has stopped; returns its final state. */
+    public AgentState awaitTermination(Duration timeout) throws InterruptedException, TimeoutException {
+        try {
+            return terminated.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Completes when the agent has stopped, with its final state. */
+    public CompletableFuture<AgentState> termination() {
+        return terminated.copy();
+    }
+
+    void markTerminated(AgentState finalState) {
+        terminated.complete(finalState);
+    }
+
+    private void ensureRunning() {
+        if (terminated.isDone()) {
+            throw new IllegalStateException("agent " + sessionId() + " has stopped");
+        }
+    }
+}

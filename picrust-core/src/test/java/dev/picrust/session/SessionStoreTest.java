@@ -1,0 +1,80 @@
+package dev.picrust.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.picrust.json.Json;
+import dev.picrust.llm.Message;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SessionStoreTest {
+    @TempDir Path dir;
+
+    @Test
+    void appendedMessagesAndStateSurviveReopen() {
+        SessionStore store = new SessionStore(dir);
+        try (AgentSession s = store.create(SessionMetadata.create("a1", "agent", "m", "p"))) {
+            s.append(Message.user("hello"));
+            s.append(Message.assistant("hi"));
+            s.state().put("todos", Json.array().add("x"));
+            s.appendRecord("note", Json.object().put("n", 1));
+        }
+        try (AgentSession s = store.open("a1")) {
+            assertThat(s.messages()).containsExactly(Message.user("hello"), Message.assistant("hi"));
+            assertThat(s.state().get("todos")).contains(Json.array().add("x"));
+            assertThat(s.records()).singleElement().satisfies(r -> assertThat(r.get("n").asInt()).isEqualTo(1));
+            assertThat(s.loadWarnings()).isEmpty();
+        }
+    }
+
+    @Test
+    void tornLastLineIsSkippedReportedAndNotGluedToTheNextAppend() throws Exception {
+        SessionStore store = new SessionStore(dir);
+        try (AgentSession s = store.create(SessionMetadata.create("t1", "agent", "m", "p"))) {
+            s.append(Message.user("kept"));
+        }
+        Path history = dir.resolve("t1/history.jsonl");
+        Files.writeString(history, "{\"role\":\"assistant\",\"content\":[{\"type\":\"te", StandardOpenOption.APPEND);
+        try (AgentSession s = store.open("t1")) {
+            assertThat(s.messages()).containsExactly(Message.user("kept"));
+            assertThat(s.loadWarnings()).singleElement().asString().contains("line 2");
+            s.append(Message.user("after"));
+        }
+        try (AgentSession s = store.open("t1")) {
+            assertThat(s.messages()).containsExactly(Message.user("kept"), Message.user("after"));
+        }
+        List<String> lines = Files.readAllLines(history, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(3);
+    }
+
+    @Test
+    void duplicateIdsAndBadIdsAreRejected() {
+        SessionStore store = new SessionStore(dir);
+        store.create(SessionMetadata.create("dup", "agent", "m", "p")).close();
+        assertThatThrownBy(() -> store.create(SessionMetadata.create("dup", "agent", "m", "p")))
+                .isInstanceOf(SessionException.class).hasMessageContaining("already exists");
+        assertThatThrownBy(() -> store.create(SessionMetadata.create("../evil", "agent", "m", "p")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void metadataIsRewrittenAtomicallyAndListed() throws Exception {
+        SessionStore store = new SessionStore(dir);
+        try (AgentSession s = store.create(SessionMetadata.create("m1", "coder", "model-a", "p"))) {
+            s.updateMetadata(m -> m.withChild("c1").withCustom("k", Json.object().put("v", true)));
+        }
+        SessionMetadata read = store.readMetadata("m1").orElseThrow();
+        assertThat(read.children()).containsExactly("c1");
+        assertThat(read.custom().get("k").get("v").asBoolean()).isTrue();
+        try (var files = Files.list(dir.resolve("m1"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("metadata.json", "history.jsonl");
+        }
+        assertThat(store.list()).extracting(SessionMetadata::id).containsExactly("m1");
+    }
+}
