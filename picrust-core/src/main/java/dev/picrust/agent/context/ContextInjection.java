@@ -1,6 +1,7 @@
 package dev.picrust.agent.context;
 
 import dev.picrust.llm.ContentBlock;
+import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.Role;
 import dev.picrust.llm.TextBlock;
@@ -63,6 +64,11 @@ public final class ContextInjection {
             return new Result(messages, failures);
         }
         return new Result(appendToLastUserMessage(messages, reminder(String.join("\n\n", texts))), failures);
+    }
+
+    /** The request with injected context in its messages; everything else is unchanged. */
+    public static LlmRequest apply(LlmRequest request, List<ContextInjector> injectors, InjectionContext context) {
+        return request.withMessages(apply(request.messages(), injectors, context));
     }
 
     /** {@code text} wrapped in system-reminder tags. */
