@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * A rule's subject: a tool, optionally narrowed by a specifier. Written {@code Tool} or
  * {@code Tool(specifier)}; {@code Tool()} and {@code Tool(*)} mean the whole tool.
  *
- * <p>Tool names match exactly, except: {@code mcp__server} and {@code mcp__server__*} cover every
- * tool of that MCP server; {@code Read} also covers Glob, Grep, LS and NotebookRead; {@code Edit}
+ * <p>Tool names match exactly, except: a trailing {@code *} matches any rest of the name
+ * ({@code mcp__github__create_*}); {@code mcp__server} and {@code mcp__server__*} cover every tool
+ * of that MCP server; {@code Read} also covers Glob, Grep, LS and NotebookRead; {@code Edit}
  * also covers Write, MultiEdit and NotebookEdit.
  *
  * <p>Specifiers by tool:
@@ -78,14 +79,11 @@ public record PermissionRule(String tool, Optional<String> specifier) {
         if (tool.equals(toolName)) {
             return true;
         }
-        if (tool.startsWith("mcp__")) {
-            if (tool.endsWith("__*")) {
-                return toolName.startsWith(tool.substring(0, tool.length() - 1));
-            }
-            if (tool.indexOf("__", 5) < 0) {
-                return toolName.startsWith(tool + "__");
-            }
-            return false;
+        if (tool.endsWith("*")) {
+            return toolName.startsWith(tool.substring(0, tool.length() - 1));
+        }
+        if (tool.startsWith("mcp__") && tool.indexOf("__", 5) < 0) {
+            return toolName.startsWith(tool + "__");
         }
         return FAMILIES.getOrDefault(tool, Set.of()).contains(toolName);
     }

@@ -48,6 +48,9 @@ class PermissionRuleTest {
         }
         assertThat(one.coversTool("mcp__github__create_issue")).isTrue();
         assertThat(one.coversTool("mcp__github__create_issues")).isFalse();
+        PermissionRule prefix = PermissionRule.parse("mcp__github__create_*");
+        assertThat(prefix.coversTool("mcp__github__create_issue")).isTrue();
+        assertThat(prefix.coversTool("mcp__github__list_issues")).isFalse();
 
         assertThat(PermissionRule.parse("Read").coversTool("Grep")).isTrue();
         assertThat(PermissionRule.parse("Read").coversTool("Glob")).isTrue();
