@@ -102,7 +102,8 @@ public final class HookRegistry {
                 result.completeExceptionally(e);
             }
         });
-        try (Cancellation.Registration r = cancellation.onCancel(() -> result.cancel(false))) {
+        Cancellation.Registration onCancel = cancellation.onCancel(() -> result.cancel(false));
+        try {
             HookDecision decision = result.get(hook.timeout().toNanos(), TimeUnit.NANOSECONDS);
             collector.accept(hook, decision, elapsedSince(start));
             return true;
@@ -123,6 +124,8 @@ public final class HookRegistry {
             worker.interrupt();
             Thread.currentThread().interrupt();
             return false;
+        } finally {
+            onCancel.close();
         }
     }
 

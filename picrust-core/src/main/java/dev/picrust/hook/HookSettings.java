@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,9 +87,7 @@ public record HookSettings(List<Entry> entries) {
         if (!hooks.isObject()) {
             throw invalid(source, "\"hooks\" must be an object");
         }
-        Iterator<Map.Entry<String, JsonNode>> events = hooks.fields();
-        while (events.hasNext()) {
-            Map.Entry<String, JsonNode> e = events.next();
+        for (Map.Entry<String, JsonNode> e : hooks.properties()) {
             HookEvent event = HookEvent.fromWire(e.getKey()).orElseThrow(() -> invalid(source,
                     "unknown hook event \"" + e.getKey() + "\"; known: " + knownEvents()));
             if (!e.getValue().isArray()) {

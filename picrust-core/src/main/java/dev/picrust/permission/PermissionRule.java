@@ -119,9 +119,8 @@ public record PermissionRule(String tool, Optional<String> specifier) {
     }
 
     private static boolean anyStringMatches(JsonNode input, Pattern pattern) {
-        var fields = input.fields();
-        while (fields.hasNext()) {
-            JsonNode v = fields.next().getValue();
+        for (Map.Entry<String, JsonNode> field : input.properties()) {
+            JsonNode v = field.getValue();
             if (v.isTextual() && pattern.matcher(v.asText()).matches()) {
                 return true;
             }

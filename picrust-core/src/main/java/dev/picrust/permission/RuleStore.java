@@ -106,13 +106,17 @@ public final class RuleStore {
         try {
             Files.createDirectories(file.getParent());
             Path lockFile = home.resolve("permissions").resolve(".lock");
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = channel.lock()) {
-                RuleSet current = Files.exists(file) ? read(file) : RuleSet.EMPTY;
-                RuleSet updated = change.apply(current);
-                write(file, updated);
-                cache.remove(file);
-                return updated;
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock lock = channel.lock();
+                try {
+                    RuleSet current = Files.exists(file) ? read(file) : RuleSet.EMPTY;
+                    RuleSet updated = change.apply(current);
+                    write(file, updated);
+                    cache.remove(file);
+                    return updated;
+                } finally {
+                    lock.release();
+                }
             }
         } catch (IOException e) {
             throw new RuleStoreException("cannot write permission rules " + file + ": " + e.getMessage(), e);
