@@ -2,6 +2,7 @@ package dev.picrust.agent;
 
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.ThinkingConfig;
+import dev.picrust.runtime.SubagentSpec;
 import dev.picrust.tool.ToolRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +28,8 @@ public record AgentConfig(
         List<Path> allowedRoots,
         ToolGate toolGate,
         boolean interactive,
-        InputDelivery inputDelivery) {
+        InputDelivery inputDelivery,
+        List<SubagentSpec> subagents) {
 
     public static final String DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
 
@@ -42,6 +44,7 @@ public record AgentConfig(
         allowedRoots = List.copyOf(allowedRoots);
         Objects.requireNonNull(toolGate, "toolGate");
         Objects.requireNonNull(inputDelivery, "inputDelivery");
+        subagents = List.copyOf(subagents);
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be >= 1");
         }
@@ -69,6 +72,7 @@ public record AgentConfig(
         b.toolGate = toolGate;
         b.interactive = interactive;
         b.inputDelivery = inputDelivery;
+        b.subagents = subagents;
         return b;
     }
 
@@ -87,6 +91,7 @@ public record AgentConfig(
         private ToolGate toolGate = new AllowListGate(Set.of(), false);
         private boolean interactive;
         private InputDelivery inputDelivery = InputDelivery.STEER;
+        private List<SubagentSpec> subagents = List.of();
 
         private Builder(LlmProvider provider) {
             this.provider = Objects.requireNonNull(provider, "provider");
@@ -110,11 +115,13 @@ public record AgentConfig(
         /** True if someone answers permission requests and questions through the handle. */
         public Builder interactive(boolean value) { this.interactive = value; return this; }
         public Builder inputDelivery(InputDelivery value) { this.inputDelivery = value; return this; }
+        /** Subagent types this agent may start; when not empty the runtime offers it the Task tool. */
+        public Builder subagents(List<SubagentSpec> value) { this.subagents = value; return this; }
 
         public AgentConfig build() {
             return new AgentConfig(provider, model == null ? provider.defaultModel() : model, agentType,
                     systemPrompt, tools, maxIterations, maxTokens, streaming, thinking, workingDirectory,
-                    allowedRoots, toolGate, interactive, inputDelivery);
+                    allowedRoots, toolGate, interactive, inputDelivery, subagents);
         }
     }
 }

@@ -26,7 +26,7 @@ record AgentToolContext(StandardAgent agent, String toolUseId, String toolName, 
 
     @Override
     public Path resolvePath(String path) throws ToolException {
-        return new PathResolver(workingDirectory(), agent.config().allowedRoots()).resolve(path);
+        return agent.pathResolver().resolve(path);
     }
 
     @Override

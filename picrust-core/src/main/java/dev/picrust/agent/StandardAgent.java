@@ -20,6 +20,7 @@ import dev.picrust.runtime.InputMessage;
 import dev.picrust.runtime.OutputBus;
 import dev.picrust.runtime.OutputChunk;
 import dev.picrust.session.AgentSession;
+import dev.picrust.tool.PathResolver;
 import dev.picrust.tool.ToolException;
 import dev.picrust.tool.UserQuestions;
 import java.util.ArrayList;
@@ -44,7 +45,8 @@ import java.util.function.Supplier;
  * {@link dev.picrust.runtime.AgentHandle}.
  */
 public final class StandardAgent {
-    static final String INTERRUPTED_MARKER = "[interrupted by the user]";
+    /** Recorded in the history where the user interrupted a turn. */
+    public static final String INTERRUPTED_MARKER = "[interrupted by the user]";
 
     private final AgentConfig config;
     private final AgentSession session;
@@ -52,11 +54,13 @@ public final class StandardAgent {
     private final BlockingQueue<InputMessage> inbox = new LinkedBlockingQueue<>();
     private final RequestFactory requests;
     private final ToolExecutor tools;
+    private final PathResolver paths;
     private final Map<Class<?>, Object> resources = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Map<String, String>>> openQuestions = new ConcurrentHashMap<>();
     private volatile AgentState state = AgentState.IDLE;
     private volatile Cancellation currentTurn;
     private volatile boolean shuttingDown;
+    private boolean inboxClosed;  // guarded by inbox
 
     public StandardAgent(AgentConfig config, AgentSession session, OutputBus bus) {
         this.config = config;
@@ -64,25 +68,34 @@ public final class StandardAgent {
         this.bus = bus;
         this.requests = new RequestFactory(config);
         this.tools = new ToolExecutor(this);
+        this.paths = config.allowedRoots().isEmpty()
+                ? PathResolver.unconfined(config.workingDirectory())
+                : PathResolver.confined(config.workingDirectory(), config.allowedRoots());
     }
 
     /** The agent's life: turns until shutdown. Runs on the agent's own (virtual) thread. */
     public void run() throws InterruptedException {
+        Optional<InputMessage> unprocessed = Optional.empty();
         try {
             repairHistory();
             setState(AgentState.IDLE);
-            while (!shuttingDown) {
+            while (true) {
                 InputMessage input = inbox.take();
+                if (shuttingDown || input instanceof InputMessage.Shutdown) {
+                    unprocessed = Optional.of(input);
+                    break;
+                }
                 switch (input) {
                     case InputMessage.UserInput user -> runTurn(Optional.of(user.content()));
                     case InputMessage.Continue c -> runTurn(Optional.empty());
-                    case InputMessage.Shutdown s -> shuttingDown = true;
+                    case InputMessage.Shutdown s -> { }  // handled above
                 }
                 if (!shuttingDown) {
                     setState(AgentState.IDLE);
                 }
             }
         } finally {
+            keepUnprocessedInput(unprocessed);
             closeResources();
         }
     }
@@ -92,13 +105,22 @@ public final class StandardAgent {
     private void runTurn(Optional<List<ContentBlock>> prompt) {
         Cancellation cancellation = new Cancellation();
         currentTurn = cancellation;
+        if (shuttingDown) {
+            cancellation.cancel();  // shutdown() ran before currentTurn was visible to it
+        }
         setState(AgentState.PROCESSING);
         try {
             String reason = loop(prompt, cancellation);
             emit(new OutputChunk.Done(reason));
         } catch (RuntimeException e) {
-            // A bug or a broken disk must not kill the agent: report it, end the turn, stay alive.
+            // A bug or a broken disk must not kill the agent: report it, end the turn, stay alive,
+            // and leave a history the next request can use (every tool call answered).
             emit(new OutputChunk.Error("turn failed: " + describe(e)));
+            try {
+                repairHistory();
+            } catch (RuntimeException ignored) {
+                // the session itself is failing; resume repairs it later
+            }
             emit(new OutputChunk.Done("error"));
         } finally {
             currentTurn = null;
@@ -128,13 +150,20 @@ public final class StandardAgent {
                 emit(new OutputChunk.Status("interrupted", "the user interrupted the model's response"));
                 return "interrupted";
             } catch (LlmException e) {
+                if (cancellation.isCancelled()) {
+                    // Cancelling may surface as a failed connection rather than a CancellationException.
+                    session.append(Message.assistant(interruptedContent(streamed.text())));
+                    emit(new OutputChunk.Status("interrupted", "the user interrupted the model's response"));
+                    return "interrupted";
+                }
                 emit(new OutputChunk.Error("LLM call failed: " + e.getMessage()));
                 return "error";
             }
             emit(new OutputChunk.UsageReport(response.model(), response.usage()));
             reportIncomplete(response.incompleteToolUses());
-            if (!response.content().isEmpty()) {
-                session.append(response.toMessage());
+            Message reply = withoutEmptyText(response.toMessage());
+            if (!reply.content().isEmpty()) {
+                session.append(reply);
             }
 
             List<ToolUseBlock> calls = response.toolUses();
@@ -162,7 +191,9 @@ public final class StandardAgent {
                 emit(new OutputChunk.Status("interrupted", "the user interrupted the turn"));
                 return "interrupted";
             }
-            next.addAll(steeringInput());
+            if (iterations < config.maxIterations()) {
+                next.addAll(steeringInput());  // else the turn ends here: the input starts the next one
+            }
             session.append(Message.user(next));
         }
     }
@@ -209,6 +240,14 @@ public final class StandardAgent {
         return !history.isEmpty() && history.getLast().role() == Role.USER;
     }
 
+    /** The API rejects empty text blocks in a request, and models sometimes stream one (a refusal). */
+    private static Message withoutEmptyText(Message message) {
+        List<ContentBlock> kept = message.content().stream()
+                .filter(b -> !(b instanceof TextBlock t && t.text().isEmpty()))
+                .toList();
+        return kept.size() == message.content().size() ? message : new Message(message.role(), kept);
+    }
+
     private static List<ContentBlock> interruptedContent(String partialText) {
         List<ContentBlock> content = new ArrayList<>();
         if (!partialText.isBlank()) {
@@ -231,17 +270,29 @@ public final class StandardAgent {
         if (config.inputDelivery() != InputDelivery.STEER) {
             return steering;
         }
+        int count = 0;
         while (inbox.peek() instanceof InputMessage.UserInput) {
             InputMessage.UserInput input = (InputMessage.UserInput) inbox.poll();
             steering.addAll(input.content());
+            count++;
+        }
+        if (count > 0) {
+            emit(new OutputChunk.Status("steered", count + " message(s) sent during the turn were delivered "
+                    + "with the tool results"));
         }
         return steering;
     }
 
     // ---------------------------------------------------------------- for the handle
 
+    /** Queues input; fails once the agent has stopped taking input. */
     public void submit(InputMessage input) {
-        inbox.add(input);
+        synchronized (inbox) {
+            if (inboxClosed) {
+                throw new IllegalStateException("agent " + session.id() + " has stopped");
+            }
+            inbox.add(input);
+        }
     }
 
     /** Stops the current turn, if any; the agent stays alive and becomes idle. */
@@ -280,13 +331,18 @@ public final class StandardAgent {
         return bus;
     }
 
+    PathResolver pathResolver() {
+        return paths;
+    }
+
     // ---------------------------------------------------------------- for tools
 
     void emit(OutputChunk chunk) {
         bus.publish(chunk);
     }
 
-    void setState(AgentState newState) {
+    /** Sets and announces the state; public for runtime collaborators (subagents). */
+    public void setState(AgentState newState) {
         state = newState;
         emit(new OutputChunk.StateChange(newState));
     }
@@ -310,20 +366,54 @@ public final class StandardAgent {
                             + "decide with the information you have, or state your assumptions.");
                 }
                 String requestId = "ask_" + UUID.randomUUID();
+                AgentState before = state;
                 CompletableFuture<Map<String, String>> answer = new CompletableFuture<>();
                 openQuestions.put(requestId, answer);
                 try (Cancellation.Registration r = cancellation.onCancel(() -> answer.cancel(false))) {
-                    emit(new OutputChunk.Question(requestId, toolUseId, questions));
+                    // state first: whoever reacts to the question sees the agent waiting for the answer
                     setState(new AgentState.WaitingForAnswer(requestId));
+                    emit(new OutputChunk.Question(requestId, toolUseId, questions));
                     return answer.get();
                 } catch (ExecutionException e) {
                     throw new ToolException("question failed: " + e.getCause().getMessage());
                 } finally {
                     openQuestions.remove(requestId);
-                    setState(AgentState.PROCESSING);
+                    setState(before);
                 }
             }
         };
+    }
+
+    /**
+     * Input accepted but never processed (the agent stopped first) is appended to the session, so it
+     * is not lost: a resumed agent sees it and {@code continueTurn} answers it.
+     */
+    private void keepUnprocessedInput(Optional<InputMessage> taken) {
+        List<ContentBlock> pending = new ArrayList<>();
+        taken.ifPresent(m -> {
+            if (m instanceof InputMessage.UserInput user) {
+                pending.addAll(user.content());
+            }
+        });
+        synchronized (inbox) {
+            inboxClosed = true;
+            for (InputMessage m : inbox) {
+                if (m instanceof InputMessage.UserInput user) {
+                    pending.addAll(user.content());
+                }
+            }
+            inbox.clear();
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            session.append(Message.user(pending));
+            emit(new OutputChunk.Status("input_kept", "input that arrived before the agent stopped was saved "
+                    + "to the session unprocessed"));
+        } catch (RuntimeException e) {
+            emit(new OutputChunk.Error("could not save unprocessed input: " + describe(e)));
+        }
     }
 
     private void closeResources() {

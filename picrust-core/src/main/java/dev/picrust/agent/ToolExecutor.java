@@ -12,6 +12,7 @@ import dev.picrust.runtime.OutputChunk;
 import dev.picrust.tool.Tool;
 import dev.picrust.tool.ToolException;
 import dev.picrust.tool.ToolResult;
+import dev.picrust.tool.schema.ToolInputValidation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -112,9 +113,9 @@ public final class ToolExecutor {
     }
 
     private ToolResult run(Tool tool, ToolUseBlock call, Cancellation cancellation) {
-        if (!call.input().isObject()) {
-            return ToolResult.error("Invalid input for tool " + tool.name() + ": expected a JSON object, got "
-                    + call.input().getNodeType().toString().toLowerCase());
+        Optional<String> invalid = ToolInputValidation.validate(tool, call.input());
+        if (invalid.isPresent()) {
+            return ToolResult.error(invalid.get());
         }
         try {
             ToolResult result = tool.execute(call.input(),

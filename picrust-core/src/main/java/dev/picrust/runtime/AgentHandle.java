@@ -31,7 +31,13 @@ public final class AgentHandle {
         return agent.session().metadata();
     }
 
-    /** Queues a user message. Never dropped: processed now if idle, else as steering or follow-up. */
+    /**
+     * Queues a user message. Never dropped: it starts a turn if the agent is idle; during a turn it is
+     * delivered as steering or as a follow-up ({@link dev.picrust.agent.InputDelivery}); if the agent
+     * stops first it is appended to the session so a resumed agent sees it.
+     *
+     * @throws IllegalStateException if the agent has been shut down
+     */
     public void send(String text) {
         send(List.of(new TextBlock(text)));
     }
@@ -65,12 +71,16 @@ public final class AgentHandle {
         return agent.answer(requestId, answers);
     }
 
-    /** Stops the current turn (model call and tools); the agent stays alive and idle. */
+    /**
+     * Stops the current turn: cancels the model call, cancels running tools (and subagents), gives
+     * unfinished tool calls synthetic results and records an interruption marker. The agent stays
+     * alive and becomes idle; queued input is kept. Does nothing when no turn is running.
+     */
     public void interrupt() {
         agent.interrupt();
     }
 
-    /** Ends the agent after cancelling its current turn. */
+    /** Ends the agent: cancels its current turn and starts no other; queued input is kept in the session. */
     public void shutdown() {
         agent.shutdown();
     }
@@ -91,6 +101,10 @@ public final class AgentHandle {
     /** Completes when the agent has stopped, with its final state. */
     public CompletableFuture<AgentState> termination() {
         return terminated.copy();
+    }
+
+    StandardAgent agent() {
+        return agent;
     }
 
     void markTerminated(AgentState finalState) {

@@ -1,28 +1,46 @@
 package dev.picrust.runtime;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.StandardAgent;
+import dev.picrust.json.Json;
 import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionMetadata;
 import dev.picrust.session.SessionStore;
+import dev.picrust.tool.Tool;
+import dev.picrust.tool.ToolRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs agents, one virtual thread each, and keeps a registry of the live ones by session id. An agent
- * that fails is contained: its subscribers get an {@code error} chunk and the final state
- * {@link AgentState.Error}, its registry entry is released, and everything else carries on.
+ * Runs agents, one virtual thread each, and keeps a registry of the live ones by session id. At most
+ * one agent runs on a session. An agent that fails is contained: its subscribers get an {@code error}
+ * chunk and the final state {@link AgentState.Error}, its registry entry is released, and the runtime
+ * and the other agents carry on.
  */
 public final class AgentRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+    private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(30);
+
     private final SessionStore store;
+    /** Session ids with an agent starting or running; claimed before the session is touched. */
+    private final Set<String> claimed = ConcurrentHashMap.newKeySet();
+    /** Running agents; a subset of {@link #claimed}. */
     private final ConcurrentMap<String, AgentHandle> live = new ConcurrentHashMap<>();
+    private final Subagents subagents = new Subagents(this);
+    private volatile boolean shutDown;
 
     public AgentRuntime(SessionStore store) {
         this.store = store;
@@ -45,42 +63,141 @@ public final class AgentRuntime implements AutoCloseable {
 
     /** Starts an agent on a new session described by {@code metadata}. */
     public AgentHandle spawn(AgentConfig config, SessionMetadata metadata) {
-        reserve(metadata.id());
+        return spawn(config, metadata, handle -> { });
+    }
+
+    /** As {@link #spawn(AgentConfig, SessionMetadata)}; {@code beforeStart} sees the handle before the agent runs. */
+    AgentHandle spawn(AgentConfig config, SessionMetadata metadata, Consumer<AgentHandle> beforeStart) {
+        claim(metadata.id());
         try {
-            return start(config, store.create(metadata));
-        } catch (RuntimeException e) {
-            live.remove(metadata.id());
+            return start(config, store.create(metadata), beforeStart);
+        } catch (RuntimeException | Error e) {
+            claimed.remove(metadata.id());
             throw e;
         }
     }
 
     /** Starts an agent on an existing session (its history is loaded and repaired if a crash cut it). */
     public AgentHandle resume(AgentConfig config, String sessionId) {
-        reserve(sessionId);
+        claim(sessionId);
         try {
             AgentSession session = store.open(sessionId);
             session.updateMetadata(m -> m.withModel(config.model(), config.provider().name()));
-            return start(config, session);
-        } catch (RuntimeException e) {
-            live.remove(sessionId);
+            return start(config, session, handle -> { });
+        } catch (RuntimeException | Error e) {
+            claimed.remove(sessionId);
             throw e;
         }
     }
 
-    private void reserve(String sessionId) {
-        if (live.putIfAbsent(sessionId, PLACEHOLDER) != null) {
+    /** The registry's running agents. */
+    public List<AgentHandle> list() {
+        return List.copyOf(live.values());
+    }
+
+    public Optional<AgentHandle> find(String sessionId) {
+        return Optional.ofNullable(live.get(sessionId));
+    }
+
+    /** Every running agent's current state, by session id. */
+    public Map<String, AgentState> states() {
+        Map<String, AgentState> states = new LinkedHashMap<>();
+        live.forEach((id, handle) -> states.put(id, handle.state()));
+        return states;
+    }
+
+    public int count() {
+        return live.size();
+    }
+
+    /** Starts subagents of this runtime's agents from code (tools); the Task tool uses it too. */
+    public Subagents subagents() {
+        return subagents;
+    }
+
+    /**
+     * Shuts every agent down (cancelling current turns) and waits until all have stopped or the
+     * deadline passed. The runtime accepts no new agents from then on. Returns the session ids of
+     * agents still running at the deadline (a tool that ignores cancellation keeps its agent alive
+     * until it returns; the agent stops right after).
+     */
+    public List<String> shutdownAll(Duration deadline) throws InterruptedException {
+        shutDown = true;
+        Instant end = Instant.now().plus(deadline);
+        while (true) {
+            List<AgentHandle> handles = list();
+            if (handles.isEmpty()) {
+                return List.of();
+            }
+            handles.forEach(AgentHandle::shutdown);
+            for (AgentHandle h : handles) {
+                Duration left = Duration.between(Instant.now(), end);
+                try {
+                    h.awaitTermination(left.isNegative() ? Duration.ZERO : left);
+                } catch (TimeoutException e) {
+                    // reported below
+                }
+            }
+            if (!Instant.now().isBefore(end)) {
+                return list().stream().map(AgentHandle::sessionId).toList();
+            }
+            // Agents that started while we waited (a subagent spawned mid-shutdown) get the same treatment.
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        shutdownAll(CLOSE_DEADLINE);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** The agent behind a running session, for subagent support. */
+    Optional<StandardAgent> agent(String sessionId) {
+        return find(sessionId).map(AgentHandle::agent);
+    }
+
+    private void claim(String sessionId) {
+        if (shutDown) {
+            throw new IllegalStateException("the runtime is shut down; it starts no new agents");
+        }
+        if (!claimed.add(sessionId)) {
             throw new IllegalStateException("an agent is already running on session " + sessionId);
         }
     }
 
-    private AgentHandle start(AgentConfig config, AgentSession session) {
+    private AgentHandle start(AgentConfig config, AgentSession session, Consumer<AgentHandle> beforeStart) {
         OutputBus bus = new OutputBus();
-        StandardAgent agent = new StandardAgent(config, session, bus);
+        StandardAgent agent = new StandardAgent(withTaskTool(config), session, bus);
         AgentHandle handle = new AgentHandle(agent);
-        live.put(session.id(), handle);
-        session.loadWarnings().forEach(w -> bus.publish(new OutputChunk.Status("session_repaired", w)));
-        Thread.ofVirtual().name("agent-" + session.id()).start(() -> runContained(agent, handle, bus, session));
-        return handle;
+        try {
+            beforeStart.accept(handle);
+            live.put(session.id(), handle);
+            session.loadWarnings().forEach(w -> bus.publish(new OutputChunk.Status("session_repaired", w)));
+            Thread.ofVirtual().name("agent-" + session.id()).start(() -> runContained(agent, handle, bus, session));
+            return handle;
+        } catch (RuntimeException | Error e) {
+            live.remove(session.id(), handle);
+            try {
+                session.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * An agent with subagent types gets the Task tool. Its registry is then a copy of the configured
+     * one taken now (the tool's description lists this agent's types, so it cannot be shared).
+     */
+    private AgentConfig withTaskTool(AgentConfig config) {
+        if (config.subagents().isEmpty() || config.tools().find(TaskTool.NAME).isPresent()) {
+            return config;
+        }
+        ToolRegistry tools = config.tools().subset(config.tools().tools().stream().map(Tool::name).toList());
+        tools.register(new TaskTool(subagents, config.subagents()));
+        return config.toBuilder().tools(tools).build();
     }
 
     private void runContained(StandardAgent agent, AgentHandle handle, OutputBus bus, AgentSession session) {
@@ -88,12 +205,10 @@ public final class AgentRuntime implements AutoCloseable {
         try {
             agent.run();
         } catch (InterruptedException e) {
-            finalState = new AgentState.Error("agent thread interrupted");
-            bus.publish(new OutputChunk.Error("agent stopped: thread interrupted"));
+            finalState = failed(session, bus, "agent thread interrupted", e);
         } catch (Throwable e) {
-            String message = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            finalState = new AgentState.Error(message);
-            bus.publish(new OutputChunk.Error("agent failed: " + message));
+            finalState = failed(session, bus, e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         } finally {
             bus.publish(new OutputChunk.StateChange(finalState));
             live.remove(session.id(), handle);
@@ -102,54 +217,21 @@ public final class AgentRuntime implements AutoCloseable {
             } catch (RuntimeException ignored) {
                 // The session's records are already durable; a failing close loses nothing.
             }
+            claimed.remove(session.id());
             handle.markTerminated(finalState);
             bus.end();
         }
     }
 
-    public Optional<AgentHandle> find(String sessionId) {
-        AgentHandle h = live.get(sessionId);
-        return h == PLACEHOLDER ? Optional.empty() : Optional.ofNullable(h);
-    }
-
-    public List<AgentHandle> list() {
-        List<AgentHandle> handles = new ArrayList<>();
-        live.values().forEach(h -> {
-            if (h != PLACEHOLDER) {
-                handles.add(h);
-            }
-        });
-        return handles;
-    }
-
-    public int count() {
-        return list().size();
-    }
-
-    /**
-     * Shuts every agent down and waits until all have stopped or the deadline passed. Returns the
-     * session ids of agents still running at the deadline.
-     */
-    public List<String> shutdownAll(Duration deadline) throws InterruptedException {
-        List<AgentHandle> handles = list();
-        handles.forEach(AgentHandle::shutdown);
-        Instant end = Instant.now().plus(deadline);
-        List<String> stuck = new ArrayList<>();
-        for (AgentHandle h : handles) {
-            Duration left = Duration.between(Instant.now(), end);
-            try {
-                h.awaitTermination(left.isNegative() ? Duration.ZERO : left);
-            } catch (TimeoutException e) {
-                stuck.add(h.sessionId());
-            }
+    private static AgentState failed(AgentSession session, OutputBus bus, String message, Throwable cause) {
+        LOG.error("agent on session {} failed", session.id(), cause);
+        bus.publish(new OutputChunk.Error("agent failed: " + message));
+        try {
+            ObjectNode body = Json.object().put("message", message);
+            session.appendRecord("agent_failed", body);
+        } catch (RuntimeException | Error ignored) {
+            // The failure may be the session itself; subscribers were told already.
         }
-        return stuck;
+        return new AgentState.Error(message);
     }
-
-    @Override
-    public void close() throws InterruptedException {
-        shutdownAll(Duration.ofSeconds(30));
-    }
-
-    private static final AgentHandle PLACEHOLDER = new AgentHandle(null);
 }

@@ -221,4 +221,19 @@ class StandardAgentTest {
         assertThat(sent).hasSize(3);
         assertThat(sent.get(2).toolResults().getFirst().text()).isEqualTo(HistoryRepair.INTERRUPTED_BY_CRASH);
     }
+
+    @Test
+    void emptyTextBlocksAreNotWrittenToHistory() throws Exception {
+        QueueProvider provider = new QueueProvider()
+                .then(r -> new LlmResponse("m1", "m", List.of(new TextBlock("")), StopReason.REFUSAL, Usage.ZERO))
+                .then(r -> text("ok"));
+        AgentHandle h = spawn(provider, new ToolRegistry(), new AllowListGate(Set.of(), false));
+        Subscription sub = h.subscribe();
+        h.send("first");
+        assertThat(untilDone(sub)).contains(new OutputChunk.Done("refusal"));
+        h.send("second");
+        untilDone(sub);
+        List<Message> sent = provider.requests.get(1).messages();
+        assertThat(sent).singleElement().satisfies(m -> assertThat(m.text()).isEqualTo("first\nsecond"));
+    }
 }

@@ -1,0 +1,64 @@
+package dev.picrust.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the picrust CLI as a real child JVM with this test's classpath. */
+final class CliProcess {
+    final Process process;
+    final CompletableFuture<String> stderr;
+    private final BufferedReader stdout;
+
+    private CliProcess(Process process) {
+        this.process = process;
+        this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        this.stderr = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "stderr unreadable: " + e;
+            }
+        });
+    }
+
+    static CliProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+        pb.environment().remove("ANTHROPIC_API_KEY");
+        pb.environment().remove("ANTHROPIC_BASE_URL");
+        pb.environment().putAll(env);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        return new CliProcess(pb.start());
+    }
+
+    /** The next stdout line, or null at end of output. */
+    String readLine() throws IOException {
+        return stdout.readLine();
+    }
+
+    /** Waits for exit and returns the exit code; stdout is read to the end into {@code rest}. */
+    int finish(List<String> rest) throws Exception {
+        String line;
+        while ((line = stdout.readLine()) != null) {
+            rest.add(line);
+        }
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("CLI did not exit; stderr: " + stderr.getNow(""));
+        }
+        return process.exitValue();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.picrust.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.json.Json;
+import dev.picrust.llm.Message;
+import dev.picrust.llm.Role;
+import dev.picrust.llm.StopReason;
+import dev.picrust.llm.TextBlock;
+import dev.picrust.llm.ToolResultBlock;
+import dev.picrust.session.AgentSession;
+import dev.picrust.session.SessionStore;
+import dev.picrust.testkit.MockLlmServer;
+import dev.picrust.testkit.RecordedRequest;
+import dev.picrust.testkit.ScriptedModel;
+import dev.picrust.testkit.ServerStep;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives {@code picrust run} as a real process against a loopback MockLlmServer. */
+class RunCommandIT {
+    @TempDir Path dir;
+    MockLlmServer server;
+    Path sessions;
+    Path workspace;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = MockLlmServer.start();
+        sessions = dir.resolve("sessions");
+        workspace = Files.createDirectories(dir.resolve("work"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    Map<String, String> env() {
+        return Map.of("ANTHROPIC_API_KEY", "sk-test-key-1234567890", "ANTHROPIC_BASE_URL", server.baseUrl());
+    }
+
+    CliProcess run(String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("run", "--sessions-dir", sessions.toString(),
+                "--cwd", workspace.toString(), "--output", "jsonl"));
+        args.addAll(List.of(extra));
+        return CliProcess.start(dir, env(), args.toArray(String[]::new));
+    }
+
+    static List<JsonNode> parse(List<String> lines) throws Exception {
+        List<JsonNode> chunks = new ArrayList<>();
+        for (String line : lines) {
+            chunks.add(Json.parse(line));
+        }
+        return chunks;
+    }
+
+    @Test
+    void multiStepToolLoop() throws Exception {
+        server.enqueue(
+                ServerStep.content(StopReason.TOOL_USE, List.of(new TextBlock("Writing."),
+                        ScriptedModel.toolUse("Write", Json.object().put("file_path", "a.txt").put("content", "hello\n")))),
+                ServerStep.toolUse("Bash", Json.object().put("command", "cat a.txt | tr a-z A-Z")),
+                ServerStep.text("The file says HELLO."));
+        CliProcess cli = run("--session-id", "multi", "--allow", "Write", "--allow", "Bash", "shout the file");
+        List<String> out = new ArrayList<>();
+        int code = cli.finish(out);
+
+        assertThat(code).as(cli.stderr.get()).isZero();
+        List<JsonNode> chunks = parse(out);
+        List<JsonNode> ends = chunks.stream().filter(c -> c.path("type").asText().equals("tool_end")).toList();
+        assertThat(ends).hasSize(2);
+        assertThat(ends.get(1).path("content").asText()).contains("HELLO");
+        assertThat(ends.get(0).path("id").asText()).startsWith("toolu_");
+        assertThat(chunks.getLast().path("type").asText()).isEqualTo("done");
+        assertThat(Files.readString(workspace.resolve("a.txt"))).isEqualTo("hello\n");
+        try (AgentSession s = new SessionStore(sessions).open("multi")) {
+            assertThat(s.messages()).extracting(Message::role)
+                    .containsExactly(Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT);
+        }
+        assertThat(server.requestCount()).isEqualTo(3);
+    }
+
+    @Test
+    void overloadedThenSuccess() throws Exception {
+        server.enqueue(ServerStep.overloaded(), ServerStep.text("fine now"));
+        CliProcess cli = run("hi");
+        List<String> out = new ArrayList<>();
+        assertThat(cli.finish(out)).as(cli.stderr.get()).isZero();
+        List<JsonNode> chunks = parse(out);
+        assertThat(chunks).anyMatch(c -> c.path("type").asText().equals("status") && c.path("code").asText().equals("retry"));
+        String text = chunks.stream().filter(c -> c.path("type").asText().equals("text_delta"))
+                .map(c -> c.path("text").asText()).reduce("", String::concat);
+        assertThat(text).isEqualTo("fine now");
+        assertThat(server.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void midStreamErrorThenSuccessKeepsOnlyTheSecondAttempt() throws Exception {
+        server.enqueue(ServerStep.midStreamOverloaded(), ServerStep.text("second attempt"));
+        CliProcess cli = run("--session-id", "mid", "hi");
+        List<String> out = new ArrayList<>();
+        assertThat(cli.finish(out)).as(cli.stderr.get()).isZero();
+        try (AgentSession s = new SessionStore(sessions).open("mid")) {
+            assertThat(s.messages()).containsExactly(Message.user("hi"), Message.assistant("second attempt"));
+        }
+    }
+
+    @Test
+    void missingApiKeyIsAClearOneLineError() throws Exception {
+        CliProcess cli = CliProcess.start(dir, Map.of(), "run", "--sessions-dir", sessions.toString(), "hello");
+        int code = cli.finish(new ArrayList<>());
+        String err = cli.stderr.get();
+        assertThat(code).isNotZero();
+        assertThat(err).contains("ANTHROPIC_API_KEY").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void killDuringLongBashThenResumeContinuesWithValidHistory() throws Exception {
+        server.enqueue(ServerStep.toolUse("Bash", Json.object().put("command", "sleep 120")));
+        CliProcess cli = run("--session-id", "crash", "--allow", "Bash", "wait a long time");
+        String line;
+        while ((line = cli.readLine()) != null && !line.contains("\"tool_start\"")) {
+            // read until the tool is about to run: its tool_use is already on disk
+        }
+        assertThat(line).as("tool_start seen").isNotNull();
+        List<ProcessHandle> children = cli.process.descendants().toList();
+        cli.process.destroyForcibly().waitFor();   // SIGKILL: no shutdown hooks, no cleanup
+        children.forEach(ProcessHandle::destroyForcibly);
+
+        server.enqueue(ServerStep.text("Recovered after the crash."));
+        CliProcess resumed = run("--resume", "crash");
+        List<String> out = new ArrayList<>();
+        assertThat(resumed.finish(out)).as(resumed.stderr.get()).isZero();
+
+        RecordedRequest continued = server.requests().getLast();
+        JsonNode lastSent = continued.body().path("messages").get(2);
+        assertThat(lastSent.path("role").asText()).isEqualTo("user");
+        assertThat(lastSent.toString()).contains("interrupted: the process stopped before this tool finished");
+        try (AgentSession s = new SessionStore(sessions).open("crash")) {
+            List<Message> history = s.messages();
+            assertThat(history).extracting(Message::role)
+                    .containsExactly(Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT);
+            ToolResultBlock result = history.get(2).toolResults().getFirst();
+            assertThat(result.toolUseId()).isEqualTo(history.get(1).toolUses().getFirst().id());
+            assertThat(result.isError()).isTrue();
+            assertThat(history.get(3).text()).isEqualTo("Recovered after the crash.");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.picrust.agent.context;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code git status --short --branch} in the working directory with a timeout. Outside a
+ * repository, without git, or past the timeout it adds nothing (and kills git if it overran).
+ */
+final class GitStatusInjector implements ContextInjector {
+    private static final int MAX_CHARS = 4000;
+
+    private final Duration timeout;
+
+    GitStatusInjector(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Optional<String> inject(InjectionContext context) throws InterruptedException {
+        Process process;
+        try {
+            process = new ProcessBuilder(List.of("git", "--no-optional-locks", "status", "--short", "--branch"))
+                    .directory(context.workingDirectory().toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        // Output is read concurrently so a large status cannot fill the pipe and stall git.
+        var output = new java.util.concurrent.CompletableFuture<String>();
+        Thread.ofVirtual().start(() -> {
+            try (InputStream in = process.getInputStream()) {
+                output.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                output.complete("");
+            }
+        });
+        try {
+            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                process.destroyForcibly();
+                return Optional.empty();
+            }
+            String text = output.get(timeout.toNanos(), TimeUnit.NANOSECONDS).strip();
+            if (process.exitValue() != 0 || text.isEmpty()) {
+                return Optional.empty();
+            }
+            if (text.length() > MAX_CHARS) {
+                text = text.substring(0, MAX_CHARS) + "\n... (truncated)";
+            }
+            return Optional.of("git status:\n" + text);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            process.destroyForcibly();
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,305 @@
+package dev.picrust.llm.anthropic;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.json.Json;
+import dev.picrust.llm.ContentBlock;
+import dev.picrust.llm.IncompleteToolUse;
+import dev.picrust.llm.LlmException;
+import dev.picrust.llm.LlmException.Kind;
+import dev.picrust.llm.LlmResponse;
+import dev.picrust.llm.MessageCodec;
+import dev.picrust.llm.StopReason;
+import dev.picrust.llm.StreamEvent;
+import dev.picrust.llm.StreamListener;
+import dev.picrust.llm.Usage;
+import dev.picrust.llm.sse.SseEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Builds one {@link LlmResponse} from the events of an Anthropic Messages stream and reports
+ * deltas to a listener as they arrive.
+ *
+ * <p>Each block is kept as the JSON skeleton from {@code content_block_start} plus what its deltas
+ * appended, keyed by the block's {@code index} (indexes need not be dense), and decoded with
+ * {@link MessageCodec} at the end, so fields this version does not model (a tool_use's
+ * {@code caller}, a text's {@code citations}) survive, and string fields such as a thinking
+ * signature are the exact concatenation of what was sent.
+ *
+ * <p>At the end: a tool_use whose input never got {@code content_block_stop}, or whose input is
+ * not a JSON object, becomes an {@link IncompleteToolUse} instead of content; an empty input is
+ * {@code {}}. A text block cut off by max_tokens is kept (it is what the model said); any other
+ * block cut off is dropped, because a half-streamed thinking or server block cannot be sent back.
+ * {@code ping} and unknown event and delta types are ignored; unknown block types become
+ * {@link dev.picrust.llm.UnknownBlock}s with known delta kinds applied to the same-named field.
+ */
+final class MessageStreamAccumulator {
+    private final StreamListener listener;
+    private final TreeMap<Integer, BlockState> blocks = new TreeMap<>();
+    private boolean started;
+    private boolean complete;
+    private String id = "";
+    private String model = "";
+    private Usage usage = Usage.ZERO;
+    private String stopReason;
+
+    MessageStreamAccumulator(StreamListener listener) {
+        this.listener = listener;
+    }
+
+    /** True once {@code message_stop} arrived: nothing more belongs to this message. */
+    boolean isComplete() {
+        return complete;
+    }
+
+    /**
+     * Applies one event.
+     *
+     * @throws LlmException for an {@code error} event (retryable when the error type is transient)
+     *                      or a data payload that is not JSON
+     */
+    void accept(SseEvent event) {
+        JsonNode data = parse(event.data());
+        String type = event.event().equals("message") ? data.path("type").asText("") : event.event();
+        switch (type) {
+            case "message_start" -> start(data.path("message"));
+            case "content_block_start" -> startBlock(data);
+            case "content_block_delta" -> applyDelta(data);
+            case "content_block_stop" -> block(data).ifPresent(b -> b.stopped = true);
+            case "message_delta" -> {
+                JsonNode reason = data.path("delta").path("stop_reason");
+                if (reason.isTextual()) {
+                    stopReason = reason.asText();
+                }
+                usage = MessagesResponse.usage(data.path("usage"), usage);
+            }
+            case "message_stop" -> complete = true;
+            case "error" -> throw streamError(data);
+            default -> {
+                // ping, and event types newer than this version
+            }
+        }
+    }
+
+    /**
+     * The finished message.
+     *
+     * @throws LlmException (retryable) when the stream ended before the message did
+     */
+    LlmResponse finish() {
+        if (!started) {
+            throw new LlmException(Kind.STREAM_ERROR, "Anthropic stream ended without a message_start event",
+                    0, null, true, null);
+        }
+        if (!complete && stopReason == null) {
+            throw new LlmException(Kind.STREAM_ERROR, "Anthropic stream ended before the message was complete",
+                    0, null, true, null);
+        }
+        List<ContentBlock> content = new ArrayList<>();
+        List<IncompleteToolUse> incomplete = new ArrayList<>();
+        for (BlockState block : blocks.values()) {
+            if (block.type().equals("tool_use")) {
+                Optional<JsonNode> input = block.stopped ? block.parsedInput() : Optional.empty();
+                if (input.isPresent()) {
+                    ObjectNode node = block.build();
+                    node.set("input", input.get());
+                    content.add(decode(node));
+                } else {
+                    incomplete.add(new IncompleteToolUse(block.skeleton.path("id").asText(""),
+                            block.skeleton.path("name").asText(""), block.partialJson()));
+                }
+            } else if (block.stopped || block.type().equals("text")) {
+                content.add(decode(block.build()));
+            }
+        }
+        return new LlmResponse(id, model, content, StopReason.fromWire(stopReason), usage, incomplete);
+    }
+
+    private void start(JsonNode message) {
+        // A second message_start (some proxies replay it) begins a new message; merging would mix two.
+        blocks.clear();
+        stopReason = null;
+        complete = false;
+        started = true;
+        id = message.path("id").asText("");
+        model = message.path("model").asText("");
+        usage = MessagesResponse.usage(message.path("usage"), Usage.ZERO);
+    }
+
+    private void startBlock(JsonNode data) {
+        JsonNode index = data.get("index");
+        JsonNode skeleton = data.get("content_block");
+        if (index == null || !index.canConvertToInt() || skeleton == null || !skeleton.isObject()) {
+            return;
+        }
+        BlockState block = new BlockState((ObjectNode) skeleton.deepCopy());
+        blocks.put(index.asInt(), block);
+        if (block.type().equals("tool_use")) {
+            listener.onEvent(new StreamEvent.ToolUseStarted(index.asInt(),
+                    skeleton.path("id").asText(""), skeleton.path("name").asText("")));
+        }
+    }
+
+    private void applyDelta(JsonNode data) {
+        Optional<BlockState> found = block(data);
+        if (found.isEmpty()) {
+            return;
+        }
+        BlockState block = found.get();
+        int index = data.get("index").asInt();
+        JsonNode delta = data.path("delta");
+        switch (delta.path("type").asText("")) {
+            case "text_delta" -> {
+                String text = delta.path("text").asText("");
+                block.append("text", text);
+                if (block.type().equals("text") && !text.isEmpty()) {
+                    listener.onEvent(new StreamEvent.TextDelta(index, text));
+                }
+            }
+            case "thinking_delta" -> {
+                String thinking = delta.path("thinking").asText("");
+                block.append("thinking", thinking);
+                if (block.type().equals("thinking") && !thinking.isEmpty()) {
+                    listener.onEvent(new StreamEvent.ThinkingDelta(index, thinking));
+                }
+            }
+            case "signature_delta" -> block.append("signature", delta.path("signature").asText(""));
+            case "input_json_delta" -> block.appendJson(delta.path("partial_json").asText(""));
+            case "citations_delta" -> {
+                JsonNode citation = delta.get("citation");
+                if (citation != null) {
+                    block.citations().add(citation.deepCopy());
+                }
+            }
+            default -> {
+                // Delta kinds newer than this version carry nothing we can place.
+            }
+        }
+    }
+
+    private Optional<BlockState> block(JsonNode data) {
+        JsonNode index = data.get("index");
+        if (index == null || !index.canConvertToInt()) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(blocks.get(index.asInt()));
+    }
+
+    private static LlmException streamError(JsonNode data) {
+        Optional<ApiError> error = ApiError.fromJson(data);
+        if (error.isEmpty()) {
+            return new LlmException(Kind.STREAM_ERROR, "Anthropic stream sent an error event: " + Json.write(data),
+                    0, null, false, null);
+        }
+        ApiError e = error.get();
+        return new LlmException(ApiError.kind(e.type(), 0),
+                "Anthropic stream error " + e.type() + ": " + e.message(), 0, e.requestId().orElse(null),
+                e.isTransient(), null);
+    }
+
+    private static JsonNode parse(String data) {
+        try {
+            JsonNode node = Json.parse(data);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (JsonProcessingException e) {
+            throw new LlmException(Kind.MALFORMED_RESPONSE, "Anthropic stream event is not JSON: " + e.getOriginalMessage(),
+                    0, null, false, e);
+        }
+        throw new LlmException(Kind.MALFORMED_RESPONSE, "Anthropic stream event is not a JSON object", 0, null, false, null);
+    }
+
+    private static ContentBlock decode(ObjectNode node) {
+        try {
+            return MessageCodec.fromJsonBlock(node);
+        } catch (IllegalArgumentException e) {
+            throw new LlmException(Kind.MALFORMED_RESPONSE, "Anthropic stream built a malformed block: " + e.getMessage(),
+                    0, null, false, e);
+        }
+    }
+
+    /** One content block being streamed. */
+    private static final class BlockState {
+        final ObjectNode skeleton;
+        final Map<String, StringBuilder> appended = new LinkedHashMap<>();
+        StringBuilder json;
+        ArrayNode citations;
+        boolean stopped;
+
+        BlockState(ObjectNode skeleton) {
+            this.skeleton = skeleton;
+        }
+
+        String type() {
+            return skeleton.path("type").asText("");
+        }
+
+        void append(String field, String delta) {
+            appended.computeIfAbsent(field, f -> {
+                JsonNode initial = skeleton.get(f);
+                return new StringBuilder(initial != null && initial.isTextual() ? initial.asText() : "");
+            }).append(delta);
+        }
+
+        void appendJson(String fragment) {
+            if (json == null) {
+                json = new StringBuilder();
+            }
+            json.append(fragment);
+        }
+
+        ArrayNode citations() {
+            if (citations == null) {
+                JsonNode initial = skeleton.get("citations");
+                citations = initial != null && initial.isArray() ? (ArrayNode) initial.deepCopy() : Json.array();
+            }
+            return citations;
+        }
+
+        String partialJson() {
+            return json == null ? "" : json.toString();
+        }
+
+        /** The streamed input as a JSON object: empty text means {@code {}}; anything else unparsable is absent. */
+        Optional<JsonNode> parsedInput() {
+            if (json == null || json.toString().isBlank()) {
+                JsonNode initial = skeleton.get("input");
+                return Optional.of(initial != null && initial.isObject() ? initial.deepCopy() : Json.object());
+            }
+            try {
+                JsonNode parsed = Json.parse(json.toString());
+                return parsed != null && parsed.isObject() ? Optional.of(parsed) : Optional.empty();
+            } catch (JsonProcessingException e) {
+                return Optional.empty();
+            }
+        }
+
+        ObjectNode build() {
+            ObjectNode node = skeleton.deepCopy();
+            appended.forEach((field, text) -> node.put(field, text.toString()));
+            if (citations != null) {
+                node.set("citations", citations);
+            }
+            if (!type().equals("tool_use") && json != null) {
+                // Server-side tool calls stream their input too; keep what parses, else the skeleton's.
+                String text = json.toString();
+                if (!text.isBlank()) {
+                    try {
+                        node.set("input", Json.parse(text));
+                    } catch (JsonProcessingException e) {
+                        // A cut-off server block is dropped at finish unless it was stopped; keep the skeleton input.
+                    }
+                }
+            }
+            return node;
+        }
+    }
+}

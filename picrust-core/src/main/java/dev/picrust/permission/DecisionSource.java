@@ -1,0 +1,90 @@
+package dev.picrust.permission;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * What made a permission decision. {@link #kind()} and {@link #detail()} are the {@code source} and
+ * {@code detail} of the {@code permission_decision} output chunk and session record.
+ */
+public sealed interface DecisionSource {
+
+    /** One or more rules (a compound Bash command may need one allow rule per part). */
+    record Rules(List<MatchedRule> rules) implements DecisionSource {
+        public Rules {
+            rules = List.copyOf(rules);
+            if (rules.isEmpty()) {
+                throw new IllegalArgumentException("at least one rule");
+            }
+        }
+    }
+
+    /** The permission mode decided (plan denies, bypass and acceptEdits allow). */
+    record Mode(PermissionMode mode) implements DecisionSource {
+        public Mode {
+            Objects.requireNonNull(mode, "mode");
+        }
+    }
+
+    /** The tool is read-only, which is allowed unless a rule says otherwise. */
+    record ReadOnlyTool() implements DecisionSource {}
+
+    /** No rule, mode or hook decided; the default is to ask. */
+    record NoRule() implements DecisionSource {}
+
+    /** PreToolUse hooks decided; {@code hooks} names them. */
+    record Hook(String hooks) implements DecisionSource {
+        public Hook {
+            Objects.requireNonNull(hooks, "hooks");
+        }
+    }
+
+    /** A human answered; {@code answer} says how (allow_once, allow_always:local, deny, ...). */
+    record User(String answer) implements DecisionSource {
+        public User {
+            Objects.requireNonNull(answer, "answer");
+        }
+    }
+
+    /** Nobody answered the request before its deadline. */
+    record Timeout() implements DecisionSource {}
+
+    /** The decision was "ask" but nobody can answer (headless). */
+    record NoAnswerer() implements DecisionSource {}
+
+    /** The rules could not be read; the call is denied rather than guessed. */
+    record Failure(String message) implements DecisionSource {
+        public Failure {
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    default String kind() {
+        return switch (this) {
+            case Rules r -> "rule";
+            case Mode m -> "mode";
+            case ReadOnlyTool r -> "read_only";
+            case NoRule n -> "default";
+            case Hook h -> "hook";
+            case User u -> "user";
+            case Timeout t -> "timeout";
+            case NoAnswerer n -> "no_answerer";
+            case Failure f -> "error";
+        };
+    }
+
+    default String detail() {
+        return switch (this) {
+            case Rules r -> r.rules().stream().map(MatchedRule::toString).collect(Collectors.joining(", "));
+            case Mode m -> m.mode().wireName();
+            case ReadOnlyTool r -> "read-only tool";
+            case NoRule n -> "no matching rule";
+            case Hook h -> h.hooks();
+            case User u -> u.answer();
+            case Timeout t -> "request timed out";
+            case NoAnswerer n -> "nobody can answer";
+            case Failure f -> f.message();
+        };
+    }
+}

@@ -1,0 +1,229 @@
+package dev.picrust.permission;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Decides whether a tool call may run. One policy per agent (it holds that agent's session rules);
+ * the {@link RuleStore} behind it may be shared by the whole runtime. Thread-safe.
+ *
+ * <p>Order of evaluation ({@link #decide}):
+ * <ol>
+ *   <li>a PreToolUse hook's deny;</li>
+ *   <li>deny rules of any tier (a compound command is denied if any part matches);</li>
+ *   <li>plan mode: anything not read-only is denied;</li>
+ *   <li>ask rules of any tier, then a hook's ask;</li>
+ *   <li>bypassPermissions mode allows; acceptEdits allows file edits inside the working directory;</li>
+ *   <li>a hook's allow;</li>
+ *   <li>allow rules of any tier (a compound command needs every part allowed);</li>
+ *   <li>read-only tools are allowed;</li>
+ *   <li>otherwise: ask.</li>
+ * </ol>
+ * So across tiers any deny wins, then ask, then allow, and a specific allow never carves an
+ * exception out of a broader deny.
+ */
+public final class PermissionPolicy {
+    private final Optional<RuleStore> store;
+    private final RuleSet config;
+    private final Path userHome;
+    private final AtomicReference<RuleSet> session = new AtomicReference<>(RuleSet.EMPTY);
+
+    /**
+     * @param store  persisted LOCAL and GLOBAL tiers; empty for a policy that persists nothing
+     * @param config rules from settings files and flags (the CONFIG tier)
+     * @param userHome what {@code ~/} means in path rules
+     */
+    public PermissionPolicy(Optional<RuleStore> store, RuleSet config, Path userHome) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.config = Objects.requireNonNull(config, "config");
+        this.userHome = userHome.toAbsolutePath().normalize();
+    }
+
+    public PermissionPolicy(RuleStore store, RuleSet config) {
+        this(Optional.of(store), config, Path.of(System.getProperty("user.home")));
+    }
+
+    /** A policy with only session and config rules; remembering to LOCAL or GLOBAL fails. */
+    public static PermissionPolicy inMemory(RuleSet config) {
+        return new PermissionPolicy(Optional.empty(), config, Path.of(System.getProperty("user.home")));
+    }
+
+    public PermissionDecision decide(PermissionQuery q) {
+        Optional<HookVerdict> hook = q.hookVerdict();
+        if (hook.isPresent() && hook.get().behavior() == PermissionBehavior.DENY) {
+            return new PermissionDecision.Deny(hookReason(hook.get(), "Denied by hook"),
+                    new DecisionSource.Hook(hook.get().hooks()));
+        }
+        Map<PermissionTier, RuleSet> tiers;
+        try {
+            tiers = rules(q.agentType());
+        } catch (RuleStoreException e) {
+            return new PermissionDecision.Deny("Permission denied for " + q.toolName()
+                    + ": the permission rules could not be read (" + e.getMessage() + ").",
+                    new DecisionSource.Failure(e.getMessage()));
+        }
+        ToolTarget target = ToolTarget.of(q.toolName(), q.input(), q.workingDirectory(), userHome);
+
+        Optional<MatchedRule> deny = anyMatch(tiers, PermissionBehavior.DENY, q, target);
+        if (deny.isPresent()) {
+            return new PermissionDecision.Deny("Permission denied: " + describe(q) + " matches the deny rule "
+                    + deny.get() + ".", new DecisionSource.Rules(List.of(deny.get())));
+        }
+        if (q.mode() == PermissionMode.PLAN && !q.readOnly()) {
+            return new PermissionDecision.Deny("Plan mode: only read-only tools may run, and " + q.toolName()
+                    + " can change things. Finish the plan and present it instead of acting.",
+                    new DecisionSource.Mode(PermissionMode.PLAN));
+        }
+        Optional<MatchedRule> ask = anyMatch(tiers, PermissionBehavior.ASK, q, target);
+        if (ask.isPresent()) {
+            return new PermissionDecision.Ask(describe(q) + " needs approval: it matches the ask rule "
+                    + ask.get() + ".", new DecisionSource.Rules(List.of(ask.get())));
+        }
+        if (hook.isPresent() && hook.get().behavior() == PermissionBehavior.ASK) {
+            return new PermissionDecision.Ask(hookReason(hook.get(), describe(q) + " needs approval (hook)"),
+                    new DecisionSource.Hook(hook.get().hooks()));
+        }
+        if (q.mode() == PermissionMode.BYPASS_PERMISSIONS) {
+            return new PermissionDecision.Allow("bypassPermissions mode", new DecisionSource.Mode(q.mode()));
+        }
+        if (q.mode() == PermissionMode.ACCEPT_EDITS && isEditInside(q, target)) {
+            return new PermissionDecision.Allow("acceptEdits mode: edit inside the working directory",
+                    new DecisionSource.Mode(q.mode()));
+        }
+        if (hook.isPresent() && hook.get().behavior() == PermissionBehavior.ALLOW) {
+            return new PermissionDecision.Allow(hookReason(hook.get(), "Allowed by hook"),
+                    new DecisionSource.Hook(hook.get().hooks()));
+        }
+        Optional<List<MatchedRule>> allow = allMatch(tiers, q, target);
+        if (allow.isPresent()) {
+            return new PermissionDecision.Allow("allowed by rule", new DecisionSource.Rules(allow.get()));
+        }
+        if (q.readOnly()) {
+            return new PermissionDecision.Allow("read-only tool", new DecisionSource.ReadOnlyTool());
+        }
+        return new PermissionDecision.Ask(describe(q) + " needs approval: no rule allows it.",
+                new DecisionSource.NoRule());
+    }
+
+    /**
+     * Turns a human's answer into the decision for the call, saving "always" answers to the chosen
+     * tier first (so a crash right after still remembers them).
+     */
+    public PermissionDecision applyAnswer(PermissionQuery q, PermissionAnswer answer) {
+        if (answer.remember().isPresent()) {
+            List<PermissionRule> rules = answer.rules().isEmpty()
+                    ? (answer.allowed() ? PermissionRule.suggest(q.toolName(), q.input(), q.workingDirectory())
+                            : List.of(PermissionRule.tool(q.toolName())))
+                    : answer.rules();
+            PermissionBehavior behavior = answer.allowed() ? PermissionBehavior.ALLOW : PermissionBehavior.DENY;
+            for (PermissionRule rule : rules) {
+                remember(rule, behavior, answer.remember().get(), q.agentType());
+            }
+        }
+        DecisionSource source = new DecisionSource.User(answer.describe());
+        if (answer.allowed()) {
+            return new PermissionDecision.Allow("approved by user", source);
+        }
+        return new PermissionDecision.Deny("The user denied " + describe(q)
+                + answer.message().filter(m -> !m.isBlank()).map(m -> ": " + m).orElse(".")
+                , source);
+    }
+
+    /** Saves a rule to a tier: SESSION in memory, LOCAL (for {@code agentType}) and GLOBAL on disk. */
+    public void remember(PermissionRule rule, PermissionBehavior behavior, PermissionTier tier, String agentType) {
+        switch (tier) {
+            case SESSION -> session.updateAndGet(r -> r.with(behavior, rule));
+            case LOCAL, GLOBAL -> requireStore(tier).add(tier, agentType, behavior, rule);
+            case CONFIG -> throw new IllegalArgumentException("config rules come from settings files and flags");
+        }
+    }
+
+    public void forget(PermissionRule rule, PermissionBehavior behavior, PermissionTier tier, String agentType) {
+        switch (tier) {
+            case SESSION -> session.updateAndGet(r -> r.without(behavior, rule));
+            case LOCAL, GLOBAL -> requireStore(tier).remove(tier, agentType, behavior, rule);
+            case CONFIG -> throw new IllegalArgumentException("config rules come from settings files and flags");
+        }
+    }
+
+    /** Every tier's rules as they apply to {@code agentType}, in display order. */
+    public Map<PermissionTier, RuleSet> rules(String agentType) {
+        Map<PermissionTier, RuleSet> tiers = new EnumMap<>(PermissionTier.class);
+        tiers.put(PermissionTier.SESSION, session.get());
+        tiers.put(PermissionTier.LOCAL, store.map(s -> s.load(PermissionTier.LOCAL, agentType)).orElse(RuleSet.EMPTY));
+        tiers.put(PermissionTier.GLOBAL, store.map(s -> s.load(PermissionTier.GLOBAL, agentType)).orElse(RuleSet.EMPTY));
+        tiers.put(PermissionTier.CONFIG, config);
+        return tiers;
+    }
+
+    private RuleStore requireStore(PermissionTier tier) {
+        return store.orElseThrow(() -> new IllegalStateException(
+                "this policy has no rule store, so " + tier.wireName() + " rules cannot be saved"));
+    }
+
+    private Optional<MatchedRule> anyMatch(Map<PermissionTier, RuleSet> tiers, PermissionBehavior behavior,
+                                           PermissionQuery q, ToolTarget target) {
+        for (ToolTarget.Subject subject : target.subjects()) {
+            Optional<MatchedRule> match = firstMatch(tiers, behavior, q, subject);
+            if (match.isPresent()) {
+                return match;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<List<MatchedRule>> allMatch(Map<PermissionTier, RuleSet> tiers, PermissionQuery q,
+                                                 ToolTarget target) {
+        LinkedHashSet<MatchedRule> used = new LinkedHashSet<>();
+        for (ToolTarget.Subject subject : target.allowSubjects()) {
+            Optional<MatchedRule> match = firstMatch(tiers, PermissionBehavior.ALLOW, q, subject);
+            if (match.isEmpty()) {
+                return Optional.empty();
+            }
+            used.add(match.get());
+        }
+        return used.isEmpty() ? Optional.empty() : Optional.of(new ArrayList<>(used));
+    }
+
+    private Optional<MatchedRule> firstMatch(Map<PermissionTier, RuleSet> tiers, PermissionBehavior behavior,
+                                             PermissionQuery q, ToolTarget.Subject subject) {
+        for (Map.Entry<PermissionTier, RuleSet> tier : tiers.entrySet()) {
+            for (PermissionRule rule : tier.getValue().rules(behavior)) {
+                if (rule.coversTool(q.toolName())
+                        && rule.matches(subject, behavior, q.workingDirectory(), userHome)) {
+                    return Optional.of(new MatchedRule(rule, behavior, tier.getKey()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isEditInside(PermissionQuery q, ToolTarget target) {
+        if (!ToolTarget.EDIT_TOOLS.contains(q.toolName()) || target.filePaths().isEmpty()) {
+            return false;
+        }
+        Path wd = q.workingDirectory();
+        Optional<Path> realWd = PathPattern.realPath(wd);
+        return target.filePaths().stream().allMatch(f ->
+                f.path().startsWith(wd) || realWd.map(r -> f.path().startsWith(r)).orElse(false));
+    }
+
+    private static String describe(PermissionQuery q) {
+        if (q.toolName().equals("Bash") && q.input().path("command").isTextual()) {
+            String command = q.input().path("command").asText();
+            return "Bash(" + (command.length() > 200 ? command.substring(0, 200) + "..." : command) + ")";
+        }
+        return ToolTarget.pathField(q.input(), Path.of("~")).map(p -> q.toolName() + "(" + p + ")").orElse(q.toolName());
+    }
+
+    private static String hookReason(HookVerdict verdict, String fallback) {
+        return verdict.reason().isBlank() ? fallback : verdict.reason();
+    }
+}

@@ -1,0 +1,224 @@
+package dev.picrust.permission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A rule's subject: a tool, optionally narrowed by a specifier. Written {@code Tool} or
+ * {@code Tool(specifier)}; {@code Tool()} and {@code Tool(*)} mean the whole tool.
+ *
+ * <p>Tool names match exactly, except: a trailing {@code *} matches any rest of the name
+ * ({@code mcp__github__create_*}); {@code mcp__server} and {@code mcp__server__*} cover every tool
+ * of that MCP server; {@code Read} also covers Glob, Grep, LS and NotebookRead; {@code Edit}
+ * also covers Write, MultiEdit and NotebookEdit.
+ *
+ * <p>Specifiers by tool:
+ * <ul>
+ *   <li>Bash: {@code git status} exact command; {@code git:*} the command {@code git} with any
+ *       arguments (word boundary: not {@code gitk}); {@code npm run *} a glob ({@code *} is any text;
+ *       a trailing {@code " *"} also matches no arguments).</li>
+ *   <li>File tools (and any tool whose input has {@code file_path}, {@code notebook_path} or
+ *       {@code path}): gitignore-style path patterns, see {@link PathPattern}.</li>
+ *   <li>WebFetch: {@code domain:example.com} (subdomains included) or a glob over the URL.</li>
+ *   <li>Any other tool: a glob that must equal one of the input's top-level string values
+ *       (e.g. {@code Task(researcher)}).</li>
+ * </ul>
+ */
+public record PermissionRule(String tool, Optional<String> specifier) {
+    private static final Pattern TOOL_NAME = Pattern.compile("[A-Za-z0-9_.-]+(?:\\*)?");
+    private static final Map<String, Set<String>> FAMILIES = Map.of(
+            "Read", ToolTarget.READ_TOOLS, "Edit", ToolTarget.EDIT_TOOLS);
+
+    public PermissionRule {
+        Objects.requireNonNull(tool, "tool");
+        Objects.requireNonNull(specifier, "specifier");
+        if (!TOOL_NAME.matcher(tool).matches()) {
+            throw new IllegalArgumentException("invalid tool name in permission rule: \"" + tool + "\"");
+        }
+        specifier = specifier.map(String::strip).filter(s -> !s.isEmpty() && !s.equals("*"));
+    }
+
+    /** Parses {@code Tool} or {@code Tool(specifier)}. */
+    public static PermissionRule parse(String text) {
+        String s = text.strip();
+        int open = s.indexOf('(');
+        if (open < 0) {
+            if (s.contains(")")) {
+                throw new IllegalArgumentException("unbalanced parenthesis in permission rule: \"" + text + "\"");
+            }
+            return new PermissionRule(s, Optional.empty());
+        }
+        if (!s.endsWith(")")) {
+            throw new IllegalArgumentException("permission rule must end with ')': \"" + text + "\"");
+        }
+        return new PermissionRule(s.substring(0, open).strip(), Optional.of(s.substring(open + 1, s.length() - 1)));
+    }
+
+    public static PermissionRule tool(String name) {
+        return new PermissionRule(name, Optional.empty());
+    }
+
+    public static PermissionRule of(String tool, String specifier) {
+        return new PermissionRule(tool, Optional.of(specifier));
+    }
+
+    public boolean isWholeTool() {
+        return specifier.isEmpty();
+    }
+
+    /** True if this rule is about {@code toolName} at all (before looking at the specifier). */
+    public boolean coversTool(String toolName) {
+        if (tool.equals(toolName)) {
+            return true;
+        }
+        if (tool.endsWith("*")) {
+            return toolName.startsWith(tool.substring(0, tool.length() - 1));
+        }
+        if (tool.startsWith("mcp__") && tool.indexOf("__", 5) < 0) {
+            return toolName.startsWith(tool + "__");
+        }
+        return FAMILIES.getOrDefault(tool, Set.of()).contains(toolName);
+    }
+
+    /**
+     * True if the rule matches one subject of a call. Opaque shell commands (with substitutions)
+     * can only be allowed by an exact or whole-tool rule: a prefix says nothing about what
+     * {@code $(...)} runs.
+     */
+    boolean matches(ToolTarget.Subject subject, PermissionBehavior behavior, Path workingDirectory, Path home) {
+        if (specifier.isEmpty()) {
+            return true;
+        }
+        String spec = specifier.get();
+        return switch (subject) {
+            case ToolTarget.Command c -> {
+                CommandSpec cs = CommandSpec.parse(spec);
+                if (c.opaque() && behavior == PermissionBehavior.ALLOW && !cs.exact()) {
+                    yield false;
+                }
+                yield cs.matches(c.text());
+            }
+            case ToolTarget.FilePath f -> PathPattern.parse(spec, workingDirectory, home).matches(f.path());
+            case ToolTarget.Url u -> spec.startsWith("domain:")
+                    ? hostMatches(u.host(), spec.substring("domain:".length()).strip().toLowerCase(java.util.Locale.ROOT))
+                    : glob(spec).matcher(u.url()).matches();
+            case ToolTarget.Input i -> anyStringMatches(i.input(), glob(spec));
+        };
+    }
+
+    private static boolean hostMatches(String host, String domain) {
+        return host.equals(domain) || host.endsWith("." + domain);
+    }
+
+    private static boolean anyStringMatches(JsonNode input, Pattern pattern) {
+        for (Map.Entry<String, JsonNode> field : input.properties()) {
+            JsonNode v = field.getValue();
+            if (v.isTextual() && pattern.matcher(v.asText()).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code *} is any text; everything else is literal. */
+    static Pattern glob(String spec) {
+        StringBuilder re = new StringBuilder();
+        for (String piece : spec.split("\\*", -1)) {
+            if (!re.isEmpty()) {
+                re.append(".*");
+            }
+            re.append(Pattern.quote(piece));
+        }
+        return Pattern.compile(re.toString(), Pattern.DOTALL);
+    }
+
+    /** A Bash specifier: exact, {@code prefix:*}, or glob. */
+    record CommandSpec(String text, Kind kind) {
+        enum Kind { EXACT, PREFIX, GLOB }
+
+        static CommandSpec parse(String spec) {
+            String s = ShellCommand.collapse(spec);
+            if (s.endsWith(":*")) {
+                return new CommandSpec(ShellCommand.collapse(s.substring(0, s.length() - 2)), Kind.PREFIX);
+            }
+            return new CommandSpec(s, s.contains("*") ? Kind.GLOB : Kind.EXACT);
+        }
+
+        boolean exact() {
+            return kind == Kind.EXACT;
+        }
+
+        boolean matches(String command) {
+            return switch (kind) {
+                case EXACT -> command.equals(text);
+                case PREFIX -> command.equals(text) || command.startsWith(text + " ");
+                case GLOB -> {
+                    if (text.endsWith(" *") && command.equals(text.substring(0, text.length() - 2))) {
+                        yield true;
+                    }
+                    yield glob(text).matcher(command).matches();
+                }
+            };
+        }
+    }
+
+    /**
+     * Rules an "always allow" answer could save for this call, to be saved together: one
+     * {@code cmd sub:*} rule per simple command of a Bash line (exact text if it has substitutions),
+     * the file's directory for file tools, the whole tool otherwise.
+     */
+    public static List<PermissionRule> suggest(String toolName, JsonNode input, Path workingDirectory) {
+        Path home = Path.of(System.getProperty("user.home"));
+        ToolTarget target = ToolTarget.of(toolName, input, workingDirectory, home);
+        Set<PermissionRule> rules = new LinkedHashSet<>();
+        Path wd = workingDirectory.toAbsolutePath().normalize();
+        for (ToolTarget.Subject subject : target.allowSubjects()) {
+            switch (subject) {
+                case ToolTarget.Command c when c.text().isEmpty() -> { }
+                case ToolTarget.Command c when c.opaque() -> rules.add(of(toolName, c.text()));
+                case ToolTarget.Command c -> {
+                    String core = ShellCommand.core(c.text());
+                    if (core.equals(c.text())) {
+                        rules.add(of(toolName, commandPrefix(core) + ":*"));
+                    }
+                }
+                case ToolTarget.FilePath f -> {
+                    if (rules.isEmpty()) {
+                        Path dir = input.path("file_path").isTextual() || input.path("notebook_path").isTextual()
+                                ? f.path().getParent() : f.path();
+                        String spec = dir == null ? "/**"
+                                : dir.startsWith(wd) ? (dir.equals(wd) ? "**" : wd.relativize(dir) + "/**")
+                                : dir + "/**";
+                        rules.add(of(toolName, spec));
+                    }
+                }
+                case ToolTarget.Url u -> rules.add(of(toolName, "domain:" + u.host()));
+                case ToolTarget.Input i -> rules.add(tool(toolName));
+            }
+        }
+        return rules.isEmpty() ? List.of(tool(toolName)) : new ArrayList<>(rules);
+    }
+
+    /** The command word, plus its subcommand if the second word looks like one ({@code git status}). */
+    private static String commandPrefix(String command) {
+        String[] words = command.split(" ");
+        if (words.length >= 2 && words[1].matches("[a-z][a-z0-9-]*")) {
+            return words[0] + " " + words[1];
+        }
+        return words[0];
+    }
+
+    /** The rule as written in settings and rule files. */
+    @Override
+    public String toString() {
+        return specifier.map(s -> tool + "(" + s + ")").orElse(tool);
+    }
+}

@@ -1,0 +1,194 @@
+package dev.picrust.tool.builtin;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A {@code bash -c} command with its whole process tree: started in a session of its own (via
+ * {@code setsid} where available) so that {@link #killTree()} can reach every process it spawned,
+ * including grandchildren that outlived their parent and were re-parented. stdin is
+ * {@code /dev/null}; stdout and stderr are merged into {@link #output()}.
+ */
+final class ShellProcess {
+    private static final Optional<String> SETSID = findExecutable("setsid");
+    private static final Optional<String> KILL = findExecutable("kill");
+    private static final long KILL_WAIT_MILLIS = 3000;
+
+    private final Process process;
+    private final boolean ownSession;
+
+    private ShellProcess(Process process, boolean ownSession) {
+        this.process = process;
+        this.ownSession = ownSession;
+    }
+
+    static ShellProcess start(String command, Path workingDirectory) throws IOException {
+        List<String> argv = new ArrayList<>();
+        SETSID.ifPresent(argv::add);
+        argv.add("bash");
+        argv.add("-c");
+        argv.add(command);
+        ProcessBuilder builder = new ProcessBuilder(argv)
+                .directory(workingDirectory.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> env = builder.environment();
+        // Nothing can answer a prompt (stdin is closed): make the usual prompters fail fast instead.
+        env.put("GIT_TERMINAL_PROMPT", "0");
+        env.putIfAbsent("GIT_EDITOR", "true");
+        env.putIfAbsent("PAGER", "cat");
+        env.putIfAbsent("GIT_PAGER", "cat");
+        return new ShellProcess(builder.start(), SETSID.isPresent());
+    }
+
+    Process process() {
+        return process;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    InputStream output() {
+        return process.getInputStream();
+    }
+
+    /**
+     * Kills every process of the command: its session's process group (which includes children
+     * re-parented after their parent died), every descendant still attached to it, and the shell
+     * itself; then waits briefly until they are really gone, so callers can rely on it.
+     */
+    void killTree() {
+        Map<Long, ProcessHandle> victims = new LinkedHashMap<>();
+        ProcessHandle root = process.toHandle();
+        victims.put(root.pid(), root);
+        root.descendants().forEach(h -> victims.put(h.pid(), h));
+        if (ownSession) {
+            groupMembers(pid()).forEach(h -> victims.put(h.pid(), h));
+            signalGroup();
+        }
+        victims.values().forEach(ProcessHandle::destroyForcibly);
+        awaitGone(victims.values());
+        if (ownSession) {
+            // Anything forked while we were killing: one more sweep of the group.
+            List<ProcessHandle> late = groupMembers(pid());
+            late.forEach(ProcessHandle::destroyForcibly);
+            awaitGone(late);
+        }
+    }
+
+    /**
+     * After the shell exited: kills what it left running in its process group (commands started
+     * with {@code &} that would otherwise hold the output open and live on as orphans).
+     */
+    void killLeftovers() {
+        if (ownSession && !groupMembers(pid()).isEmpty()) {
+            killTree();
+        }
+    }
+
+    private void signalGroup() {
+        if (KILL.isEmpty()) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder(KILL.get(), "-KILL", "--", "-" + pid())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            kill.waitFor(KILL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            // Falls back to killing the processes found one by one.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Live processes whose process group is {@code pgid} (Linux {@code /proc}; empty elsewhere). */
+    static List<ProcessHandle> groupMembers(long pgid) {
+        Path proc = Path.of("/proc");
+        if (!Files.isDirectory(proc)) {
+            return List.of();
+        }
+        List<ProcessHandle> members = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(proc)) {
+            entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .forEach(p -> {
+                        Optional<String[]> stat = stat(p);
+                        if (stat.isPresent() && stat.get().length > 2 && stat.get()[2].equals(Long.toString(pgid))
+                                && !stat.get()[0].equals("Z")) {
+                            ProcessHandle.of(Long.parseLong(p.getFileName().toString())).ifPresent(members::add);
+                        }
+                    });
+        } catch (IOException | RuntimeException e) {
+            return members;
+        }
+        return members;
+    }
+
+    /** True once the process has exited (a zombie waiting to be reaped counts as gone). */
+    static boolean isGone(ProcessHandle handle) {
+        if (!handle.isAlive()) {
+            return true;
+        }
+        return stat(Path.of("/proc", Long.toString(handle.pid()))).map(f -> f[0].equals("Z")).orElse(false);
+    }
+
+    /** Fields of /proc/PID/stat after the command name: state, ppid, pgrp, ... */
+    private static Optional<String[]> stat(Path procDir) {
+        try {
+            String text = Files.readString(procDir.resolve("stat"), StandardCharsets.ISO_8859_1);
+            int close = text.lastIndexOf(')');
+            if (close < 0) {
+                return Optional.empty();
+            }
+            return Optional.of(text.substring(close + 1).trim().split(" "));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void awaitGone(Iterable<ProcessHandle> handles) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_WAIT_MILLIS);
+        for (ProcessHandle handle : handles) {
+            // SIGKILL is delivered asynchronously; there is no event for a non-child's death, so poll briefly.
+            while (!isGone(handle) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static Optional<String> findExecutable(String name) {
+        String path = System.getenv("PATH");
+        List<String> dirs = new ArrayList<>(List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"));
+        if (path != null) {
+            dirs.addAll(0, List.of(path.split(File.pathSeparator)));
+        }
+        for (String dir : dirs) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate.toString());
+            }
+        }
+        return Optional.empty();
+    }
+}

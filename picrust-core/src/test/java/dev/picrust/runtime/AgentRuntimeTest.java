@@ -1,0 +1,172 @@
+package dev.picrust.runtime;
+
+import static dev.picrust.runtime.ScriptedProvider.call;
+import static dev.picrust.runtime.ScriptedProvider.toolCalls;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.picrust.agent.ToolGate;
+import dev.picrust.llm.Message;
+import dev.picrust.session.SessionException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class AgentRuntimeTest extends RuntimeTestBase {
+
+    @Test
+    void registryListsFindsAndReportsStatesOfRunningAgents() throws Exception {
+        ScriptedProvider provider = new ScriptedProvider();
+        AgentHandle a = runtime.spawn(config(provider).build(), "a");
+        AgentHandle b = runtime.spawn(config(provider).build(), "b");
+
+        assertThat(runtime.list()).containsExactlyInAnyOrder(a, b);
+        assertThat(runtime.count()).isEqualTo(2);
+        assertThat(runtime.find("a")).contains(a);
+        assertThat(runtime.find("nope")).isEmpty();
+        assertThat(runtime.states()).containsOnlyKeys("a", "b");
+
+        a.shutdown();
+        assertThat(a.awaitTermination(WAIT)).isEqualTo(AgentState.DONE);
+        assertThat(runtime.find("a")).isEmpty();
+        assertThat(runtime.list()).containsExactly(b);
+        assertThat(runtime.states()).isEqualTo(Map.of("b", b.state()));
+    }
+
+    @Test
+    void aSecondAgentOnARunningSessionIsRejectedAndTheFirstIsUndisturbed() throws Exception {
+        ScriptedProvider provider = new ScriptedProvider().thenText("first still works");
+        AgentHandle first = runtime.spawn(config(provider).build(), "dup");
+
+        assertThatThrownBy(() -> runtime.spawn(config(provider).build(), "dup"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already running");
+        assertThatThrownBy(() -> runtime.resume(config(provider).build(), "dup"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already running");
+        assertThat(runtime.find("dup")).contains(first);
+
+        Subscription sub = first.subscribe();
+        first.send("hi");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
+
+        first.shutdown();
+        first.awaitTermination(WAIT);
+        // once released: a new session with that id still collides on disk, but resuming it works
+        assertThatThrownBy(() -> runtime.spawn(config(provider).build(), "dup")).isInstanceOf(SessionException.class);
+        AgentHandle again = runtime.resume(config(provider).build(), "dup");
+        assertThat(runtime.find("dup")).contains(again);
+    }
+
+    @Test
+    void anAgentWhoseLoopFailsIsContainedAndReleased() throws Exception {
+        ScriptedProvider failing = new ScriptedProvider()
+                .then((r, l, c) -> { throw new StackOverflowError("simulated"); });
+        ScriptedProvider healthy = new ScriptedProvider().thenText("still fine").thenText("resumed fine");
+        AgentHandle other = runtime.spawn(config(healthy).build(), "other");
+        AgentHandle doomed = runtime.spawn(config(failing).build(), "doomed");
+        Subscription sub = doomed.subscribe();
+        doomed.send("go");
+
+        List<OutputChunk> chunks = readToEnd(sub);
+        OutputChunk.Error error = first(chunks, OutputChunk.Error.class);
+        assertThat(error.message()).contains("StackOverflowError").contains("simulated");
+        OutputChunk last = chunks.getLast();
+        assertThat(last).isInstanceOf(OutputChunk.StateChange.class);
+        assertThat(((OutputChunk.StateChange) last).state()).isInstanceOf(AgentState.Error.class);
+        assertThat(chunks.indexOf(error)).isLessThan(chunks.size() - 1);
+
+        assertThat(doomed.awaitTermination(WAIT)).isInstanceOf(AgentState.Error.class);
+        assertThat(doomed.state()).isInstanceOf(AgentState.Error.class);
+        assertThat(runtime.find("doomed")).isEmpty();
+        assertThatThrownBy(() -> doomed.send("more")).isInstanceOf(IllegalStateException.class);
+
+        // the failure is on disk too
+        try (var session = store.open("doomed")) {
+            assertThat(session.records()).anyMatch(r -> r.path("record").asText().equals("agent_failed"));
+        }
+
+        // everything else carries on
+        Subscription otherSub = other.subscribe();
+        other.send("hello");
+        assertThat(done(untilDone(otherSub)).reason()).isEqualTo("end_turn");
+        AgentHandle revived = runtime.resume(config(healthy).build(), "doomed");
+        Subscription revivedSub = revived.subscribe();
+        revived.continueTurn();
+        assertThat(done(untilDone(revivedSub)).reason()).isEqualTo("end_turn");
+        assertThat(healthy.requests().get(1).messages().getFirst()).isEqualTo(Message.user("go"));
+    }
+
+    @Test
+    void aGateThatThrowsFailsOnlyTheTurnAndLeavesAValidHistory() throws Exception {
+        ToolGate broken = (tool, id, input) -> { throw new IllegalStateException("gate exploded"); };
+        ScriptedProvider provider = new ScriptedProvider()
+                .then((r, l, c) -> toolCalls(call("t1", "Echo", "{}")))
+                .thenText("recovered");
+        AgentHandle h = runtime.spawn(config(provider, TestTools.echo()).toolGate(broken).build(), "gate");
+        Subscription sub = h.subscribe();
+        h.send("go");
+        List<OutputChunk> turn = untilDone(sub);
+        assertThat(done(turn).reason()).isIn("error", "end_turn");
+        HistoryCheck.assertValid(history("gate"));
+        assertThat(h.isRunning()).isTrue();
+    }
+
+    @Test
+    void shutdownAllStopsAgentsWithinTheDeadlineAndNamesThoseThatWouldNotStop() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedProvider provider = new ScriptedProvider()
+                .then((r, l, c) -> toolCalls(call("s1", "Stubborn", "{}")));
+        AgentHandle stubborn = runtime.spawn(config(provider, TestTools.stubborn(started, release)).build(), "stubborn");
+        AgentHandle idle = runtime.spawn(config(new ScriptedProvider()).build(), "idle");
+        CountDownLatch busyStarted = new CountDownLatch(1);
+        ScriptedProvider busyProvider = new ScriptedProvider()
+                .then((r, l, c) -> toolCalls(call("b1", "Block", "{}")));
+        AgentHandle busy = runtime.spawn(config(busyProvider, TestTools.block(busyStarted)).build(), "busy");
+        stubborn.send("go");
+        busy.send("go");
+        assertThat(started.await(20, SECONDS)).isTrue();
+        assertThat(busyStarted.await(20, SECONDS)).isTrue();
+
+        List<String> stuck = runtime.shutdownAll(Duration.ofMillis(300));
+
+        assertThat(stuck).containsExactly("stubborn");
+        assertThat(idle.awaitTermination(Duration.ZERO)).isEqualTo(AgentState.DONE);
+        assertThat(busy.awaitTermination(Duration.ZERO)).isEqualTo(AgentState.DONE);
+        assertThatThrownBy(() -> runtime.spawn(config(provider).build(), "late"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("shut down");
+
+        release.countDown();  // the stubborn tool returns; its agent then stops at once
+        assertThat(stubborn.awaitTermination(WAIT)).isEqualTo(AgentState.DONE);
+        assertThat(runtime.count()).isZero();
+    }
+
+    @Test
+    void spawnedAgentsRunConcurrentlyOnVirtualThreads() throws Exception {
+        int n = 50;
+        CountDownLatch allInside = new CountDownLatch(n);
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        List<AgentHandle> handles = new java.util.ArrayList<>();
+        List<Subscription> subs = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ScriptedProvider p = new ScriptedProvider().then((r, l, c) -> {
+                allInside.countDown();
+                release.get(20, SECONDS);
+                return ScriptedProvider.text("ok");
+            });
+            AgentHandle h = runtime.spawn(config(p).build(), "many-" + i);
+            subs.add(h.subscribe());
+            handles.add(h);
+            h.send("go");
+        }
+        assertThat(allInside.await(20, SECONDS)).as("all agents inside a model call at once").isTrue();
+        release.complete(null);
+        for (Subscription s : subs) {
+            assertThat(done(untilDone(s)).reason()).isEqualTo("end_turn");
+        }
+        assertThat(runtime.count()).isEqualTo(n);
+    }
+}

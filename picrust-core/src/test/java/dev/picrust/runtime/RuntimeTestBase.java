@@ -1,0 +1,96 @@
+package dev.picrust.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.picrust.agent.AgentConfig;
+import dev.picrust.agent.AllowListGate;
+import dev.picrust.llm.Message;
+import dev.picrust.session.SessionStore;
+import dev.picrust.tool.Tool;
+import dev.picrust.tool.ToolRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A runtime on a temporary session store, and ways to wait for chunks. */
+abstract class RuntimeTestBase {
+    static final Duration WAIT = Duration.ofSeconds(TestTools.WAIT_SECONDS);
+
+    @TempDir Path dir;
+    SessionStore store;
+    AgentRuntime runtime;
+
+    @BeforeEach
+    void startRuntime() {
+        store = new SessionStore(dir.resolve("sessions"));
+        runtime = new AgentRuntime(store);
+    }
+
+    @AfterEach
+    void stopRuntime() throws InterruptedException {
+        runtime.close();
+    }
+
+    AgentConfig.Builder config(ScriptedProvider provider, Tool... tools) {
+        return AgentConfig.builder(provider)
+                .tools(new ToolRegistry().registerAll(List.of(tools)))
+                .toolGate(new AllowListGate(Set.of(), true))
+                .workingDirectory(dir);
+    }
+
+    /** The session's history as it is on disk. */
+    List<Message> history(String sessionId) {
+        try (var session = store.open(sessionId)) {
+            return session.messages();
+        }
+    }
+
+    /** Reads until a chunk matches; returns everything read, the match last. */
+    static List<OutputChunk> until(Subscription sub, Predicate<OutputChunk> stop) throws InterruptedException {
+        List<OutputChunk> seen = new ArrayList<>();
+        while (true) {
+            OutputChunk c = sub.poll(WAIT).orElseThrow(
+                    () -> new AssertionError("expected chunk did not arrive; saw " + seen));
+            seen.add(c);
+            if (stop.test(c)) {
+                return seen;
+            }
+        }
+    }
+
+    static List<OutputChunk> untilDone(Subscription sub) throws InterruptedException {
+        return until(sub, OutputChunk.Done.class::isInstance);
+    }
+
+    static OutputChunk.Done done(List<OutputChunk> chunks) {
+        return (OutputChunk.Done) chunks.getLast();
+    }
+
+    static List<OutputChunk> untilIdle(Subscription sub) throws InterruptedException {
+        return until(sub, c -> c instanceof OutputChunk.StateChange s && s.state() instanceof AgentState.Idle);
+    }
+
+    static <T extends OutputChunk> T first(List<OutputChunk> chunks, Class<T> type) {
+        return chunks.stream().filter(type::isInstance).map(type::cast).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in " + chunks));
+    }
+
+    /** Reads to the end of the agent's output; returns what was left. */
+    static List<OutputChunk> readToEnd(Subscription sub) throws InterruptedException {
+        List<OutputChunk> rest = new ArrayList<>();
+        while (true) {
+            var c = sub.poll(WAIT);
+            if (c.isEmpty()) {
+                assertThat(sub.isFinished()).as("the output ended").isTrue();
+                return rest;
+            }
+            rest.add(c.get());
+        }
+    }
+}
