@@ -31,6 +31,7 @@ public final class BenchMain {
         boolean inProcess = false;
         Duration timeout = null;
         Long rampMs = null;
+        Integer warmupAgents = null;
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
@@ -50,6 +51,7 @@ public final class BenchMain {
                         case "--sessions-dir" -> sessionsDir = Path.of(value);
                         case "--timeout-s" -> timeout = Duration.ofSeconds(Long.parseLong(value));
                         case "--ramp-ms" -> rampMs = Long.parseLong(value);
+                        case "--warmup-agents" -> warmupAgents = Integer.parseInt(value);
                         default -> usage("unknown option " + flag);
                     }
                 }
@@ -69,6 +71,9 @@ public final class BenchMain {
         if (inProcess) {
             settings = settings.withTransport(LoadSettings.Transport.IN_PROCESS);
         }
+        if (warmupAgents != null) {
+            settings = settings.withWarmupAgents(warmupAgents);
+        }
         if (timeout != null) {
             settings = settings.withTimeout(timeout);
         }
@@ -82,7 +87,7 @@ public final class BenchMain {
             System.err.println("BenchMain: " + problem);
         }
         System.err.println("usage: BenchMain agents --agents N --steps K --latency-ms L [--jsonl FILE]"
-                + " [--ramp-ms R] [--sessions-dir DIR] [--keep] [--in-process] [--timeout-s S]");
+                + " [--ramp-ms R] [--warmup-agents W] [--sessions-dir DIR] [--keep] [--in-process] [--timeout-s S]");
         System.exit(problem == null ? 0 : 2);
     }
 }

@@ -67,7 +67,7 @@ public final class AgentSession implements AutoCloseable {
 
     /** Appends a message durably. */
     public synchronized void append(Message message) {
-        write(Json.write(MessageCodec.toJson(message)));
+        write(Json.writeBytes(MessageCodec.toJson(message)));
         messages.add(message);
     }
 
@@ -80,7 +80,7 @@ public final class AgentSession implements AutoCloseable {
         line.put("record", kind);
         line.put("ts", Instant.now().toString());
         line.setAll(body);
-        write(Json.write(line));
+        write(Json.writeBytes(line));
         records.add(line);
     }
 
@@ -98,7 +98,7 @@ public final class AgentSession implements AutoCloseable {
         return loadWarnings;
     }
 
-    private void write(String line) {
+    private void write(byte[] line) {
         try {
             history.append(line);
         } catch (IOException e) {
@@ -130,7 +130,7 @@ public final class AgentSession implements AutoCloseable {
                 line.put("record", "state");
                 line.put("key", key);
                 line.set("value", value);
-                write(Json.write(line));
+                write(Json.writeBytes(line));
                 state.put(key, value.deepCopy());
             }
         }
@@ -142,7 +142,7 @@ public final class AgentSession implements AutoCloseable {
                 line.put("record", "state");
                 line.put("key", key);
                 line.putNull("value");
-                write(Json.write(line));
+                write(Json.writeBytes(line));
                 state.remove(key);
             }
         }

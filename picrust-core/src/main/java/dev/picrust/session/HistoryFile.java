@@ -2,7 +2,6 @@ package dev.picrust.session;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -16,6 +15,7 @@ import java.nio.file.Path;
  */
 final class HistoryFile implements AutoCloseable {
     private final Path path;
+    private final byte[] relativePath;
     private final Journal journal;
     private final WriteCounters counters;
     private long size;
@@ -24,6 +24,7 @@ final class HistoryFile implements AutoCloseable {
 
     HistoryFile(Path path, Journal journal, WriteCounters counters) throws IOException {
         this.path = path;
+        this.relativePath = journal.relativePathOf(path);
         this.journal = journal;
         this.counters = counters;
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
@@ -54,11 +55,20 @@ final class HistoryFile implements AutoCloseable {
         return file.read() != '\n';
     }
 
-    synchronized void append(String jsonLine) throws IOException {
-        if (jsonLine.indexOf('\n') >= 0) {
-            throw new IllegalArgumentException("a history record must be one line");
+    /** Appends one record: {@code json} is the record's UTF-8 bytes, without the newline. */
+    synchronized void append(byte[] json) throws IOException {
+        for (byte b : json) {
+            if (b == '\n') {
+                throw new IllegalArgumentException("a history record must be one line");
+            }
         }
-        byte[] line = ((needsNewline ? "\n" : "") + jsonLine + "\n").getBytes(StandardCharsets.UTF_8);
+        int lead = needsNewline ? 1 : 0;
+        byte[] line = new byte[lead + json.length + 1];
+        if (needsNewline) {
+            line[0] = '\n';
+        }
+        System.arraycopy(json, 0, line, lead, json.length);
+        line[line.length - 1] = '\n';
         long offset = size;
         // RandomAccessFile rather than a FileChannel: an interrupted agent thread must not leave a
         // half-done append behind a closed channel.
@@ -76,7 +86,7 @@ final class HistoryFile implements AutoCloseable {
         needsNewline = false;
         unforced = true;
         counters.historyBytes.addAndGet(line.length);
-        journal.commit(path, offset, line);
+        journal.commit(path, relativePath, offset, line);
     }
 
     /** Forces the file, so the journal no longer needs to keep its lines. */

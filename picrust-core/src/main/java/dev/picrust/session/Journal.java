@@ -1,14 +1,12 @@
 package dev.picrust.session;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -84,9 +82,17 @@ final class Journal {
         this.counters = counters;
     }
 
-    /** Makes {@code line}, already written at {@code offset} of {@code file}, durable; returns once it is. */
-    void commit(Path file, long offset, byte[] line) throws IOException {
-        Entry entry = new Entry(file, encode(root.relativize(file).toString(), offset, line));
+    /** How {@code file} is named in journal records: its path relative to the store's root, UTF-8. */
+    byte[] relativePathOf(Path file) {
+        return root.relativize(file).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Makes {@code line}, already written at {@code offset} of {@code file} (named
+     * {@code relativePath} in records), durable; returns once it is.
+     */
+    void commit(Path file, byte[] relativePath, long offset, byte[] line) throws IOException {
+        Entry entry = new Entry(file, encode(relativePath, offset, line));
         lock.lock();
         try {
             pending.add(entry);
@@ -273,21 +279,11 @@ final class Journal {
 
     // ------------------------------------------------------------------------------------ records
 
-    private static byte[] encode(String relativePath, long offset, byte[] line) {
-        byte[] path = relativePath.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(path.length + line.length + 21);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(MARKER);
-            out.writeInt(path.length);
-            out.write(path);
-            out.writeLong(offset);
-            out.writeInt(line.length);
-            out.write(line);
-            out.writeInt(crc(path, offset, line));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+    private static byte[] encode(byte[] path, long offset, byte[] line) {
+        ByteBuffer record = ByteBuffer.allocate(1 + 4 + path.length + 8 + 4 + line.length + 4);
+        record.put(MARKER).putInt(path.length).put(path).putLong(offset).putInt(line.length).put(line)
+                .putInt(crc(path, offset, line));
+        return record.array();
     }
 
     private static int crc(byte[] path, long offset, byte[] line) {

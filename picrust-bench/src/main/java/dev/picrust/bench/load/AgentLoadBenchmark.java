@@ -60,8 +60,17 @@ public final class AgentLoadBenchmark {
         Path parent = settings.sessionsDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
         Files.createDirectories(parent);
         Path sessions = Files.createTempDirectory(parent.toAbsolutePath(), "picrust-bench-");
-        try (ModelEndpoint endpoint = ModelEndpoint.open(settings, log)) {
-            LoadReport report = runAgainst(endpoint, sessions);
+        try {
+            if (settings.warmupAgents() > 0) {
+                warmUp(sessions.resolve("warmup"));
+            }
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            deleteRecursively(sessions);
+            throw e;
+        }
+        try (ModelEndpoint endpoint = ModelEndpoint.open(settings.transport(), settings.steps(),
+                Duration.ofMillis(settings.latencyMs()), log)) {
+            LoadReport report = runAgainst(endpoint, sessions.resolve("run"));
             settings.jsonl().ifPresent(file -> appendJsonl(file, report));
             return report;
         } finally {
@@ -73,17 +82,67 @@ public final class AgentLoadBenchmark {
         }
     }
 
-    private LoadReport runAgainst(ModelEndpoint endpoint, Path sessions) throws InterruptedException {
-        int n = settings.agents();
-        TimingRegistry timings = new TimingRegistry();
-        AgentConfig config = AgentConfig.builder(new TimedProvider(endpoint.provider(), timings))
+    /**
+     * Runs the same code paths (with the same classes: provider, decorator, tool) many thousands of
+     * times against a fast mock model, so what is measured next is the compiled framework, not the JIT.
+     */
+    private void warmUp(Path sessions) throws IOException, InterruptedException {
+        int agents = settings.warmupAgents();
+        long start = System.nanoTime();
+        try (ModelEndpoint endpoint = ModelEndpoint.open(settings.transport(), settings.steps(),
+                Duration.ofMillis(LoadSettings.WARMUP_LATENCY_MS), log)) {
+            AgentConfig config = agentConfig(endpoint, new TimingRegistry(), sessions);
+            try (AgentRuntime runtime = new AgentRuntime(new SessionStore(sessions))) {
+                List<Thread> drivers = new ArrayList<>();
+                int[] failures = new int[1];
+                for (int i = 0; i < agents; i++) {
+                    AgentHandle handle = runtime.spawn(config, String.format("warmup-%06d", i));
+                    drivers.add(Thread.ofVirtual().start(() -> {
+                        try (Subscription sub = handle.subscribe(SUBSCRIPTION_CAPACITY)) {
+                            for (int turn = 0; turn < settings.warmupTurns(); turn++) {
+                                handle.send(PROMPT);
+                                Optional<OutputChunk> chunk;
+                                while ((chunk = sub.next()).isPresent() && !(chunk.get() instanceof OutputChunk.Done)) {
+                                    if (chunk.get() instanceof OutputChunk.Error) {
+                                        synchronized (failures) {
+                                            failures[0]++;
+                                        }
+                                    }
+                                }
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }));
+                }
+                for (Thread t : drivers) {
+                    t.join();
+                }
+                if (failures[0] > 0) {
+                    throw new IllegalStateException(failures[0] + " errors during the warm-up; is the mock model up?");
+                }
+            }
+        }
+        deleteRecursively(sessions);
+        log.printf("warmed up: %d agents x %d turns in %d ms%n", agents, settings.warmupTurns(),
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private AgentConfig agentConfig(ModelEndpoint endpoint, TimingRegistry timings, Path workingDirectory) {
+        return AgentConfig.builder(new TimedProvider(endpoint.provider(), timings))
                 .agentType("bench")
                 .systemPrompt("You are a load-test agent. Call the echo tool when asked.")
                 .tools(new ToolRegistry().register(new EchoTool(timings)))
                 .maxIterations(settings.callsPerAgent() + 2)
                 .maxTokens(1024)
-                .workingDirectory(sessions)
+                .workingDirectory(workingDirectory)
                 .build();
+    }
+
+    private LoadReport runAgainst(ModelEndpoint endpoint, Path sessions) throws InterruptedException {
+        int n = settings.agents();
+        TimingRegistry timings = new TimingRegistry();
+        AgentConfig config = agentConfig(endpoint, timings, sessions);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
 
@@ -305,13 +364,13 @@ public final class AgentLoadBenchmark {
 
     /** The model the agents talk to, and the process behind it if there is one. */
     private record ModelEndpoint(LlmProvider provider, Optional<MockServerProcess> server) implements AutoCloseable {
-        static ModelEndpoint open(LoadSettings settings, PrintStream log) throws IOException {
-            return switch (settings.transport()) {
-                case IN_PROCESS -> new ModelEndpoint(new SleepingToolLoopModel(settings.steps(),
-                        Duration.ofMillis(settings.latencyMs()), EchoTool.NAME), Optional.empty());
+        static ModelEndpoint open(LoadSettings.Transport transport, int steps, Duration latency, PrintStream log)
+                throws IOException {
+            return switch (transport) {
+                case IN_PROCESS -> new ModelEndpoint(new SleepingToolLoopModel(steps, latency, EchoTool.NAME),
+                        Optional.empty());
                 case HTTP -> {
-                    MockServerProcess server = MockServerProcess.start(Duration.ofMillis(settings.latencyMs()),
-                            settings.steps(), EchoTool.NAME);
+                    MockServerProcess server = MockServerProcess.start(latency, steps, EchoTool.NAME);
                     log.printf("mock server pid %d listening on %s%n", server.pid(), server.baseUrl());
                     try {
                         yield new ModelEndpoint(HttpModel.provider(server.baseUrl()), Optional.of(server));

@@ -8,6 +8,9 @@ import java.util.Optional;
  * One load run: {@code agents} agents in this JVM, each running one turn of {@code steps} tool calls
  * plus a final answer against a mock model that takes {@code latencyMs} per call.
  *
+ * @param warmupAgents before the measured run, this many agents run turns until about
+ *                     {@link #WARMUP_CALLS} model calls were made, against a second mock model with {@link #WARMUP_LATENCY_MS} ms latency, so the
+ *                     JIT has compiled the hot paths; 0 measures a cold JVM
  * @param rampMs the prompts are sent evenly spread over this many milliseconds. Independent agents
  *               in steady state are out of phase with each other; a ramp of one model latency
  *               reproduces that from the first call. 0 sends every prompt at once (a thundering herd:
@@ -18,8 +21,13 @@ import java.util.Optional;
  * @param transport how the agents reach the mock model
  * @param timeout how long the turn phase may take before unfinished agents count as failed
  */
-public record LoadSettings(int agents, int steps, long latencyMs, long rampMs, Optional<Path> jsonl,
+public record LoadSettings(int agents, int steps, long latencyMs, int warmupAgents, long rampMs, Optional<Path> jsonl,
                            Optional<Path> sessionsDir, boolean keepSessions, Transport transport, Duration timeout) {
+
+    /** Model calls the warm-up aims at in all (C2 compiles a method after ~10,000 invocations). */
+    public static final int WARMUP_CALLS = 20_000;
+    public static final long WARMUP_LATENCY_MS = 5;
+    public static final int DEFAULT_WARMUP_AGENTS = 256;
 
     /** How the agents reach the mock model. */
     public enum Transport {
@@ -39,6 +47,9 @@ public record LoadSettings(int agents, int steps, long latencyMs, long rampMs, O
         if (latencyMs < 0) {
             throw new IllegalArgumentException("latency must be >= 0 ms");
         }
+        if (warmupAgents < 0) {
+            throw new IllegalArgumentException("warmup agents must be >= 0");
+        }
         if (rampMs < 0) {
             throw new IllegalArgumentException("ramp must be >= 0 ms");
         }
@@ -46,13 +57,20 @@ public record LoadSettings(int agents, int steps, long latencyMs, long rampMs, O
 
     /** HTTP transport, a ramp of one latency, temp sessions, and a generous timeout. */
     public static LoadSettings of(int agents, int steps, long latencyMs) {
-        return new LoadSettings(agents, steps, latencyMs, latencyMs, Optional.empty(), Optional.empty(), false,
+        return new LoadSettings(agents, steps, latencyMs, Math.min(agents, DEFAULT_WARMUP_AGENTS), latencyMs,
+                Optional.empty(), Optional.empty(), false,
                 Transport.HTTP, defaultTimeout(steps, latencyMs, latencyMs));
     }
 
     /** Ten ideal turns plus two minutes. */
     public static Duration defaultTimeout(int steps, long latencyMs, long rampMs) {
         return Duration.ofMillis(rampMs + 10L * (steps + 1) * latencyMs).plusMinutes(2);
+    }
+
+    /** Turns each warm-up agent runs. */
+    public int warmupTurns() {
+        return warmupAgents == 0 ? 0 : Math.max(1, (WARMUP_CALLS + warmupAgents * callsPerAgent() - 1)
+                / (warmupAgents * callsPerAgent()));
     }
 
     /** LLM calls per agent turn: {@code steps} tool-use responses and one final text answer. */
@@ -70,31 +88,36 @@ public record LoadSettings(int agents, int steps, long latencyMs, long rampMs, O
         return Duration.ofMillis(rampMs).plus(idealTurn());
     }
 
+    public LoadSettings withWarmupAgents(int value) {
+        return new LoadSettings(agents, steps, latencyMs, value, rampMs, jsonl, sessionsDir, keepSessions, transport,
+                timeout);
+    }
+
     public LoadSettings withRampMs(long value) {
-        return new LoadSettings(agents, steps, latencyMs, value, jsonl, sessionsDir, keepSessions, transport,
+        return new LoadSettings(agents, steps, latencyMs, warmupAgents, value, jsonl, sessionsDir, keepSessions, transport,
                 timeout);
     }
 
     public LoadSettings withTransport(Transport value) {
-        return new LoadSettings(agents, steps, latencyMs, rampMs, jsonl, sessionsDir, keepSessions, value, timeout);
+        return new LoadSettings(agents, steps, latencyMs, warmupAgents, rampMs, jsonl, sessionsDir, keepSessions, value, timeout);
     }
 
     public LoadSettings withJsonl(Path value) {
-        return new LoadSettings(agents, steps, latencyMs, rampMs, Optional.of(value), sessionsDir, keepSessions,
+        return new LoadSettings(agents, steps, latencyMs, warmupAgents, rampMs, Optional.of(value), sessionsDir, keepSessions,
                 transport, timeout);
     }
 
     public LoadSettings withSessionsDir(Path value) {
-        return new LoadSettings(agents, steps, latencyMs, rampMs, jsonl, Optional.of(value), keepSessions, transport,
+        return new LoadSettings(agents, steps, latencyMs, warmupAgents, rampMs, jsonl, Optional.of(value), keepSessions, transport,
                 timeout);
     }
 
     public LoadSettings withKeepSessions(boolean keep) {
-        return new LoadSettings(agents, steps, latencyMs, rampMs, jsonl, sessionsDir, keep, transport, timeout);
+        return new LoadSettings(agents, steps, latencyMs, warmupAgents, rampMs, jsonl, sessionsDir, keep, transport, timeout);
     }
 
     public LoadSettings withTimeout(Duration value) {
-        return new LoadSettings(agents, steps, latencyMs, rampMs, jsonl, sessionsDir, keepSessions, transport,
+        return new LoadSettings(agents, steps, latencyMs, warmupAgents, rampMs, jsonl, sessionsDir, keepSessions, transport,
                 value);
     }
 }
