@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code picrust} command. */
 @Command(name = "picrust", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Run PiCrust agents: AI employees with tools, hooks, permissions and durable sessions.",
-        subcommands = {RunCommand.class, DemoCommand.class, SessionsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, SessionsCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -156,6 +156,7 @@ public final class AgentLoadBenchmark {
         long spawnMillis = (System.nanoTime() - spawnStart) / 1_000_000;
         log.printf("spawned %d agents in %d ms; sending prompts%n", n, spawnMillis);
 
+        double loadAverage = os.getSystemLoadAverage();
         Optional<Duration> serverCpuStart = endpoint.serverCpu();
         long cpuStart = os.getProcessCpuTime();
         long turnStart = System.nanoTime();
@@ -210,7 +211,8 @@ public final class AgentLoadBenchmark {
                 outcomes.turns(), settings.idealTurn().toMillis(), iterations, cpuNanos, serverCpu,
                 added, toolCalls == 0 ? 0 : toolNanos / 1e3 / toolCalls, heapBaseline, heapIdle, peakThreads,
                 files.bytes(), files.historyRecords(), writes.syncs(), writes.journalBytes(), jdk(),
-                Runtime.getRuntime().availableProcessors(), Instant.now());
+                Runtime.getRuntime().availableProcessors(), loadAverage,
+                String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()), Instant.now());
     }
 
     private void spawnAll(AgentRuntime runtime, AgentConfig config, AgentHandle[] handles,

@@ -27,6 +27,9 @@ import java.util.Optional;
  * @param fsyncs forces to disk by the session store: journal group commits, history files forced at
  *               close, metadata files and folders ({@code SessionStore.writeStats()})
  * @param journalBytes bytes written to the session store's group-commit journal
+ * @param loadAverage the machine's one-minute load average when the turn phase began (other
+ *                    processes on a shared machine take CPU from the run)
+ * @param jvmArguments the flags this JVM was started with
  */
 public record LoadReport(String transport, int agents, int steps, long latencyMs, int completed, int failed,
                          List<String> failureSamples, long spawnMillis, long rampMillis, long wallMillis,
@@ -34,7 +37,7 @@ public record LoadReport(String transport, int agents, int steps, long latencyMs
                          long iterations, long cpuNanos, Optional<Long> serverCpuNanos, LatencySummary addedLatency,
                          double toolMicrosMean, long heapBaselineBytes, long heapIdleBytes, int peakPlatformThreads,
                          long sessionBytes, long historyRecords, long fsyncs, long journalBytes, String jdk,
-                         int cores, Instant finishedAt) {
+                         int cores, double loadAverage, String jvmArguments, Instant finishedAt) {
 
     public LoadReport {
         failureSamples = List.copyOf(failureSamples);
@@ -76,7 +79,8 @@ public record LoadReport(String transport, int agents, int steps, long latencyMs
                 .put("peak_platform_threads", peakPlatformThreads)
                 .put("session_bytes", sessionBytes).put("history_records", historyRecords)
                 .put("fsyncs", fsyncs).put("journal_bytes", journalBytes)
-                .put("jdk", jdk).put("cores", cores).put("finished_at", finishedAt.toString());
+                .put("jdk", jdk).put("cores", cores).put("load_average", round(loadAverage, 2))
+                .put("jvm_arguments", jvmArguments).put("finished_at", finishedAt.toString());
         return n;
     }
 
@@ -105,7 +109,8 @@ public record LoadReport(String transport, int agents, int steps, long latencyMs
         line(s, "sessions", "%d bytes in %d history records; %d fsyncs in all (%.2f per record); %d journal bytes",
                 sessionBytes, historyRecords, fsyncs, historyRecords == 0 ? 0.0 : (double) fsyncs / historyRecords,
                 journalBytes);
-        line(s, "machine", "%d cores, JDK %s, %s", cores, jdk, finishedAt);
+        line(s, "machine", "%d cores, load average %.2f at start, JDK %s, %s", cores, loadAverage, jdk, finishedAt);
+        line(s, "jvm", "%s", jvmArguments.isBlank() ? "(no flags)" : jvmArguments);
         return s.toString();
     }
 

@@ -28,6 +28,8 @@ public record LoadSettings(int agents, int steps, long latencyMs, int warmupAgen
     public static final int WARMUP_CALLS = 20_000;
     public static final long WARMUP_LATENCY_MS = 5;
     public static final int DEFAULT_WARMUP_AGENTS = 256;
+    /** Turns run one after the other, so few warm-up agents must not mean a long warm-up. */
+    public static final int MAX_WARMUP_TURNS = 20;
 
     /** How the agents reach the mock model. */
     public enum Transport {
@@ -69,8 +71,8 @@ public record LoadSettings(int agents, int steps, long latencyMs, int warmupAgen
 
     /** Turns each warm-up agent runs. */
     public int warmupTurns() {
-        return warmupAgents == 0 ? 0 : Math.max(1, (WARMUP_CALLS + warmupAgents * callsPerAgent() - 1)
-                / (warmupAgents * callsPerAgent()));
+        return warmupAgents == 0 ? 0 : Math.clamp((WARMUP_CALLS + (long) warmupAgents * callsPerAgent() - 1)
+                / ((long) warmupAgents * callsPerAgent()), 1, MAX_WARMUP_TURNS);
     }
 
     /** LLM calls per agent turn: {@code steps} tool-use responses and one final text answer. */

@@ -15,7 +15,9 @@ record SessionFiles(int sessions, long bytes, long historyRecords) {
         long records = 0;
         byte[] buffer = new byte[64 * 1024];
         try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+            // Session folders only: the store's journal lives in a dot-folder beside them.
+            for (Path dir : dirs.filter(Files::isDirectory)
+                    .filter(d -> !d.getFileName().toString().startsWith(".")).toList()) {
                 sessions++;
                 try (Stream<Path> files = Files.list(dir)) {
                     for (Path file : files.filter(Files::isRegularFile).toList()) {
