@@ -50,6 +50,7 @@ public final class MockServerProcess implements AutoCloseable {
         // The server is not what is measured; a small heap and few GC threads leave the cores to the agents.
         command.add("-XX:+UseSerialGC");
         command.add("-Xmx1g");
+        command.add("-XX:TieredStopAtLevel=1");
         command.add(MockLlmServerMain.class.getName());
         command.addAll(List.of("--port", "0", "--latency-ms", Long.toString(latency.toMillis()),
                 "--tool-steps", Integer.toString(toolSteps), "--tool-name", toolName));
