@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -365,17 +366,19 @@ public final class AgentLoadBenchmark {
     }
 
     /** The model the agents talk to, and the process behind it if there is one. */
-    private record ModelEndpoint(LlmProvider provider, Optional<MockServerProcess> server) implements AutoCloseable {
+    private record ModelEndpoint(LlmProvider provider, Optional<HttpClient> client, Optional<MockServerProcess> server)
+            implements AutoCloseable {
         static ModelEndpoint open(LoadSettings.Transport transport, int steps, Duration latency, PrintStream log)
                 throws IOException {
             return switch (transport) {
                 case IN_PROCESS -> new ModelEndpoint(new SleepingToolLoopModel(steps, latency, EchoTool.NAME),
-                        Optional.empty());
+                        Optional.empty(), Optional.empty());
                 case HTTP -> {
                     MockServerProcess server = MockServerProcess.start(latency, steps, EchoTool.NAME);
                     log.printf("mock server pid %d listening on %s%n", server.pid(), server.baseUrl());
                     try {
-                        yield new ModelEndpoint(HttpModel.provider(server.baseUrl()), Optional.of(server));
+                        HttpModel.Endpoint http = HttpModel.provider(server.baseUrl());
+                        yield new ModelEndpoint(http.provider(), Optional.of(http.client()), Optional.of(server));
                     } catch (RuntimeException e) {
                         server.close();
                         throw e;
@@ -390,6 +393,7 @@ public final class AgentLoadBenchmark {
 
         @Override
         public void close() {
+            client.ifPresent(HttpClient::shutdownNow);
             server.ifPresent(MockServerProcess::close);
         }
     }

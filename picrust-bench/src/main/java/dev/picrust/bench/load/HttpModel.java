@@ -18,7 +18,10 @@ final class HttpModel {
 
     private HttpModel() {}
 
-    static LlmProvider provider(String baseUrl) {
+    /** The provider and the client behind it (closed with the endpoint, so no pooled connection outlives it). */
+    record Endpoint(LlmProvider provider, HttpClient client) {}
+
+    static Endpoint provider(String baseUrl) {
         // Each pooled connection keeps a read buffer of this size (16 KiB by default); SSE events are a
         // few hundred bytes, and ten thousand idle keep-alive connections then hold 160 MiB for nothing.
         if (System.getProperty("jdk.httpclient.bufsize") == null) {
@@ -40,6 +43,6 @@ final class HttpModel {
                 .retryPolicy(RetryPolicy.NONE)
                 .httpClient(client)
                 .build();
-        return new AnthropicProvider(config);
+        return new Endpoint(new AnthropicProvider(config), client);
     }
 }
