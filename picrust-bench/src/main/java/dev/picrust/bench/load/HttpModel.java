@@ -32,8 +32,10 @@ final class HttpModel {
                 .connectTimeout(Duration.ofSeconds(30));
         // The client's own tasks (reading responses, completing futures) run on virtual threads: the
         // default cached pool of platform threads grew to hundreds of threads and cost more CPU.
-        if (!System.getProperty("picrust.bench.httpExecutor", "virtual").equals("default")) {
-            builder.executor(Executors.newVirtualThreadPerTaskExecutor());
+        switch (System.getProperty("picrust.bench.httpExecutor", "virtual")) {
+            case "default" -> { }
+            case "direct" -> builder.executor(Runnable::run);
+            default -> builder.executor(Executors.newVirtualThreadPerTaskExecutor());
         }
         HttpClient client = builder.build();
         AnthropicConfig config = AnthropicConfig.builder("bench-key-not-a-secret")
