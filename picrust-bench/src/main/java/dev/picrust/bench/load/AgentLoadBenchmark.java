@@ -47,6 +47,7 @@ public final class AgentLoadBenchmark {
     private static final int SUBSCRIPTION_CAPACITY = 512;
     private static final int SPAWN_CONCURRENCY = 128;
     private static final Duration WATCH_INTERVAL = Duration.ofMillis(20);
+    private static final Duration SWEEP_INTERVAL = Duration.ofMillis(250);
     private static final int FAILURE_SAMPLES = 5;
 
     private final LoadSettings settings;
@@ -246,9 +247,9 @@ public final class AgentLoadBenchmark {
     }
 
     /**
-     * Drains the subscription of every agent that could be done by now until each agent's turn is
-     * done or the timeout passes. No turn can end before its prompt's send time plus the ideal turn,
-     * so agents are only looked at from then on, every few milliseconds: that keeps the harness's
+     * Drains the subscriptions until each agent's turn is done or the timeout passes. No turn can
+     * end before its prompt's send time plus the ideal turn, so agents are looked at every few
+     * milliseconds only from then on (and every agent a few times a second): that keeps the harness's
      * own cost out of the figures (no reader thread per agent, no wake-up per chunk) and blurs turn
      * ends by at most the interval.
      */
@@ -263,14 +264,21 @@ public final class AgentLoadBenchmark {
         long deadline = turnStart + settings.rampMs() * 1_000_000 + settings.timeout().toNanos();
         long nextProgress = turnStart + Duration.ofSeconds(5).toNanos();
         long earliestEnd = settings.idealTurn().toNanos();
+        long nextSweep = turnStart;
         while (remaining > 0 && System.nanoTime() < deadline) {
             int sent = sender.sent();
             long now = System.nanoTime();
+            // Every agent's buffer is emptied now and then, as a front end would, so chunks die young
+            // instead of piling up for the whole turn; agents that may be done are looked at each pass.
+            boolean sweep = now >= nextSweep;
+            if (sweep) {
+                nextSweep = now + SWEEP_INTERVAL.toNanos();
+            }
             for (int i = 0; i < sent; i++) {
                 if (doneReason[i] != null) {
                     continue;
                 }
-                if (now - sender.sentAt(i) < earliestEnd) {
+                if (!sweep && now - sender.sentAt(i) < earliestEnd) {
                     break; // prompts went out in index order, so no later agent can be done either
                 }
                 Optional<OutputChunk> chunk;
