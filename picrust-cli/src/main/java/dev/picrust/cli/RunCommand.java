@@ -1,7 +1,9 @@
 package dev.picrust.cli;
 
 import dev.picrust.agent.AgentConfig;
-import dev.picrust.agent.AllowListGate;
+import dev.picrust.agent.Permissions;
+import dev.picrust.permission.PermissionMode;
+import dev.picrust.permission.RuleStore;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
@@ -14,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -63,11 +64,23 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--system", description = "System prompt.")
     String system;
 
-    @Option(names = "--allow", paramLabel = "TOOL", description = "Allow a tool in this headless run (repeatable). "
-            + "Read-only tools are allowed by default; others are refused with a tool error.")
+    @Option(names = "--allow", paramLabel = "RULE", description = "Allow rule, e.g. Bash, 'Bash(git:*)', 'Edit(src/**)' "
+            + "(repeatable). Read-only tools are allowed by default; in a headless run anything no rule allows is "
+            + "refused with a tool error.")
     List<String> allow = new ArrayList<>();
 
-    @Option(names = "--dangerously-skip-permissions", description = "Allow every tool call.")
+    @Option(names = "--ask", paramLabel = "RULE", description = "Ask rule (repeatable): a human must approve.")
+    List<String> ask = new ArrayList<>();
+
+    @Option(names = "--deny", paramLabel = "RULE", description = "Deny rule (repeatable); wins over every allow.")
+    List<String> deny = new ArrayList<>();
+
+    @Option(names = "--permission-mode", paramLabel = "MODE",
+            description = "default, acceptEdits, plan (read-only tools only) or bypassPermissions.")
+    String permissionMode;
+
+    @Option(names = "--dangerously-skip-permissions", description = "Same as --permission-mode bypassPermissions "
+            + "(deny rules and hooks still apply).")
     boolean skipPermissions;
 
     @Option(names = "--output", defaultValue = "text", description = "text or jsonl (one JSON output chunk per line).")
@@ -99,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
                 .maxTokens(maxTokens)
                 .streaming(!noStream)
                 .workingDirectory(workingDirectory)
-                .toolGate(new AllowListGate(new HashSet<>(allow), skipPermissions));
+                .permissions(permissions());
         if (model != null) {
             config.model(model);
         }
@@ -108,6 +121,26 @@ final class RunCommand implements Callable<Integer> {
         }
         SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
         return runTurn(store, config.build(), text, format, System.out, System.err);
+    }
+
+    /** Rules from flags (the CONFIG tier) plus the persisted local/global rules under the PiCrust home. */
+    Permissions permissions() {
+        PermissionMode mode = PermissionMode.DEFAULT;
+        if (permissionMode != null) {
+            mode = PermissionMode.parse(permissionMode).orElseThrow(() -> new CliException(
+                    "unknown --permission-mode '" + permissionMode + "' (use default, acceptEdits, plan or bypassPermissions)"));
+        }
+        if (skipPermissions) {
+            mode = PermissionMode.BYPASS_PERMISSIONS;
+        }
+        try {
+            return Permissions.defaults().withMode(mode).withStore(RuleStore.atDefaultLocation())
+                    .allow(allow.toArray(String[]::new))
+                    .ask(ask.toArray(String[]::new))
+                    .deny(deny.toArray(String[]::new));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("invalid permission rule: " + e.getMessage());
+        }
     }
 
     int runTurn(SessionStore store, AgentConfig config, String text, ChunkPrinter.OutputFormat format,

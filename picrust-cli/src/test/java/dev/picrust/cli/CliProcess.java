@@ -39,6 +39,7 @@ final class CliProcess {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
         pb.environment().remove("ANTHROPIC_API_KEY");
         pb.environment().remove("ANTHROPIC_BASE_URL");
+        pb.environment().put("PICRUST_HOME", workDir.resolve("picrust-home").toString());
         pb.environment().putAll(env);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         return new CliProcess(pb.start());

@@ -96,7 +96,7 @@ public final class Subagents {
                 .systemPrompt(spec.systemPrompt())
                 .tools(parent.tools().subset(tools))
                 .model(spec.model().orElse(parent.model()))
-                .toolGate(spec.toolGate().orElse(parent.toolGate()))
+                .permissions(spec.permissions().orElse(parent.permissions()))
                 .maxIterations(spec.maxIterations())
                 .inputDelivery(InputDelivery.STEER)
                 .subagents(List.of())
