@@ -236,4 +236,29 @@ class StandardAgentTest {
         List<Message> sent = provider.requests.get(1).messages();
         assertThat(sent).singleElement().satisfies(m -> assertThat(m.text()).isEqualTo("first\nsecond"));
     }
+
+    @Test
+    void concurrencySafeCallsRunInParallelAndResultsKeepCallOrder() throws Exception {
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        Tool rendezvous = new Tool() {
+            public String name() { return "Meet"; }
+            public String description() { return "returns only once two calls run at the same time"; }
+            public JsonNode inputSchema() { return Json.object().put("type", "object"); }
+            public boolean readOnly() { return true; }
+            public ToolResult execute(JsonNode input, ToolContext ctx) throws Exception {
+                bothRunning.countDown();
+                boolean overlapped = bothRunning.await(20, TimeUnit.SECONDS);
+                return ToolResult.text(input.path("v").asText() + (overlapped ? ":overlapped" : ":alone"));
+            }
+        };
+        QueueProvider provider = new QueueProvider()
+                .then(r -> toolCalls(call("p1", "Meet", "{\"v\":\"first\"}"), call("p2", "Meet", "{\"v\":\"second\"}")))
+                .then(r -> text("met"));
+        AgentHandle h = spawn(provider, new ToolRegistry().register(rendezvous), Permissions.defaults());
+        Subscription sub = h.subscribe();
+        h.send("meet");
+        untilDone(sub);
+        List<ToolResultBlock> results = provider.requests.get(1).messages().getLast().toolResults();
+        assertThat(results).extracting(ToolResultBlock::text).containsExactly("first:overlapped", "second:overlapped");
+    }
 }
