@@ -67,6 +67,8 @@ public final class StandardAgent {
     private final Map<Class<?>, Object> resources = new ConcurrentHashMap<>();
     private final HumanRequests humans;
     private final StopGuard stopGuard = new StopGuard();
+    /** SessionStart hooks' context, given to the model with the next prompt. Agent thread only. */
+    private final List<String> sessionStartContexts = new ArrayList<>();
     private volatile String stopRequest;
     private int turns;
     private volatile AgentState state = AgentState.IDLE;
@@ -92,8 +94,8 @@ public final class StandardAgent {
     public void run() throws InterruptedException {
         Optional<InputMessage> unprocessed = Optional.empty();
         try {
-            runHooks(new HookInput.SessionStart(hookContext(), session.messageCount() == 0
-                    ? HookInput.SessionStartSource.STARTUP : HookInput.SessionStartSource.RESUME));
+            sessionStartContexts.addAll(runHooks(new HookInput.SessionStart(hookContext(), session.messageCount() == 0
+                    ? HookInput.SessionStartSource.STARTUP : HookInput.SessionStartSource.RESUME)).contexts());
             if (waitingForHumanAtCrash()) {
                 runTurn(Optional.empty());  // re-raise the same requests; the turn goes on when answered
             } else {
@@ -292,6 +294,8 @@ public final class StandardAgent {
         } else {
             content.addAll(prompt);
         }
+        sessionStartContexts.forEach(c -> content.add(new TextBlock(ContextInjection.reminder(c))));
+        sessionStartContexts.clear();
         hooks.contexts().forEach(c -> content.add(new TextBlock(ContextInjection.reminder(c))));
         return Optional.of(Message.user(content));
     }
@@ -495,8 +499,12 @@ public final class StandardAgent {
                         .orElseGet(() -> PendingRequest.question(toolUseId, questions, Instant.now(),
                                 config.permissions().approvalTimeout()));
                 tools.saveProgress();
-                Optional<Map<String, String>> answers = humans.askQuestions(request, cancellation);
-                humans.resolved(request.requestId());
+                Optional<Map<String, String>> answers;
+                try {
+                    answers = humans.askQuestions(request, cancellation);
+                } finally {
+                    humans.resolved(request.requestId());  // answered, timed out or interrupted: no longer open
+                }
                 return answers.orElseThrow(() -> new ToolException(
                         "Nobody answered the question in time; decide with the information you have."));
             }
@@ -511,7 +519,12 @@ public final class StandardAgent {
             return HookOutcome.none(input.event());
         }
         Cancellation turn = currentTurn;
-        HookOutcome outcome = config.hooks().run(input, turn == null ? Cancellation.none() : turn);
+        // An observer reports something that happened (a tool killed by the interrupt, say): it runs
+        // even when the turn is already cancelled, bounded by its own timeout.
+        boolean observesCancelledTurn = turn != null && turn.isCancelled()
+                && input.event().kind() == HookEvent.Kind.OBSERVER;
+        HookOutcome outcome = config.hooks().run(input,
+                turn == null || observesCancelledTurn ? Cancellation.none() : turn);
         for (HookFailure failure : outcome.failures()) {
             emit(new OutputChunk.Status("hook_failed", failure.describe()));
             session.appendRecord("hook_failure", failure.toJson());
