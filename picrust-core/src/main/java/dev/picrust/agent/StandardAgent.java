@@ -175,6 +175,9 @@ public final class StandardAgent {
                     return "max_iterations";
                 }
                 Optional<LlmRequest> request = prepareRequest(iterations);
+                if (stopRequest != null) {
+                    return stopped();
+                }
                 if (request.isEmpty()) {
                     return "blocked";
                 }
@@ -205,6 +208,9 @@ public final class StandardAgent {
 
                 calls = response.toolUses();
                 if (calls.isEmpty()) {
+                    if (stopRequest != null) {
+                        return stopped();  // a PostLLMCall or PostAssistantResponse hook said stop
+                    }
                     switch (response.stopReason()) {
                         case PAUSE_TURN -> { continue; }
                         case REFUSAL -> {
@@ -243,8 +249,7 @@ public final class StandardAgent {
             session.append(Message.user(next));
             tools.batchStored();
             if (stopRequest != null) {
-                emit(new OutputChunk.Status("stopped", stopRequest));
-                return "stopped";
+                return stopped();
             }
         }
     }
@@ -329,6 +334,11 @@ public final class StandardAgent {
                 yield Optional.empty();
             }
         };
+    }
+
+    private String stopped() {
+        emit(new OutputChunk.Status("stopped", stopRequest));
+        return "stopped";
     }
 
     private String interruptedWhileStreaming(StreamedText streamed) {
@@ -529,6 +539,7 @@ public final class StandardAgent {
             emit(new OutputChunk.Status("hook_failed", failure.describe()));
             session.appendRecord("hook_failure", failure.toJson());
         }
+        outcome.stopReason().ifPresent(this::requestStop);
         return outcome;
     }
 
@@ -536,9 +547,18 @@ public final class StandardAgent {
         return new HookContext(session.id(), config.agentType(), config.workingDirectory(), config.permissions().mode());
     }
 
-    /** A hook asked to stop: the turn ends after the current tool batch. */
+    /**
+     * A hook asked to stop (a Stop decision, or a fail-closed observer that failed): calls not yet
+     * started are not run, and the turn ends at the next step. The first reason is kept.
+     */
     void requestStop(String reason) {
-        stopRequest = reason;
+        if (stopRequest == null) {
+            stopRequest = reason;
+        }
+    }
+
+    Optional<String> stopRequested() {
+        return Optional.ofNullable(stopRequest);
     }
 
     /**

@@ -64,7 +64,7 @@ final class ToolCallGate {
 
         HookOutcome hooks = agent.runHooks(new HookInput.PreToolUse(agent.hookContext(), call.name(), call.input(), call.id()));
         if (hooks.stopRequested()) {
-            agent.requestStop(hooks.stopReason().orElse("a hook stopped the agent"));
+            return new Verdict.Refuse(ToolExecutor.notRunAfterStop(hooks.stopReason().orElse("")));
         }
         JsonNode input = hooks.updatedToolInput().orElse(call.input());
         PermissionQuery query = query(tool, input).withHookVerdict(hooks.verdict());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.picrust.agent.context.ContextInjection;
+import dev.picrust.hook.FailurePolicy;
 import dev.picrust.hook.HookDecision;
 import dev.picrust.hook.HookEvent;
 import dev.picrust.hook.HookInput;
@@ -21,6 +22,7 @@ import dev.picrust.llm.TextBlock;
 import dev.picrust.llm.ToolResultBlock;
 import dev.picrust.llm.Usage;
 import dev.picrust.permission.PermissionAnswer;
+import dev.picrust.permission.PermissionMode;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.OutputChunk;
 import dev.picrust.runtime.Subscription;
@@ -482,5 +484,71 @@ class HookWiringTest extends LoopTestBase {
         JsonNode record = records("fail-open", "hook_failure").getFirst();
         assertThat(record.path("policy").asText()).isEqualTo("fail_open");
         assertThat(record.path("event").asText()).isEqualTo("PostToolUse");
+    }
+
+    // ---------------------------------------------------------------- Stop decisions on other events
+
+    @Test
+    void aStopFromPreToolUseRunsNoFurtherCallAndEndsTheTurn() throws Exception {
+        hooks.register(HookEvent.PRE_TOOL_USE, input -> HookDecision.stop("emergency brake"));
+        RecordingTool mutate = RecordingTool.echoing("Mutate", false);
+        QueueProvider provider = new QueueProvider()
+                .then(r -> toolCalls(call("t1", "Mutate", "{}"), call("t2", "Mutate", "{}")))
+                .then(r -> text("never asked"));
+        AgentHandle h = runtime.spawn(config(provider, mutate).hooks(hooks)
+                .permissions(Permissions.defaults().withMode(PermissionMode.BYPASS_PERMISSIONS)).build(), "stop-pre");
+        Subscription sub = h.subscribe();
+        h.send("go");
+        List<OutputChunk> chunks = untilDone(sub);
+
+        assertThat(doneReason(chunks)).isEqualTo("stopped");
+        assertThat(statuses(chunks, "stopped")).singleElement()
+                .satisfies(s -> assertThat(s.message()).isEqualTo("emergency brake"));
+        assertThat(mutate.inputs).isEmpty();
+        assertThat(provider.requests).hasSize(1);
+        assertThat(result("stop-pre", "t1").text()).isEqualTo("Not run: a hook stopped the agent (emergency brake).");
+        assertThat(result("stop-pre", "t2").isError()).isTrue();
+        assertSendable(history("stop-pre"));
+    }
+
+    @Test
+    void aStopFromPostLlmCallEndsTheTurnBeforeTheToolsRun() throws Exception {
+        hooks.register(HookEvent.POST_LLM_CALL, input -> ((HookInput.PostLlmCall) input).response().toolUses().isEmpty()
+                ? HookDecision.noOpinion() : HookDecision.stop("over budget"));
+        RecordingTool echo = RecordingTool.echoing("Echo", true);
+        QueueProvider provider = new QueueProvider().then(r -> toolCalls(call("t1", "Echo", "{}")));
+        AgentHandle h = spawn(provider, "stop-post-llm", echo);
+        Subscription sub = h.subscribe();
+        h.send("go");
+        List<OutputChunk> chunks = untilDone(sub);
+
+        assertThat(doneReason(chunks)).isEqualTo("stopped");
+        assertThat(echo.inputs).isEmpty();
+        assertThat(result("stop-post-llm", "t1").text()).contains("over budget");
+        assertSendable(history("stop-post-llm"));
+
+        // The next prompt starts afresh.
+        provider.then(r -> text("back"));
+        h.send("again");
+        assertThat(doneReason(untilDone(sub))).isEqualTo("end_turn");
+    }
+
+    @Test
+    void aFailClosedObserverThatFailsStopsTheTurn() throws Exception {
+        hooks.register(HookEvent.POST_LLM_CALL, input -> {
+            throw new IllegalStateException("cost tracker down");
+        }, HookOptions.defaults().named("cost").failurePolicy(FailurePolicy.FAIL_CLOSED));
+        List<HookInput.Stop> stops = seen(HookEvent.STOP, HookInput.Stop.class);
+        QueueProvider provider = new QueueProvider().then(r -> text("answer"));
+        AgentHandle h = spawn(provider, "observer-closed");
+        Subscription sub = h.subscribe();
+        h.send("go");
+        List<OutputChunk> chunks = untilDone(sub);
+
+        assertThat(doneReason(chunks)).isEqualTo("stopped");
+        assertThat(statuses(chunks, "hook_failed")).singleElement()
+                .satisfies(s -> assertThat(s.message()).contains("cost tracker down").contains("agent stopped"));
+        assertThat(stops).as("no Stop hooks for a turn a hook stopped").isEmpty();
+        assertThat(history("observer-closed").getLast()).isEqualTo(Message.assistant("answer"));
     }
 }
