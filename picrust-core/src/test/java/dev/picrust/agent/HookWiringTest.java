@@ -237,9 +237,12 @@ class HookWiringTest extends LoopTestBase {
         CountDownLatch started = new CountDownLatch(1);
         RecordingTool block = new RecordingTool("Block", true, (input, ctx) -> {
             CompletableFuture<Void> cancelled = new CompletableFuture<>();
-            try (var r = ctx.cancellation().onCancel(() -> cancelled.complete(null))) {
+            var registration = ctx.cancellation().onCancel(() -> cancelled.complete(null));
+            try {
                 started.countDown();
                 cancelled.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            } finally {
+                registration.close();
             }
             ctx.cancellation().throwIfCancelled();
             return ToolResult.text("never cancelled");

@@ -129,7 +129,8 @@ class PermissionFlowTest extends LoopTestBase {
         QueueProvider provider2 = new QueueProvider()
                 .then(r -> toolCalls(call("t1", "Mutate", "{}")))
                 .then(r -> text("done again"));
-        try (AgentRuntime second = new AgentRuntime(new SessionStore(dir.resolve("sessions-2")))) {
+        AgentRuntime second = new AgentRuntime(new SessionStore(dir.resolve("sessions-2")));
+        try {
             AgentHandle h2 = second.spawn(config(provider2, mutate2).agentType("builder").interactive(true)
                     .permissions(Permissions.defaults().withStore(fresh)).build(), "local-2");
             Subscription sub2 = h2.subscribe();
@@ -150,6 +151,8 @@ class PermissionFlowTest extends LoopTestBase {
             other.send("go");
             List<OutputChunk> chunks3 = untilDone(sub3);
             assertThat(first(chunks3, OutputChunk.PermissionDecision.class).decision()).isEqualTo("deny");
+        } finally {
+            second.close();
         }
     }
 
@@ -209,7 +212,9 @@ class PermissionFlowTest extends LoopTestBase {
                 .permissions(Permissions.defaults().withApprovalTimeout(Duration.ofMillis(300))).build(), "timeout");
         Subscription sub = h.subscribe();
         h.send("go");
-        OutputChunk.PermissionRequest request = awaitRequest(h, sub, "Mutate");
+        // Not awaitRequest: the agent may already have stopped waiting when we look at its state.
+        OutputChunk.PermissionRequest request = (OutputChunk.PermissionRequest)
+                until(sub, OutputChunk.PermissionRequest.class::isInstance).getLast();
         List<OutputChunk> chunks = untilDone(sub);
 
         assertThat(mutate.inputs).isEmpty();
