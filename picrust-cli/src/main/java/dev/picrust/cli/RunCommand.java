@@ -11,7 +11,10 @@ import dev.picrust.runtime.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionStore;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,6 +89,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--output", defaultValue = "text", description = "text or jsonl (one JSON output chunk per line).")
     String output;
 
+    @Option(names = "--interactive", description = "Answer permission requests and questions from stdin, one line "
+            + "each, with prompts on stderr (automatic when stdin is a terminal). Without it, and without a "
+            + "terminal, calls no rule allows are denied.")
+    boolean interactive;
+
+    /** Where a human's answers come from; empty when nobody answers (a headless run). */
+    Optional<BufferedReader> answers = Optional.empty();
+
     @Override
     public Integer call() throws Exception {
         ChunkPrinter.OutputFormat format = switch (output.toLowerCase()) {
@@ -104,6 +115,9 @@ final class RunCommand implements Callable<Integer> {
         if (!Files.isDirectory(workingDirectory)) {
             throw new CliException("--cwd " + workingDirectory + " is not a directory");
         }
+        if (interactive || TerminalApprover.stdinIsTerminal()) {
+            answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+        }
         LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), Optional.ofNullable(model));
         AgentConfig.Builder config = AgentConfig.builder(llm)
                 .agentType("cli")
@@ -112,7 +126,8 @@ final class RunCommand implements Callable<Integer> {
                 .maxTokens(maxTokens)
                 .streaming(!noStream)
                 .workingDirectory(workingDirectory)
-                .permissions(permissions());
+                .permissions(permissions())
+                .interactive(answers.isPresent());
         if (model != null) {
             config.model(model);
         }
@@ -154,7 +169,8 @@ final class RunCommand implements Callable<Integer> {
             } else {
                 handle.send(text);
             }
-            TurnResult result = follow(subscription, printer);
+            Optional<TerminalApprover> approver = answers.map(in -> new TerminalApprover(handle, in, err));
+            TurnResult result = follow(subscription, printer, approver);
             handle.shutdown();
             handle.awaitTermination(Duration.ofSeconds(30));
             if (format == ChunkPrinter.OutputFormat.TEXT) {
@@ -185,7 +201,12 @@ final class RunCommand implements Callable<Integer> {
     /** How the turn ended, and the last error or status that explains it. */
     record TurnResult(String reason, Optional<String> detail) {}
 
-    static TurnResult follow(Subscription subscription, ChunkPrinter printer) throws InterruptedException {
+    /**
+     * Prints the turn's chunks until it is done. A permission request or question is answered here,
+     * on the reading thread, when an approver is given; the agent just waits for the answer.
+     */
+    static TurnResult follow(Subscription subscription, ChunkPrinter printer, Optional<TerminalApprover> approver)
+            throws InterruptedException {
         Optional<String> detail = Optional.empty();
         while (true) {
             Optional<OutputChunk> next = subscription.next();
@@ -194,6 +215,7 @@ final class RunCommand implements Callable<Integer> {
             }
             OutputChunk chunk = next.get();
             printer.print(chunk);
+            approver.ifPresent(a -> a.onChunk(chunk));
             switch (chunk) {
                 case OutputChunk.Error e -> detail = Optional.of(e.message());
                 case OutputChunk.Status s when !s.code().equals("retry") -> detail = Optional.of(s.message());

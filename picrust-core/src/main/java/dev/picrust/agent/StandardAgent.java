@@ -67,6 +67,8 @@ public final class StandardAgent {
     private final Map<Class<?>, Object> resources = new ConcurrentHashMap<>();
     private final HumanRequests humans;
     private final StopGuard stopGuard = new StopGuard();
+    /** SessionStart hooks' context, given to the model with the next prompt. Agent thread only. */
+    private final List<String> sessionStartContexts = new ArrayList<>();
     private volatile String stopRequest;
     private int turns;
     private volatile AgentState state = AgentState.IDLE;
@@ -92,8 +94,8 @@ public final class StandardAgent {
     public void run() throws InterruptedException {
         Optional<InputMessage> unprocessed = Optional.empty();
         try {
-            runHooks(new HookInput.SessionStart(hookContext(), session.messageCount() == 0
-                    ? HookInput.SessionStartSource.STARTUP : HookInput.SessionStartSource.RESUME));
+            sessionStartContexts.addAll(runHooks(new HookInput.SessionStart(hookContext(), session.messageCount() == 0
+                    ? HookInput.SessionStartSource.STARTUP : HookInput.SessionStartSource.RESUME)).contexts());
             if (waitingForHumanAtCrash()) {
                 runTurn(Optional.empty());  // re-raise the same requests; the turn goes on when answered
             } else {
@@ -173,6 +175,9 @@ public final class StandardAgent {
                     return "max_iterations";
                 }
                 Optional<LlmRequest> request = prepareRequest(iterations);
+                if (stopRequest != null) {
+                    return stopped();
+                }
                 if (request.isEmpty()) {
                     return "blocked";
                 }
@@ -203,6 +208,9 @@ public final class StandardAgent {
 
                 calls = response.toolUses();
                 if (calls.isEmpty()) {
+                    if (stopRequest != null) {
+                        return stopped();  // a PostLLMCall or PostAssistantResponse hook said stop
+                    }
                     switch (response.stopReason()) {
                         case PAUSE_TURN -> { continue; }
                         case REFUSAL -> {
@@ -241,8 +249,7 @@ public final class StandardAgent {
             session.append(Message.user(next));
             tools.batchStored();
             if (stopRequest != null) {
-                emit(new OutputChunk.Status("stopped", stopRequest));
-                return "stopped";
+                return stopped();
             }
         }
     }
@@ -292,6 +299,8 @@ public final class StandardAgent {
         } else {
             content.addAll(prompt);
         }
+        sessionStartContexts.forEach(c -> content.add(new TextBlock(ContextInjection.reminder(c))));
+        sessionStartContexts.clear();
         hooks.contexts().forEach(c -> content.add(new TextBlock(ContextInjection.reminder(c))));
         return Optional.of(Message.user(content));
     }
@@ -325,6 +334,11 @@ public final class StandardAgent {
                 yield Optional.empty();
             }
         };
+    }
+
+    private String stopped() {
+        emit(new OutputChunk.Status("stopped", stopRequest));
+        return "stopped";
     }
 
     private String interruptedWhileStreaming(StreamedText streamed) {
@@ -495,8 +509,12 @@ public final class StandardAgent {
                         .orElseGet(() -> PendingRequest.question(toolUseId, questions, Instant.now(),
                                 config.permissions().approvalTimeout()));
                 tools.saveProgress();
-                Optional<Map<String, String>> answers = humans.askQuestions(request, cancellation);
-                humans.resolved(request.requestId());
+                Optional<Map<String, String>> answers;
+                try {
+                    answers = humans.askQuestions(request, cancellation);
+                } finally {
+                    humans.resolved(request.requestId());  // answered, timed out or interrupted: no longer open
+                }
                 return answers.orElseThrow(() -> new ToolException(
                         "Nobody answered the question in time; decide with the information you have."));
             }
@@ -511,11 +529,17 @@ public final class StandardAgent {
             return HookOutcome.none(input.event());
         }
         Cancellation turn = currentTurn;
-        HookOutcome outcome = config.hooks().run(input, turn == null ? Cancellation.none() : turn);
+        // An observer reports something that happened (a tool killed by the interrupt, say): it runs
+        // even when the turn is already cancelled, bounded by its own timeout.
+        boolean observesCancelledTurn = turn != null && turn.isCancelled()
+                && input.event().kind() == HookEvent.Kind.OBSERVER;
+        HookOutcome outcome = config.hooks().run(input,
+                turn == null || observesCancelledTurn ? Cancellation.none() : turn);
         for (HookFailure failure : outcome.failures()) {
             emit(new OutputChunk.Status("hook_failed", failure.describe()));
             session.appendRecord("hook_failure", failure.toJson());
         }
+        outcome.stopReason().ifPresent(this::requestStop);
         return outcome;
     }
 
@@ -523,9 +547,18 @@ public final class StandardAgent {
         return new HookContext(session.id(), config.agentType(), config.workingDirectory(), config.permissions().mode());
     }
 
-    /** A hook asked to stop: the turn ends after the current tool batch. */
+    /**
+     * A hook asked to stop (a Stop decision, or a fail-closed observer that failed): calls not yet
+     * started are not run, and the turn ends at the next step. The first reason is kept.
+     */
     void requestStop(String reason) {
-        stopRequest = reason;
+        if (stopRequest == null) {
+            stopRequest = reason;
+        }
+    }
+
+    Optional<String> stopRequested() {
+        return Optional.ofNullable(stopRequest);
     }
 
     /**

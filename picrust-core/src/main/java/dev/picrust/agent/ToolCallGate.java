@@ -14,6 +14,7 @@ import dev.picrust.tool.Tool;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 
 /**
  * Decides whether one tool call runs: PreToolUse hooks first (they may deny, ask, allow, rewrite the
@@ -63,7 +64,7 @@ final class ToolCallGate {
 
         HookOutcome hooks = agent.runHooks(new HookInput.PreToolUse(agent.hookContext(), call.name(), call.input(), call.id()));
         if (hooks.stopRequested()) {
-            agent.requestStop(hooks.stopReason().orElse("a hook stopped the agent"));
+            return new Verdict.Refuse(ToolExecutor.notRunAfterStop(hooks.stopReason().orElse("")));
         }
         JsonNode input = hooks.updatedToolInput().orElse(call.input());
         PermissionQuery query = query(tool, input).withHookVerdict(hooks.verdict());
@@ -83,7 +84,13 @@ final class ToolCallGate {
 
     private PermissionDecision waitForHuman(PermissionQuery query, PendingRequest request, Cancellation cancellation)
             throws InterruptedException {
-        Optional<PermissionAnswer> answer = humans.askPermission(request, cancellation);
+        Optional<PermissionAnswer> answer;
+        try {
+            answer = humans.askPermission(request, cancellation);
+        } catch (CancellationException | InterruptedException e) {
+            humans.resolved(request.requestId());  // the call gets an "interrupted" result: nothing waits any more
+            throw e;
+        }
         PermissionDecision decision = answer.map(a -> policy.applyAnswer(query, a))
                 .orElseGet(request::timeoutDenial);
         record(request.toolUseId(), request.toolName(), decision);

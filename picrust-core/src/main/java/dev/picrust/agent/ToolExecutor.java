@@ -128,6 +128,10 @@ public final class ToolExecutor {
         if (cancellation.isCancelled()) {
             return finish(call, ToolResult.error(NOT_STARTED), progress);
         }
+        Optional<String> stop = agent.stopRequested();
+        if (stop.isPresent()) {
+            return finish(call, ToolResult.error(notRunAfterStop(stop.get())), progress);
+        }
         Optional<Tool> found = agent.config().tools().find(call.name());
         if (found.isEmpty()) {
             String available = agent.config().tools().tools().stream().map(Tool::name)
@@ -170,6 +174,10 @@ public final class ToolExecutor {
         return block;
     }
 
+    static String notRunAfterStop(String reason) {
+        return "Not run: a hook stopped the agent" + (reason.isBlank() ? "." : " (" + reason + ").");
+    }
+
     /** A tool's result, and how it failed if it did not return normally. */
     private record Outcome(ToolResult result, Optional<HookInput.ToolErrorKind> failure, String error) {}
 
@@ -204,11 +212,7 @@ public final class ToolExecutor {
                 : outcome.result().isError()
                         ? new HookInput.PostToolUseFailure(ctx, call.name(), input, call.id(), outcome.result(), took)
                         : new HookInput.PostToolUse(ctx, call.name(), input, call.id(), outcome.result(), took);
-        HookOutcome hooks = agent.runHooks(hookInput);
-        if (hooks.stopRequested()) {
-            agent.requestStop(hooks.stopReason().orElse("a hook stopped the agent"));
-        }
-        return hooks;
+        return agent.runHooks(hookInput);  // a stop it asks for ends the turn after this batch
     }
 
     private static ToolResult withContexts(ToolResult result, List<String> contexts) {
