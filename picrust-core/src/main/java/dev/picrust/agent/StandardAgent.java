@@ -524,7 +524,7 @@ public final class StandardAgent {
     // ---------------------------------------------------------------- hooks
 
     /** Runs hooks for one event; every hook failure is announced and recorded, never swallowed. */
-    HookOutcome runHooks(HookInput input) {
+    public HookOutcome runHooks(HookInput input) {
         if (!config.hooks().hasHooksFor(input.event())) {
             return HookOutcome.none(input.event());
         }
@@ -543,7 +543,8 @@ public final class StandardAgent {
         return outcome;
     }
 
-    HookContext hookContext() {
+    /** What hooks learn about this agent; public for runtime collaborators (subagents). */
+    public HookContext hookContext() {
         return new HookContext(session.id(), config.agentType(), config.workingDirectory(), config.permissions().mode());
     }
 

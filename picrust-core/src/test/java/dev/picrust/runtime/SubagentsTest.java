@@ -323,4 +323,40 @@ class SubagentsTest extends RuntimeTestBase {
         assertThatThrownBy(() -> tool.execute(Json.parse("{\"prompt\":\" \"}"), null))
                 .isInstanceOf(ToolException.class).hasMessageContaining("non-empty 'prompt'");
     }
+
+    @Test
+    void subagentStartAndStopHooksFireAndAStartHookCanRefuseAChild() throws Exception {
+        java.util.List<dev.picrust.hook.HookInput> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.picrust.hook.HookRegistry hooks = new dev.picrust.hook.HookRegistry();
+        hooks.register(dev.picrust.hook.HookEvent.SUBAGENT_START, input -> {
+            seen.add(input);
+            return ((dev.picrust.hook.HookInput.SubagentStart) input).prompt().contains("forbidden")
+                    ? dev.picrust.hook.HookDecision.deny("no forbidden work")
+                    : dev.picrust.hook.HookDecision.noOpinion();
+        });
+        hooks.register(dev.picrust.hook.HookEvent.SUBAGENT_STOP, input -> {
+            seen.add(input);
+            return dev.picrust.hook.HookDecision.noOpinion();
+        });
+        ScriptedProvider provider = new ScriptedProvider()
+                .then((r, l, c) -> toolCalls(call("k1", "Task", task("ok", "fine work", "fast")),
+                        call("k2", "Task", task("no", "forbidden work", "fast"))))
+                .thenText("parent done");
+        provider.forSystemPrompt(FAST).thenText("fast answer");
+        AgentHandle parent = runtime.spawn(config(provider, TestTools.echo()).hooks(hooks)
+                .subagents(List.of(FAST_SPEC)).build(), "hooked-parent");
+        Subscription sub = parent.subscribe();
+        parent.send("go");
+        untilDone(sub);
+
+        List<ToolResultBlock> results = resultsSentBack(provider);
+        assertThat(results.get(0).text()).contains("fast answer");
+        assertThat(results.get(1).isError()).isTrue();
+        assertThat(results.get(1).text()).contains("blocked by a SubagentStart hook: no forbidden work");
+        assertThat(seen).filteredOn(dev.picrust.hook.HookInput.SubagentStart.class::isInstance).hasSize(2);
+        assertThat(seen).filteredOn(dev.picrust.hook.HookInput.SubagentStop.class::isInstance)
+                .singleElement()
+                .satisfies(i -> assertThat(((dev.picrust.hook.HookInput.SubagentStop) i).lastAssistantText())
+                        .isEqualTo("fast answer"));
+    }
 }
