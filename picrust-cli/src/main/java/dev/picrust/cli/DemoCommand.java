@@ -2,7 +2,7 @@ package dev.picrust.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.agent.AgentConfig;
-import dev.picrust.agent.AllowListGate;
+import dev.picrust.agent.Permissions;
 import dev.picrust.json.Json;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.StopReason;
@@ -14,7 +14,6 @@ import dev.picrust.testkit.ServerStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
                     .agentType("demo")
                     .tools(ProviderFactory.defaultTools())
                     .workingDirectory(workspace)
-                    .toolGate(new AllowListGate(Set.of("Bash", "Write", "Edit"), false))
+                    .permissions(Permissions.defaults().allow("Bash", "Write", "Edit"))
                     .maxIterations(10)
                     .build();
             if (format == ChunkPrinter.OutputFormat.TEXT) {

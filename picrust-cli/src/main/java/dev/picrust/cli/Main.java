@@ -1,13 +1,14 @@
 package dev.picrust.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code picrust} command. */
 @Command(name = "picrust", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Run PiCrust agents: AI employees with tools, hooks, permissions and durable sessions.",
-        subcommands = {RunCommand.class, DemoCommand.class, SessionsCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, SessionsCommand.class, PermissionsCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -19,7 +20,18 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests that run it in-process). */
     public static int execute(String... args) {
+        return execute(new CommandLine(new Main()), args);
+    }
+
+    /** As {@link #execute(String...)}, with the commands' own output going to {@code out} and {@code err}. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        return execute(cli, args);
+    }
+
+    private static int execute(CommandLine cli, String... args) {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof CliException ce) {
                 commandLine.getErr().println("picrust: " + ce.getMessage());

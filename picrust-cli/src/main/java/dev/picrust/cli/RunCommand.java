@@ -1,7 +1,9 @@
 package dev.picrust.cli;
 
 import dev.picrust.agent.AgentConfig;
-import dev.picrust.agent.AllowListGate;
+import dev.picrust.agent.Permissions;
+import dev.picrust.permission.PermissionMode;
+import dev.picrust.permission.RuleStore;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
@@ -9,12 +11,14 @@ import dev.picrust.runtime.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionStore;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -63,15 +67,35 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--system", description = "System prompt.")
     String system;
 
-    @Option(names = "--allow", paramLabel = "TOOL", description = "Allow a tool in this headless run (repeatable). "
-            + "Read-only tools are allowed by default; others are refused with a tool error.")
+    @Option(names = "--allow", paramLabel = "RULE", description = "Allow rule, e.g. Bash, 'Bash(git:*)', 'Edit(src/**)' "
+            + "(repeatable). Read-only tools are allowed by default; in a headless run anything no rule allows is "
+            + "refused with a tool error.")
     List<String> allow = new ArrayList<>();
 
-    @Option(names = "--dangerously-skip-permissions", description = "Allow every tool call.")
+    @Option(names = "--ask", paramLabel = "RULE", description = "Ask rule (repeatable): a human must approve.")
+    List<String> ask = new ArrayList<>();
+
+    @Option(names = "--deny", paramLabel = "RULE", description = "Deny rule (repeatable); wins over every allow.")
+    List<String> deny = new ArrayList<>();
+
+    @Option(names = "--permission-mode", paramLabel = "MODE",
+            description = "default, acceptEdits, plan (read-only tools only) or bypassPermissions.")
+    String permissionMode;
+
+    @Option(names = "--dangerously-skip-permissions", description = "Same as --permission-mode bypassPermissions "
+            + "(deny rules and hooks still apply).")
     boolean skipPermissions;
 
     @Option(names = "--output", defaultValue = "text", description = "text or jsonl (one JSON output chunk per line).")
     String output;
+
+    @Option(names = "--interactive", description = "Answer permission requests and questions from stdin, one line "
+            + "each, with prompts on stderr (automatic when stdin is a terminal). Without it, and without a "
+            + "terminal, calls no rule allows are denied.")
+    boolean interactive;
+
+    /** Where a human's answers come from; empty when nobody answers (a headless run). */
+    Optional<BufferedReader> answers = Optional.empty();
 
     @Override
     public Integer call() throws Exception {
@@ -91,6 +115,9 @@ final class RunCommand implements Callable<Integer> {
         if (!Files.isDirectory(workingDirectory)) {
             throw new CliException("--cwd " + workingDirectory + " is not a directory");
         }
+        if (interactive || TerminalApprover.stdinIsTerminal()) {
+            answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+        }
         LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), Optional.ofNullable(model));
         AgentConfig.Builder config = AgentConfig.builder(llm)
                 .agentType("cli")
@@ -99,7 +126,8 @@ final class RunCommand implements Callable<Integer> {
                 .maxTokens(maxTokens)
                 .streaming(!noStream)
                 .workingDirectory(workingDirectory)
-                .toolGate(new AllowListGate(new HashSet<>(allow), skipPermissions));
+                .permissions(permissions())
+                .interactive(answers.isPresent());
         if (model != null) {
             config.model(model);
         }
@@ -108,6 +136,26 @@ final class RunCommand implements Callable<Integer> {
         }
         SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
         return runTurn(store, config.build(), text, format, System.out, System.err);
+    }
+
+    /** Rules from flags (the CONFIG tier) plus the persisted local/global rules under the PiCrust home. */
+    Permissions permissions() {
+        PermissionMode mode = PermissionMode.DEFAULT;
+        if (permissionMode != null) {
+            mode = PermissionMode.parse(permissionMode).orElseThrow(() -> new CliException(
+                    "unknown --permission-mode '" + permissionMode + "' (use default, acceptEdits, plan or bypassPermissions)"));
+        }
+        if (skipPermissions) {
+            mode = PermissionMode.BYPASS_PERMISSIONS;
+        }
+        try {
+            return Permissions.defaults().withMode(mode).withStore(RuleStore.atDefaultLocation())
+                    .allow(allow.toArray(String[]::new))
+                    .ask(ask.toArray(String[]::new))
+                    .deny(deny.toArray(String[]::new));
+        } catch (IllegalArgumentException e) {
+            throw new CliException("invalid permission rule: " + e.getMessage());
+        }
     }
 
     int runTurn(SessionStore store, AgentConfig config, String text, ChunkPrinter.OutputFormat format,
@@ -121,7 +169,8 @@ final class RunCommand implements Callable<Integer> {
             } else {
                 handle.send(text);
             }
-            TurnResult result = follow(subscription, printer);
+            Optional<TerminalApprover> approver = answers.map(in -> new TerminalApprover(handle, in, err));
+            TurnResult result = follow(subscription, printer, approver);
             handle.shutdown();
             handle.awaitTermination(Duration.ofSeconds(30));
             if (format == ChunkPrinter.OutputFormat.TEXT) {
@@ -152,7 +201,12 @@ final class RunCommand implements Callable<Integer> {
     /** How the turn ended, and the last error or status that explains it. */
     record TurnResult(String reason, Optional<String> detail) {}
 
-    static TurnResult follow(Subscription subscription, ChunkPrinter printer) throws InterruptedException {
+    /**
+     * Prints the turn's chunks until it is done. A permission request or question is answered here,
+     * on the reading thread, when an approver is given; the agent just waits for the answer.
+     */
+    static TurnResult follow(Subscription subscription, ChunkPrinter printer, Optional<TerminalApprover> approver)
+            throws InterruptedException {
         Optional<String> detail = Optional.empty();
         while (true) {
             Optional<OutputChunk> next = subscription.next();
@@ -161,6 +215,7 @@ final class RunCommand implements Callable<Integer> {
             }
             OutputChunk chunk = next.get();
             printer.print(chunk);
+            approver.ifPresent(a -> a.onChunk(chunk));
             switch (chunk) {
                 case OutputChunk.Error e -> detail = Optional.of(e.message());
                 case OutputChunk.Status s when !s.code().equals("retry") -> detail = Optional.of(s.message());

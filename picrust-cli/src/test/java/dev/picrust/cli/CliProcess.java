@@ -30,6 +30,16 @@ final class CliProcess {
     }
 
     static CliProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        return start(workDir, env, false, args);
+    }
+
+    /** As {@link #start}, but stdin is a pipe the test writes to with {@link #type}. */
+    static CliProcess startWithStdin(Path workDir, Map<String, String> env, String... args) throws IOException {
+        return start(workDir, env, true, args);
+    }
+
+    private static CliProcess start(Path workDir, Map<String, String> env, boolean pipeStdin, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
@@ -39,9 +49,23 @@ final class CliProcess {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
         pb.environment().remove("ANTHROPIC_API_KEY");
         pb.environment().remove("ANTHROPIC_BASE_URL");
+        pb.environment().put("PICRUST_HOME", workDir.resolve("picrust-home").toString());
         pb.environment().putAll(env);
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (!pipeStdin) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
         return new CliProcess(pb.start());
+    }
+
+    /** Writes {@code text} to the process's stdin (see {@link #startWithStdin}) and flushes it. */
+    void type(String text) throws IOException {
+        process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** Closes the process's stdin: it reads end of input. */
+    void closeStdin() throws IOException {
+        process.getOutputStream().close();
     }
 
     /** The next stdout line, or null at end of output. */

@@ -1,5 +1,8 @@
 package dev.picrust.agent;
 
+import dev.picrust.agent.context.CachePolicy;
+import dev.picrust.agent.context.ContextInjector;
+import dev.picrust.hook.HookRegistry;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.ThinkingConfig;
 import dev.picrust.runtime.SubagentSpec;
@@ -8,7 +11,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * How one agent behaves. Build with {@link #builder(LlmProvider)}; every setting but the provider has
@@ -26,7 +28,10 @@ public record AgentConfig(
         Optional<ThinkingConfig> thinking,
         Path workingDirectory,
         List<Path> allowedRoots,
-        ToolGate toolGate,
+        Permissions permissions,
+        HookRegistry hooks,
+        List<ContextInjector> contextInjectors,
+        CachePolicy cachePolicy,
         boolean interactive,
         InputDelivery inputDelivery,
         List<SubagentSpec> subagents) {
@@ -42,7 +47,10 @@ public record AgentConfig(
         Objects.requireNonNull(thinking, "thinking");
         workingDirectory = workingDirectory.toAbsolutePath().normalize();
         allowedRoots = List.copyOf(allowedRoots);
-        Objects.requireNonNull(toolGate, "toolGate");
+        Objects.requireNonNull(permissions, "permissions");
+        Objects.requireNonNull(hooks, "hooks");
+        contextInjectors = List.copyOf(contextInjectors);
+        Objects.requireNonNull(cachePolicy, "cachePolicy");
         Objects.requireNonNull(inputDelivery, "inputDelivery");
         subagents = List.copyOf(subagents);
         if (maxIterations < 1) {
@@ -69,7 +77,10 @@ public record AgentConfig(
         b.thinking = thinking;
         b.workingDirectory = workingDirectory;
         b.allowedRoots = allowedRoots;
-        b.toolGate = toolGate;
+        b.permissions = permissions;
+        b.hooks = hooks;
+        b.contextInjectors = contextInjectors;
+        b.cachePolicy = cachePolicy;
         b.interactive = interactive;
         b.inputDelivery = inputDelivery;
         b.subagents = subagents;
@@ -88,7 +99,10 @@ public record AgentConfig(
         private Optional<ThinkingConfig> thinking = Optional.empty();
         private Path workingDirectory = Path.of("");
         private List<Path> allowedRoots = List.of();
-        private ToolGate toolGate = new AllowListGate(Set.of(), false);
+        private Permissions permissions = Permissions.defaults();
+        private HookRegistry hooks = new HookRegistry();
+        private List<ContextInjector> contextInjectors = List.of();
+        private CachePolicy cachePolicy = CachePolicy.ephemeral();
         private boolean interactive;
         private InputDelivery inputDelivery = InputDelivery.STEER;
         private List<SubagentSpec> subagents = List.of();
@@ -111,7 +125,13 @@ public record AgentConfig(
         public Builder workingDirectory(Path value) { this.workingDirectory = value; return this; }
         /** Confines path tools to these roots (symlinks resolved); empty means unconfined. */
         public Builder allowedRoots(List<Path> value) { this.allowedRoots = value; return this; }
-        public Builder toolGate(ToolGate value) { this.toolGate = value; return this; }
+        /** Mode, rules and persistence of tool permissions. */
+        public Builder permissions(Permissions value) { this.permissions = value; return this; }
+        /** Hooks shared with subagents spawned from this config. */
+        public Builder hooks(HookRegistry value) { this.hooks = value; return this; }
+        /** Context added to every model call, never stored in the session. */
+        public Builder contextInjectors(List<ContextInjector> value) { this.contextInjectors = value; return this; }
+        public Builder cachePolicy(CachePolicy value) { this.cachePolicy = value; return this; }
         /** True if someone answers permission requests and questions through the handle. */
         public Builder interactive(boolean value) { this.interactive = value; return this; }
         public Builder inputDelivery(InputDelivery value) { this.inputDelivery = value; return this; }
@@ -121,7 +141,7 @@ public record AgentConfig(
         public AgentConfig build() {
             return new AgentConfig(provider, model == null ? provider.defaultModel() : model, agentType,
                     systemPrompt, tools, maxIterations, maxTokens, streaming, thinking, workingDirectory,
-                    allowedRoots, toolGate, interactive, inputDelivery, subagents);
+                    allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive, inputDelivery, subagents);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.picrust.llm.ToolResultBlock;
 import dev.picrust.llm.ToolUseBlock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,11 @@ public final class HistoryRepair {
 
     /** The user message to append so that every tool_use in {@code history} has a result, if one is needed. */
     public static Optional<Message> missingToolResults(List<Message> history) {
+        return missingToolResults(history, Map.of());
+    }
+
+    /** As above, using results that finished before the crash where there are any. */
+    public static Optional<Message> missingToolResults(List<Message> history, Map<String, ToolResultBlock> finished) {
         if (history.isEmpty()) {
             return Optional.empty();
         }
@@ -31,7 +37,9 @@ public final class HistoryRepair {
         }
         List<ContentBlock> results = new ArrayList<>();
         for (ToolUseBlock use : last.toolUses()) {
-            results.add(ToolResultBlock.text(use.id(), INTERRUPTED_BY_CRASH, true));
+            results.add(finished.containsKey(use.id())
+                    ? finished.get(use.id())
+                    : ToolResultBlock.text(use.id(), INTERRUPTED_BY_CRASH, true));
         }
         return Optional.of(Message.user(results));
     }

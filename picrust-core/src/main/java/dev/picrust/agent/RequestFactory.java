@@ -1,5 +1,7 @@
 package dev.picrust.agent;
 
+import dev.picrust.agent.context.ContextInjection;
+import dev.picrust.agent.context.InjectionContext;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.Message;
@@ -21,12 +23,25 @@ public final class RequestFactory {
         this.config = config;
     }
 
+    /** The request as stored history says it: no cache breakpoints, no injected context. */
     public LlmRequest create(List<Message> history) {
         List<TextBlock> system = config.systemPrompt().isEmpty()
                 ? List.of()
                 : List.of(new TextBlock(config.systemPrompt()));
         return new LlmRequest(config.model(), system, mergeNeighbours(history), config.tools().definitions(),
                 config.maxTokens(), config.thinking(), Optional.empty(), Map.of());
+    }
+
+    /**
+     * The request to send: cache breakpoints first, then injected context appended after them, so
+     * the cached prefix stays byte-identical from call to call while the context changes. Neither is
+     * ever written to the session.
+     */
+    public LlmRequest createForCall(List<Message> history, InjectionContext injection) {
+        LlmRequest cached = config.cachePolicy().apply(create(history));
+        return config.contextInjectors().isEmpty()
+                ? cached
+                : ContextInjection.apply(cached, config.contextInjectors(), injection);
     }
 
     static List<Message> mergeNeighbours(List<Message> history) {

@@ -1,9 +1,18 @@
 package dev.picrust.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.Cancellation;
-import dev.picrust.json.Json;
+import dev.picrust.agent.context.ContextInjection;
+import dev.picrust.agent.context.InjectionContext;
+import dev.picrust.hook.HookContext;
+import dev.picrust.hook.HookEvent;
+import dev.picrust.hook.HookFailure;
+import dev.picrust.hook.HookInput;
+import dev.picrust.hook.HookOutcome;
+import dev.picrust.hook.StopGuard;
+import dev.picrust.permission.PendingRequest;
+import dev.picrust.permission.PermissionAnswer;
+import dev.picrust.permission.PermissionPolicy;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.IncompleteToolUse;
 import dev.picrust.llm.LlmException;
@@ -23,16 +32,16 @@ import dev.picrust.session.AgentSession;
 import dev.picrust.tool.PathResolver;
 import dev.picrust.tool.ToolException;
 import dev.picrust.tool.UserQuestions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 
@@ -56,7 +65,12 @@ public final class StandardAgent {
     private final ToolExecutor tools;
     private final PathResolver paths;
     private final Map<Class<?>, Object> resources = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<Map<String, String>>> openQuestions = new ConcurrentHashMap<>();
+    private final HumanRequests humans;
+    private final StopGuard stopGuard = new StopGuard();
+    /** SessionStart hooks' context, given to the model with the next prompt. Agent thread only. */
+    private final List<String> sessionStartContexts = new ArrayList<>();
+    private volatile String stopRequest;
+    private int turns;
     private volatile AgentState state = AgentState.IDLE;
     private volatile Cancellation currentTurn;
     private volatile boolean shuttingDown;
@@ -67,7 +81,10 @@ public final class StandardAgent {
         this.session = session;
         this.bus = bus;
         this.requests = new RequestFactory(config);
-        this.tools = new ToolExecutor(this);
+        this.humans = new HumanRequests(this);
+        PermissionPolicy policy = new PermissionPolicy(config.permissions().store(), config.permissions().rules(),
+                Path.of(System.getProperty("user.home")));
+        this.tools = new ToolExecutor(this, new ToolCallGate(this, policy, humans));
         this.paths = config.allowedRoots().isEmpty()
                 ? PathResolver.unconfined(config.workingDirectory())
                 : PathResolver.confined(config.workingDirectory(), config.allowedRoots());
@@ -77,7 +94,13 @@ public final class StandardAgent {
     public void run() throws InterruptedException {
         Optional<InputMessage> unprocessed = Optional.empty();
         try {
-            repairHistory();
+            sessionStartContexts.addAll(runHooks(new HookInput.SessionStart(hookContext(), session.messageCount() == 0
+                    ? HookInput.SessionStartSource.STARTUP : HookInput.SessionStartSource.RESUME)).contexts());
+            if (waitingForHumanAtCrash()) {
+                runTurn(Optional.empty());  // re-raise the same requests; the turn goes on when answered
+            } else {
+                repairHistory();
+            }
             setState(AgentState.IDLE);
             while (true) {
                 InputMessage input = inbox.take();
@@ -96,6 +119,7 @@ public final class StandardAgent {
             }
         } finally {
             keepUnprocessedInput(unprocessed);
+            runHooks(new HookInput.SessionEnd(hookContext(), shuttingDown ? "shutdown" : "stopped"));
             closeResources();
         }
     }
@@ -129,56 +153,83 @@ public final class StandardAgent {
 
     /** Returns why the turn ended. */
     private String loop(Optional<List<ContentBlock>> prompt, Cancellation cancellation) {
-        prompt.ifPresent(content -> session.append(Message.user(content)));
-        if (prompt.isEmpty() && !endsWithUserMessage()) {
+        stopGuard.reset();
+        stopRequest = null;
+        turns++;
+        if (prompt.isPresent()) {
+            Optional<Message> accepted = acceptPrompt(prompt.get());
+            if (accepted.isEmpty()) {
+                return "blocked";
+            }
+            session.append(accepted.get());
+        } else if (!endsWithUserMessage() && unansweredToolCalls().isEmpty()) {
             return "end_turn";  // nothing to continue
         }
         int iterations = 0;
         while (true) {
-            if (++iterations > config.maxIterations()) {
-                emit(new OutputChunk.Status("max_iterations",
-                        "stopped after " + config.maxIterations() + " model calls in one turn"));
-                return "max_iterations";
-            }
-            LlmRequest request = requests.create(session.messages());
-            StreamedText streamed = new StreamedText();
-            LlmResponse response;
-            try {
-                response = callModel(request, streamed, cancellation);
-            } catch (CancellationException e) {
-                session.append(Message.assistant(interruptedContent(streamed.text())));
-                emit(new OutputChunk.Status("interrupted", "the user interrupted the model's response"));
-                return "interrupted";
-            } catch (LlmException e) {
-                if (cancellation.isCancelled()) {
-                    // Cancelling may surface as a failed connection rather than a CancellationException.
-                    session.append(Message.assistant(interruptedContent(streamed.text())));
-                    emit(new OutputChunk.Status("interrupted", "the user interrupted the model's response"));
-                    return "interrupted";
-                }
-                emit(new OutputChunk.Error("LLM call failed: " + e.getMessage()));
-                return "error";
-            }
-            emit(new OutputChunk.UsageReport(response.model(), response.usage()));
-            reportIncomplete(response.incompleteToolUses());
-            Message reply = withoutEmptyText(response.toMessage());
-            if (!reply.content().isEmpty()) {
-                session.append(reply);
-            }
-
-            List<ToolUseBlock> calls = response.toolUses();
+            List<ToolUseBlock> calls = unansweredToolCalls();  // non-empty only when resuming mid-batch
             if (calls.isEmpty()) {
-                switch (response.stopReason()) {
-                    case PAUSE_TURN -> { continue; }
-                    case REFUSAL -> {
-                        emit(new OutputChunk.Status("refusal", "the model refused to respond"));
-                        return "refusal";
+                if (++iterations > config.maxIterations()) {
+                    emit(new OutputChunk.Status("max_iterations",
+                            "stopped after " + config.maxIterations() + " model calls in one turn"));
+                    return "max_iterations";
+                }
+                Optional<LlmRequest> request = prepareRequest(iterations);
+                if (stopRequest != null) {
+                    return stopped();
+                }
+                if (request.isEmpty()) {
+                    return "blocked";
+                }
+                StreamedText streamed = new StreamedText();
+                LlmResponse response;
+                long started = System.nanoTime();
+                try {
+                    response = callModel(request.get(), streamed, cancellation);
+                } catch (CancellationException e) {
+                    return interruptedWhileStreaming(streamed);
+                } catch (LlmException e) {
+                    if (cancellation.isCancelled()) {
+                        // Cancelling may surface as a failed connection rather than a CancellationException.
+                        return interruptedWhileStreaming(streamed);
                     }
-                    case MAX_TOKENS -> {
-                        emit(new OutputChunk.Status("max_tokens", "the response was cut off at max_tokens"));
-                        return "max_tokens";
+                    emit(new OutputChunk.Error("LLM call failed: " + e.getMessage()));
+                    return "error";
+                }
+                emit(new OutputChunk.UsageReport(response.model(), response.usage()));
+                runHooks(new HookInput.PostLlmCall(hookContext(), request.get(), response,
+                        Duration.ofNanos(System.nanoTime() - started), iterations));
+                reportIncomplete(response.incompleteToolUses());
+                Message reply = withoutEmptyText(response.toMessage());
+                if (!reply.content().isEmpty()) {
+                    session.append(reply);
+                }
+                runHooks(new HookInput.PostAssistantResponse(hookContext(), reply, response.stopReason()));
+
+                calls = response.toolUses();
+                if (calls.isEmpty()) {
+                    if (stopRequest != null) {
+                        return stopped();  // a PostLLMCall or PostAssistantResponse hook said stop
                     }
-                    default -> { return "end_turn"; }
+                    switch (response.stopReason()) {
+                        case PAUSE_TURN -> { continue; }
+                        case REFUSAL -> {
+                            emit(new OutputChunk.Status("refusal", "the model refused to respond"));
+                            return "refusal";
+                        }
+                        case MAX_TOKENS -> {
+                            emit(new OutputChunk.Status("max_tokens", "the response was cut off at max_tokens"));
+                            return "max_tokens";
+                        }
+                        default -> {
+                            Optional<String> keepWorking = stopHookContinuation(response);
+                            if (keepWorking.isEmpty()) {
+                                return "end_turn";
+                            }
+                            session.append(Message.user(keepWorking.get()));
+                            continue;
+                        }
+                    }
                 }
             }
 
@@ -188,6 +239,7 @@ public final class StandardAgent {
             if (cancellation.isCancelled()) {
                 next.add(new TextBlock(INTERRUPTED_MARKER));
                 session.append(Message.user(next));
+                tools.batchStored();
                 emit(new OutputChunk.Status("interrupted", "the user interrupted the turn"));
                 return "interrupted";
             }
@@ -195,6 +247,10 @@ public final class StandardAgent {
                 next.addAll(steeringInput());  // else the turn ends here: the input starts the next one
             }
             session.append(Message.user(next));
+            tools.batchStored();
+            if (stopRequest != null) {
+                return stopped();
+            }
         }
     }
 
@@ -227,9 +283,88 @@ public final class StandardAgent {
 
     // ---------------------------------------------------------------- pieces of the turn
 
+    /** Runs UserPromptSubmit hooks; empty if a hook blocked the prompt. */
+    private Optional<Message> acceptPrompt(List<ContentBlock> prompt) {
+        String text = Message.user(prompt).text();
+        HookOutcome hooks = runHooks(new HookInput.UserPromptSubmit(hookContext(), text));
+        if (hooks.denied() || hooks.stopRequested()) {
+            String reason = hooks.denyReason().or(hooks::stopReason).orElse("blocked by a hook");
+            emit(new OutputChunk.Error("prompt blocked: " + reason));
+            return Optional.empty();
+        }
+        List<ContentBlock> content = new ArrayList<>();
+        if (hooks.updatedPrompt().isPresent()) {
+            content.add(new TextBlock(hooks.updatedPrompt().get()));
+            prompt.stream().filter(b -> !(b instanceof TextBlock)).forEach(content::add);
+        } else {
+            content.addAll(prompt);
+        }
+        sessionStartContexts.forEach(c -> content.add(new TextBlock(ContextInjection.reminder(c))));
+        sessionStartContexts.clear();
+        hooks.contexts().forEach(c -> content.add(new TextBlock(ContextInjection.reminder(c))));
+        return Optional.of(Message.user(content));
+    }
+
+    /** Cache breakpoints, injected context, then PreLLMCall hooks (which may edit or block the call). */
+    private Optional<LlmRequest> prepareRequest(int iteration) {
+        InjectionContext injection = new InjectionContext(session.id(), config.workingDirectory(), turns, iteration,
+                Instant.now(), session.state().get("todos"));
+        LlmRequest request = requests.createForCall(session.messages(), injection);
+        HookOutcome hooks = runHooks(new HookInput.PreLlmCall(hookContext(), request, iteration));
+        if (hooks.denied()) {
+            emit(new OutputChunk.Error("model call blocked: " + hooks.denyReason().orElse("by a hook")));
+            return Optional.empty();
+        }
+        return Optional.of(hooks.updatedRequest().orElse(request));
+    }
+
+    /** Stop hooks may ask the agent to keep working; the guard ends endless continue loops. */
+    private Optional<String> stopHookContinuation(LlmResponse response) {
+        if (!config.hooks().hasHooksFor(HookEvent.STOP)) {
+            return Optional.empty();
+        }
+        HookOutcome hooks = runHooks(new HookInput.Stop(hookContext(), response.stopReason(), response.text(),
+                stopGuard.active()));
+        return switch (stopGuard.evaluate(hooks)) {
+            case StopGuard.Verdict.End end -> Optional.empty();
+            case StopGuard.Verdict.Continue c -> Optional.of(c.instruction());
+            case StopGuard.Verdict.LimitReached limit -> {
+                emit(new OutputChunk.Status("stop_hook_limit", "Stop hooks asked to continue " + limit.limit()
+                        + " times in a row; ending the turn"));
+                yield Optional.empty();
+            }
+        };
+    }
+
+    private String stopped() {
+        emit(new OutputChunk.Status("stopped", stopRequest));
+        return "stopped";
+    }
+
+    private String interruptedWhileStreaming(StreamedText streamed) {
+        session.append(Message.assistant(interruptedContent(streamed.text())));
+        emit(new OutputChunk.Status("interrupted", "the user interrupted the model's response"));
+        return "interrupted";
+    }
+
+    /** Tool calls of the last message that have no results: only after a crash or failure mid-batch. */
+    private List<ToolUseBlock> unansweredToolCalls() {
+        List<Message> history = session.messages();
+        if (history.isEmpty() || history.getLast().role() != Role.ASSISTANT) {
+            return List.of();
+        }
+        return history.getLast().toolUses();
+    }
+
+    /** True if the process stopped while a tool call waited for a human's answer. */
+    private boolean waitingForHumanAtCrash() {
+        return unansweredToolCalls().stream().anyMatch(c -> humans.pending().forToolUse(c.id()).isPresent());
+    }
+
     private void repairHistory() {
-        HistoryRepair.missingToolResults(session.messages()).ifPresent(repair -> {
+        HistoryRepair.missingToolResults(session.messages(), tools.finishedBeforeCrash()).ifPresent(repair -> {
             session.append(repair);
+            tools.batchStored();
             emit(new OutputChunk.Status("repaired", "added results for " + repair.content().size()
                     + " tool call(s) left unfinished by a crash"));
         });
@@ -311,8 +446,12 @@ public final class StandardAgent {
 
     /** Delivers answers to an open question; false if no such question is waiting. */
     public boolean answer(String requestId, Map<String, String> answers) {
-        CompletableFuture<Map<String, String>> open = openQuestions.get(requestId);
-        return open != null && open.complete(Map.copyOf(answers));
+        return humans.answer(requestId, PendingRequest.Kind.QUESTION, Map.copyOf(answers));
+    }
+
+    /** Answers an open permission request; false if no such request is waiting. */
+    public boolean answerPermission(String requestId, PermissionAnswer answer) {
+        return humans.answer(requestId, PendingRequest.Kind.PERMISSION, answer);
     }
 
     public AgentState state() {
@@ -356,7 +495,7 @@ public final class StandardAgent {
         return new UserQuestions() {
             @Override
             public boolean canAsk() {
-                return config.interactive();
+                return humans.canAnswer();
             }
 
             @Override
@@ -365,23 +504,62 @@ public final class StandardAgent {
                     throw new ToolException("No one can answer questions in this run (it is headless); "
                             + "decide with the information you have, or state your assumptions.");
                 }
-                String requestId = "ask_" + UUID.randomUUID();
-                AgentState before = state;
-                CompletableFuture<Map<String, String>> answer = new CompletableFuture<>();
-                openQuestions.put(requestId, answer);
-                try (Cancellation.Registration r = cancellation.onCancel(() -> answer.cancel(false))) {
-                    // state first: whoever reacts to the question sees the agent waiting for the answer
-                    setState(new AgentState.WaitingForAnswer(requestId));
-                    emit(new OutputChunk.Question(requestId, toolUseId, questions));
-                    return answer.get();
-                } catch (ExecutionException e) {
-                    throw new ToolException("question failed: " + e.getCause().getMessage());
+                PendingRequest request = humans.pending().forToolUse(toolUseId)
+                        .filter(p -> p.kind() == PendingRequest.Kind.QUESTION)
+                        .orElseGet(() -> PendingRequest.question(toolUseId, questions, Instant.now(),
+                                config.permissions().approvalTimeout()));
+                tools.saveProgress();
+                Optional<Map<String, String>> answers;
+                try {
+                    answers = humans.askQuestions(request, cancellation);
                 } finally {
-                    openQuestions.remove(requestId);
-                    setState(before);
+                    humans.resolved(request.requestId());  // answered, timed out or interrupted: no longer open
                 }
+                return answers.orElseThrow(() -> new ToolException(
+                        "Nobody answered the question in time; decide with the information you have."));
             }
         };
+    }
+
+    // ---------------------------------------------------------------- hooks
+
+    /** Runs hooks for one event; every hook failure is announced and recorded, never swallowed. */
+    public HookOutcome runHooks(HookInput input) {
+        if (!config.hooks().hasHooksFor(input.event())) {
+            return HookOutcome.none(input.event());
+        }
+        Cancellation turn = currentTurn;
+        // An observer reports something that happened (a tool killed by the interrupt, say): it runs
+        // even when the turn is already cancelled, bounded by its own timeout.
+        boolean observesCancelledTurn = turn != null && turn.isCancelled()
+                && input.event().kind() == HookEvent.Kind.OBSERVER;
+        HookOutcome outcome = config.hooks().run(input,
+                turn == null || observesCancelledTurn ? Cancellation.none() : turn);
+        for (HookFailure failure : outcome.failures()) {
+            emit(new OutputChunk.Status("hook_failed", failure.describe()));
+            session.appendRecord("hook_failure", failure.toJson());
+        }
+        outcome.stopReason().ifPresent(this::requestStop);
+        return outcome;
+    }
+
+    /** What hooks learn about this agent; public for runtime collaborators (subagents). */
+    public HookContext hookContext() {
+        return new HookContext(session.id(), config.agentType(), config.workingDirectory(), config.permissions().mode());
+    }
+
+    /**
+     * A hook asked to stop (a Stop decision, or a fail-closed observer that failed): calls not yet
+     * started are not run, and the turn ends at the next step. The first reason is kept.
+     */
+    void requestStop(String reason) {
+        if (stopRequest == null) {
+            stopRequest = reason;
+        }
+    }
+
+    Optional<String> stopRequested() {
+        return Optional.ofNullable(stopRequest);
     }
 
     /**

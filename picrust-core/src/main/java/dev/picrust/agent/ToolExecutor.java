@@ -1,8 +1,10 @@
 package dev.picrust.agent;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.Cancellation;
-import dev.picrust.json.Json;
+import dev.picrust.agent.context.ContextInjection;
+import dev.picrust.hook.HookInput;
+import dev.picrust.hook.HookOutcome;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.TextBlock;
 import dev.picrust.llm.ToolResultBlock;
@@ -13,6 +15,7 @@ import dev.picrust.tool.Tool;
 import dev.picrust.tool.ToolException;
 import dev.picrust.tool.ToolResult;
 import dev.picrust.tool.schema.ToolInputValidation;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,12 +38,17 @@ public final class ToolExecutor {
     static final String NOT_STARTED = "interrupted: the user stopped this turn before the tool started";
 
     private final StandardAgent agent;
+    private final ToolCallGate gate;
+    private volatile BatchProgress currentBatch;
 
-    ToolExecutor(StandardAgent agent) {
+    ToolExecutor(StandardAgent agent, ToolCallGate gate) {
         this.agent = agent;
+        this.gate = gate;
     }
 
     List<ToolResultBlock> execute(List<ToolUseBlock> calls, Cancellation cancellation) {
+        BatchProgress progress = BatchProgress.load(agent.session().state());
+        currentBatch = progress;
         List<ToolResultBlock> results = new ArrayList<>(calls.size());
         int i = 0;
         while (i < calls.size()) {
@@ -52,22 +60,43 @@ public final class ToolExecutor {
             }
             List<ToolUseBlock> batch = calls.subList(i, end);
             results.addAll(batch.size() == 1
-                    ? List.of(executeOne(batch.getFirst(), cancellation))
-                    : executeInParallel(batch, cancellation));
+                    ? List.of(executeOne(batch.getFirst(), cancellation, progress))
+                    : executeInParallel(batch, cancellation, progress));
             i = end;
         }
         return results;
+    }
+
+    /** Called once the batch's results are in the history. */
+    void batchStored() {
+        BatchProgress batch = currentBatch;
+        (batch == null ? BatchProgress.load(agent.session().state()) : batch).clear();
+        currentBatch = null;
+    }
+
+    /** Saves the running batch's progress before the agent waits for a human. */
+    void saveProgress() {
+        BatchProgress batch = currentBatch;
+        if (batch != null) {
+            batch.save();
+        }
+    }
+
+    /** Results that finished in a batch a crash interrupted, by tool_use id. */
+    java.util.Map<String, ToolResultBlock> finishedBeforeCrash() {
+        return BatchProgress.load(agent.session().state()).finished();
     }
 
     private boolean isConcurrencySafe(ToolUseBlock call) {
         return agent.config().tools().find(call.name()).map(Tool::concurrencySafe).orElse(false);
     }
 
-    private List<ToolResultBlock> executeInParallel(List<ToolUseBlock> batch, Cancellation cancellation) {
+    private List<ToolResultBlock> executeInParallel(List<ToolUseBlock> batch, Cancellation cancellation,
+                                                    BatchProgress progress) {
         List<ToolResultBlock> results = new ArrayList<>(batch.size());
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<ToolResultBlock>> futures = batch.stream()
-                    .map(call -> pool.submit(() -> executeOne(call, cancellation)))
+                    .map(call -> pool.submit(() -> executeOne(call, cancellation, progress)))
                     .toList();
             for (int k = 0; k < futures.size(); k++) {
                 results.add(await(futures.get(k), batch.get(k)));
@@ -88,53 +117,111 @@ public final class ToolExecutor {
     }
 
     /** One call, from lookup to result. Never throws. */
-    ToolResultBlock executeOne(ToolUseBlock call, Cancellation cancellation) {
+    ToolResultBlock executeOne(ToolUseBlock call, Cancellation cancellation, BatchProgress progress) {
+        Optional<ToolResultBlock> recovered = progress.finishedResult(call.id());
+        if (recovered.isPresent()) {
+            return recovered.get();  // finished before a crash: never run a tool twice
+        }
+        if (progress.wasRunningAtCrash(call.id())) {
+            return finish(call, ToolResult.error(HistoryRepair.INTERRUPTED_BY_CRASH), progress);
+        }
         if (cancellation.isCancelled()) {
-            return finish(call, ToolResult.error(NOT_STARTED));
+            return finish(call, ToolResult.error(NOT_STARTED), progress);
+        }
+        Optional<String> stop = agent.stopRequested();
+        if (stop.isPresent()) {
+            return finish(call, ToolResult.error(notRunAfterStop(stop.get())), progress);
         }
         Optional<Tool> found = agent.config().tools().find(call.name());
         if (found.isEmpty()) {
             String available = agent.config().tools().tools().stream().map(Tool::name)
                     .collect(Collectors.joining(", "));
             return finish(call, ToolResult.error("Unknown tool '" + call.name() + "'. Available tools: "
-                    + (available.isEmpty() ? "none" : available)));
+                    + (available.isEmpty() ? "none" : available)), progress);
         }
         Tool tool = found.get();
-        ToolGate.Decision decision = agent.config().toolGate().check(tool, call.id(), call.input());
-        record(call, decision);
-        if (decision instanceof ToolGate.Decision.Deny deny) {
-            return finish(call, ToolResult.error(deny.reason()));
-        }
-        agent.emit(new OutputChunk.ToolStart(call.id(), call.name(), call.input()));
-        agent.setState(new AgentState.ExecutingTool(call.name(), call.id()));
-        ToolResult result = run(tool, call, cancellation);
-        agent.emit(new OutputChunk.ToolEnd(call.id(), call.name(), result.isError(), result.content()));
-        return toBlock(call, result);
-    }
-
-    private ToolResult run(Tool tool, ToolUseBlock call, Cancellation cancellation) {
-        Optional<String> invalid = ToolInputValidation.validate(tool, call.input());
-        if (invalid.isPresent()) {
-            return ToolResult.error(invalid.get());
-        }
+        ToolCallGate.Verdict verdict;
         try {
-            ToolResult result = tool.execute(call.input(),
-                    new AgentToolContext(agent, call.id(), call.name(), cancellation));
-            if (result == null) {
-                return ToolResult.error("Tool " + tool.name() + " returned no result");
-            }
-            return capped(result);
+            verdict = gate.check(tool, call, cancellation, progress);
         } catch (CancellationException e) {
-            return ToolResult.error(INTERRUPTED);
+            return finish(call, ToolResult.error(NOT_STARTED), progress);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ToolResult.error(INTERRUPTED);
+            return finish(call, ToolResult.error(NOT_STARTED), progress);
+        }
+        if (verdict instanceof ToolCallGate.Verdict.Refuse refuse) {
+            return finish(call, ToolResult.error(refuse.reason()), progress);
+        }
+        ToolCallGate.Verdict.Run run = (ToolCallGate.Verdict.Run) verdict;
+        JsonNode input = run.input();
+        Optional<String> invalid = ToolInputValidation.validate(tool, input);
+        if (invalid.isPresent()) {
+            return finish(call, ToolResult.error(invalid.get()), progress);
+        }
+
+        agent.emit(new OutputChunk.ToolStart(call.id(), call.name(), input));
+        agent.setState(new AgentState.ExecutingTool(call.name(), call.id()));
+        progress.started(call.id());
+        long start = System.nanoTime();
+        Outcome outcome = run(tool, call.id(), input, cancellation);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        List<String> contexts = new ArrayList<>(run.contexts());
+        contexts.addAll(afterHooks(call, input, outcome, took).contexts());
+        ToolResult result = withContexts(outcome.result(), contexts);
+        agent.emit(new OutputChunk.ToolEnd(call.id(), call.name(), result.isError(), result.content()));
+        ToolResultBlock block = toBlock(call, result);
+        progress.finished(block);
+        return block;
+    }
+
+    static String notRunAfterStop(String reason) {
+        return "Not run: a hook stopped the agent" + (reason.isBlank() ? "." : " (" + reason + ").");
+    }
+
+    /** A tool's result, and how it failed if it did not return normally. */
+    private record Outcome(ToolResult result, Optional<HookInput.ToolErrorKind> failure, String error) {}
+
+    private Outcome run(Tool tool, String toolUseId, JsonNode input, Cancellation cancellation) {
+        try {
+            ToolResult result = tool.execute(input, new AgentToolContext(agent, toolUseId, tool.name(), cancellation));
+            if (result == null) {
+                return threw("Tool " + tool.name() + " returned no result");
+            }
+            return new Outcome(capped(result), Optional.empty(), "");
+        } catch (CancellationException e) {
+            return new Outcome(ToolResult.error(INTERRUPTED), Optional.of(HookInput.ToolErrorKind.KILLED), INTERRUPTED);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(ToolResult.error(INTERRUPTED), Optional.of(HookInput.ToolErrorKind.KILLED), INTERRUPTED);
         } catch (ToolException e) {
-            return ToolResult.error(e.getMessage());
+            return new Outcome(ToolResult.error(e.getMessage()), Optional.empty(), "");
         } catch (Exception | StackOverflowError | AssertionError | LinkageError e) {
-            return ToolResult.error("Tool " + tool.name() + " failed: " + e.getClass().getSimpleName()
+            return threw("Tool " + tool.name() + " failed: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
+    }
+
+    private static Outcome threw(String message) {
+        return new Outcome(ToolResult.error(message), Optional.of(HookInput.ToolErrorKind.THREW), message);
+    }
+
+    private HookOutcome afterHooks(ToolUseBlock call, JsonNode input, Outcome outcome, Duration took) {
+        var ctx = agent.hookContext();
+        HookInput hookInput = outcome.failure().isPresent()
+                ? new HookInput.ToolError(ctx, call.name(), input, call.id(), outcome.failure().get(), outcome.error(), took)
+                : outcome.result().isError()
+                        ? new HookInput.PostToolUseFailure(ctx, call.name(), input, call.id(), outcome.result(), took)
+                        : new HookInput.PostToolUse(ctx, call.name(), input, call.id(), outcome.result(), took);
+        return agent.runHooks(hookInput);  // a stop it asks for ends the turn after this batch
+    }
+
+    private static ToolResult withContexts(ToolResult result, List<String> contexts) {
+        if (contexts.isEmpty()) {
+            return result;
+        }
+        List<ContentBlock> content = new ArrayList<>(result.content());
+        contexts.forEach(c -> content.add(new TextBlock(ContextInjection.reminder(c))));
+        return new ToolResult(content, result.isError());
     }
 
     /** A last line of defence against tools that return more text than any context window holds. */
@@ -159,19 +246,11 @@ public final class ToolExecutor {
         return new ToolResult(blocks, result.isError());
     }
 
-    private void record(ToolUseBlock call, ToolGate.Decision decision) {
-        String verdict = decision instanceof ToolGate.Decision.Allow ? "allow" : "deny";
-        String detail = decision instanceof ToolGate.Decision.Deny d ? d.reason() : "";
-        agent.emit(new OutputChunk.PermissionDecision(call.id(), call.name(), verdict, decision.source(), detail));
-        ObjectNode body = Json.object();
-        body.put("tool_use_id", call.id()).put("tool_name", call.name()).put("decision", verdict)
-                .put("source", decision.source());
-        agent.session().appendRecord("permission_decision", body);
-    }
-
-    private ToolResultBlock finish(ToolUseBlock call, ToolResult result) {
+    private ToolResultBlock finish(ToolUseBlock call, ToolResult result, BatchProgress progress) {
         agent.emit(new OutputChunk.ToolEnd(call.id(), call.name(), true, result.content()));
-        return toBlock(call, result);
+        ToolResultBlock block = toBlock(call, result);
+        progress.finished(block);
+        return block;
     }
 
     private static ToolResultBlock toBlock(ToolUseBlock call, ToolResult result) {

@@ -3,6 +3,9 @@ package dev.picrust.runtime;
 import dev.picrust.agent.StandardAgent;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.TextBlock;
+import dev.picrust.permission.PendingRequest;
+import dev.picrust.permission.PendingRequests;
+import dev.picrust.permission.PermissionAnswer;
 import dev.picrust.session.SessionMetadata;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +67,22 @@ public final class AgentHandle {
 
     public AgentState state() {
         return terminated.isDone() ? terminated.join() : agent.state();
+    }
+
+    /**
+     * Answers a permission request ({@code permission_request} chunk): allow once, allow always (saved
+     * to the tier the answerer chooses), or deny. False if no such request is waiting.
+     */
+    public boolean answerPermission(String requestId, PermissionAnswer answer) {
+        return agent.answerPermission(requestId, answer);
+    }
+
+    /**
+     * Requests waiting for a human, as stored in the session: what a front end that connects late (or
+     * after a restart) must show. Their ids are the ids to answer.
+     */
+    public List<PendingRequest> pendingRequests() {
+        return new PendingRequests(agent.session().state()).all();
     }
 
     /** Answers an AskUserQuestion request; false if no such question is open. */

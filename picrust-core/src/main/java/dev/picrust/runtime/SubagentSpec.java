@@ -1,6 +1,6 @@
 package dev.picrust.runtime;
 
-import dev.picrust.agent.ToolGate;
+import dev.picrust.agent.Permissions;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Objects;
@@ -19,13 +19,13 @@ import java.util.regex.Pattern;
  * @param systemPrompt    the child's system prompt
  * @param tools           the parent's tools the child may use; empty means all of them (never Task itself)
  * @param model           the child's model; empty means the parent's
- * @param toolGate        the child's permission gate; empty means the parent's
+ * @param permissions     the child's permission mode and rules; empty means the parent's
  * @param maxIterations   at most this many model calls
  * @param timeout         the child is stopped when it has not finished after this long
  * @param maxOutputTokens the child is stopped once its model calls produced more output tokens than this
  */
 public record SubagentSpec(String name, String description, String systemPrompt, Optional<Set<String>> tools,
-                           Optional<String> model, Optional<ToolGate> toolGate, int maxIterations,
+                           Optional<String> model, Optional<Permissions> permissions, int maxIterations,
                            Duration timeout, OptionalLong maxOutputTokens) {
 
     public static final String DEFAULT_SYSTEM_PROMPT = "You are a subagent working on one task for another agent. "
@@ -45,7 +45,7 @@ public record SubagentSpec(String name, String description, String systemPrompt,
         Objects.requireNonNull(systemPrompt, "systemPrompt");
         tools = tools.map(Set::copyOf);
         Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(toolGate, "toolGate");
+        Objects.requireNonNull(permissions, "permissions");
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be >= 1");
         }
@@ -67,7 +67,7 @@ public record SubagentSpec(String name, String description, String systemPrompt,
         private String systemPrompt = DEFAULT_SYSTEM_PROMPT;
         private Optional<Set<String>> tools = Optional.empty();
         private Optional<String> model = Optional.empty();
-        private Optional<ToolGate> toolGate = Optional.empty();
+        private Optional<Permissions> permissions = Optional.empty();
         private int maxIterations = DEFAULT_MAX_ITERATIONS;
         private Duration timeout = DEFAULT_TIMEOUT;
         private OptionalLong maxOutputTokens = OptionalLong.empty();
@@ -81,13 +81,13 @@ public record SubagentSpec(String name, String description, String systemPrompt,
         /** Only these of the parent's tools; unknown names are ignored. */
         public Builder tools(Collection<String> names) { this.tools = Optional.of(Set.copyOf(names)); return this; }
         public Builder model(String value) { this.model = Optional.of(value); return this; }
-        public Builder toolGate(ToolGate value) { this.toolGate = Optional.of(value); return this; }
+        public Builder permissions(Permissions value) { this.permissions = Optional.of(value); return this; }
         public Builder maxIterations(int value) { this.maxIterations = value; return this; }
         public Builder timeout(Duration value) { this.timeout = value; return this; }
         public Builder maxOutputTokens(long value) { this.maxOutputTokens = OptionalLong.of(value); return this; }
 
         public SubagentSpec build() {
-            return new SubagentSpec(name, description, systemPrompt, tools, model, toolGate, maxIterations,
+            return new SubagentSpec(name, description, systemPrompt, tools, model, permissions, maxIterations,
                     timeout, maxOutputTokens);
         }
     }

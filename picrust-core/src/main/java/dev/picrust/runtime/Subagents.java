@@ -5,6 +5,8 @@ import dev.picrust.Cancellation;
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.InputDelivery;
 import dev.picrust.agent.StandardAgent;
+import dev.picrust.hook.HookInput;
+import dev.picrust.hook.HookOutcome;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.Role;
 import dev.picrust.llm.TextBlock;
@@ -64,6 +66,12 @@ public final class Subagents {
             return result(childId, spec, Outcome.INTERRUPTED, "", "the parent's turn was interrupted before it started",
                     Usage.ZERO, started);
         }
+        HookOutcome starting = parentAgent.runHooks(
+                new HookInput.SubagentStart(parentAgent.hookContext(), childId, spec.name(), prompt));
+        if (starting.denied() || starting.stopRequested()) {
+            return result(childId, spec, Outcome.FAILED, "", "blocked by a SubagentStart hook: "
+                    + starting.denyReason().or(starting::stopReason).orElse("no reason given"), Usage.ZERO, started);
+        }
         AgentConfig config = childConfig(parentAgent.config(), spec);
         SessionMetadata metadata = SessionMetadata.create(childId, spec.name(), config.model(), config.provider().name())
                 .withParent(parent.sessionId())
@@ -79,7 +87,10 @@ public final class Subagents {
         } catch (RuntimeException e) {
             return result(childId, spec, Outcome.FAILED, "", "could not start: " + e.getMessage(), Usage.ZERO, started);
         }
-        return supervise(parent, parentAgent, spec, child, output[0], prompt, started);
+        SubagentResult result = supervise(parent, parentAgent, spec, child, output[0], prompt, started);
+        parentAgent.runHooks(new HookInput.SubagentStop(parentAgent.hookContext(), childId, spec.name(),
+                result.text(), false));
+        return result;
     }
 
     /** The child's configuration: the parent's, narrowed and overridden by the spec. */
@@ -96,7 +107,7 @@ public final class Subagents {
                 .systemPrompt(spec.systemPrompt())
                 .tools(parent.tools().subset(tools))
                 .model(spec.model().orElse(parent.model()))
-                .toolGate(spec.toolGate().orElse(parent.toolGate()))
+                .permissions(spec.permissions().orElse(parent.permissions()))
                 .maxIterations(spec.maxIterations())
                 .inputDelivery(InputDelivery.STEER)
                 .subagents(List.of())

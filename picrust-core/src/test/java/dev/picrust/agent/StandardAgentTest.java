@@ -73,9 +73,9 @@ class StandardAgentTest {
         };
     }
 
-    AgentHandle spawn(QueueProvider provider, ToolRegistry tools, ToolGate gate) {
+    AgentHandle spawn(QueueProvider provider, ToolRegistry tools, Permissions gate) {
         runtime = new AgentRuntime(new SessionStore(dir.resolve("sessions")));
-        AgentConfig config = AgentConfig.builder(provider).tools(tools).toolGate(gate)
+        AgentConfig config = AgentConfig.builder(provider).tools(tools).permissions(gate).cachePolicy(dev.picrust.agent.context.CachePolicy.off())
                 .workingDirectory(dir).build();
         return runtime.spawn(config, "test-session");
     }
@@ -97,7 +97,7 @@ class StandardAgentTest {
                 .then(r -> toolCalls(call("t1", "Echo", "{\"v\":\"a\"}"), call("t2", "Echo", "{\"v\":\"b\"}"),
                         call("t3", "Nope", "{}")))
                 .then(r -> text("all done"));
-        AgentHandle h = spawn(provider, new ToolRegistry().register(echo(true)), new AllowListGate(Set.of(), false));
+        AgentHandle h = spawn(provider, new ToolRegistry().register(echo(true)), Permissions.defaults());
         Subscription sub = h.subscribe();
         h.send("go");
         List<OutputChunk> chunks = untilDone(sub);
@@ -122,13 +122,13 @@ class StandardAgentTest {
         QueueProvider provider = new QueueProvider()
                 .then(r -> toolCalls(call("t1", "Mutate", "{\"v\":\"x\"}")))
                 .then(r -> text("ok"));
-        AgentHandle h = spawn(provider, new ToolRegistry().register(echo(false)), new AllowListGate(Set.of(), false));
+        AgentHandle h = spawn(provider, new ToolRegistry().register(echo(false)), Permissions.defaults());
         Subscription sub = h.subscribe();
         h.send("go");
         untilDone(sub);
         ToolResultBlock result = provider.requests.get(1).messages().getLast().toolResults().getFirst();
         assertThat(result.isError()).isTrue();
-        assertThat(result.text()).contains("--allow Mutate");
+        assertThat(result.text()).contains("Mutate").contains("Nobody is available to approve it");
     }
 
     @Test
@@ -136,7 +136,7 @@ class StandardAgentTest {
         QueueProvider provider = new QueueProvider()
                 .then(r -> { throw new LlmException(LlmException.Kind.OVERLOADED, "overloaded"); })
                 .then(r -> text("second try works"));
-        AgentHandle h = spawn(provider, new ToolRegistry(), new AllowListGate(Set.of(), false));
+        AgentHandle h = spawn(provider, new ToolRegistry(), Permissions.defaults());
         Subscription sub = h.subscribe();
         h.send("one");
         List<OutputChunk> first = untilDone(sub);
@@ -183,7 +183,7 @@ class StandardAgentTest {
         QueueProvider provider = new QueueProvider()
                 .then(r -> toolCalls(call("b1", "Block", "{}"), call("b2", "Block", "{}")))
                 .then(r -> text("after interrupt"));
-        AgentHandle h = spawn(provider, new ToolRegistry().register(blocking), new AllowListGate(Set.of("Block"), false));
+        AgentHandle h = spawn(provider, new ToolRegistry().register(blocking), Permissions.defaults().allow("Block"));
         Subscription sub = h.subscribe();
         h.send("start");
         assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
@@ -227,7 +227,7 @@ class StandardAgentTest {
         QueueProvider provider = new QueueProvider()
                 .then(r -> new LlmResponse("m1", "m", List.of(new TextBlock("")), StopReason.REFUSAL, Usage.ZERO))
                 .then(r -> text("ok"));
-        AgentHandle h = spawn(provider, new ToolRegistry(), new AllowListGate(Set.of(), false));
+        AgentHandle h = spawn(provider, new ToolRegistry(), Permissions.defaults());
         Subscription sub = h.subscribe();
         h.send("first");
         assertThat(untilDone(sub)).contains(new OutputChunk.Done("refusal"));
@@ -235,5 +235,30 @@ class StandardAgentTest {
         untilDone(sub);
         List<Message> sent = provider.requests.get(1).messages();
         assertThat(sent).singleElement().satisfies(m -> assertThat(m.text()).isEqualTo("first\nsecond"));
+    }
+
+    @Test
+    void concurrencySafeCallsRunInParallelAndResultsKeepCallOrder() throws Exception {
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        Tool rendezvous = new Tool() {
+            public String name() { return "Meet"; }
+            public String description() { return "returns only once two calls run at the same time"; }
+            public JsonNode inputSchema() { return Json.object().put("type", "object"); }
+            public boolean readOnly() { return true; }
+            public ToolResult execute(JsonNode input, ToolContext ctx) throws Exception {
+                bothRunning.countDown();
+                boolean overlapped = bothRunning.await(20, TimeUnit.SECONDS);
+                return ToolResult.text(input.path("v").asText() + (overlapped ? ":overlapped" : ":alone"));
+            }
+        };
+        QueueProvider provider = new QueueProvider()
+                .then(r -> toolCalls(call("p1", "Meet", "{\"v\":\"first\"}"), call("p2", "Meet", "{\"v\":\"second\"}")))
+                .then(r -> text("met"));
+        AgentHandle h = spawn(provider, new ToolRegistry().register(rendezvous), Permissions.defaults());
+        Subscription sub = h.subscribe();
+        h.send("meet");
+        untilDone(sub);
+        List<ToolResultBlock> results = provider.requests.get(1).messages().getLast().toolResults();
+        assertThat(results).extracting(ToolResultBlock::text).containsExactly("first:overlapped", "second:overlapped");
     }
 }

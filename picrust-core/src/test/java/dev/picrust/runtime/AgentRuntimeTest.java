@@ -6,7 +6,6 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.picrust.agent.ToolGate;
 import dev.picrust.llm.Message;
 import dev.picrust.session.SessionException;
 import java.time.Duration;
@@ -100,18 +99,30 @@ class AgentRuntimeTest extends RuntimeTestBase {
     }
 
     @Test
-    void aGateThatThrowsFailsOnlyTheTurnAndLeavesAValidHistory() throws Exception {
-        ToolGate broken = (tool, id, input) -> { throw new IllegalStateException("gate exploded"); };
+    void aToolThatBreaksTheExecutorFailsOnlyTheTurnAndLeavesAValidHistory() throws Exception {
+        // concurrencySafe() is asked while the batch is planned, outside any per-call protection
+        dev.picrust.tool.Tool broken = new dev.picrust.tool.Tool() {
+            public String name() { return "Broken"; }
+            public String description() { return "breaks the executor"; }
+            public com.fasterxml.jackson.databind.JsonNode inputSchema() { return dev.picrust.json.Json.object().put("type", "object"); }
+            public boolean concurrencySafe() { throw new IllegalStateException("executor exploded"); }
+            public dev.picrust.tool.ToolResult execute(com.fasterxml.jackson.databind.JsonNode in, dev.picrust.tool.ToolContext c) {
+                return dev.picrust.tool.ToolResult.text("never");
+            }
+        };
         ScriptedProvider provider = new ScriptedProvider()
-                .then((r, l, c) -> toolCalls(call("t1", "Echo", "{}")))
+                .then((r, l, c) -> toolCalls(call("t1", "Broken", "{}")))
                 .thenText("recovered");
-        AgentHandle h = runtime.spawn(config(provider, TestTools.echo()).toolGate(broken).build(), "gate");
+        AgentHandle h = runtime.spawn(config(provider, broken).build(), "gate");
         Subscription sub = h.subscribe();
         h.send("go");
         List<OutputChunk> turn = untilDone(sub);
-        assertThat(done(turn).reason()).isIn("error", "end_turn");
+        assertThat(done(turn).reason()).isEqualTo("error");
+        assertThat(turn).anyMatch(c -> c instanceof OutputChunk.Error e && e.message().contains("executor exploded"));
         HistoryCheck.assertValid(history("gate"));
         assertThat(h.isRunning()).isTrue();
+        h.send("again");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
     }
 
     @Test

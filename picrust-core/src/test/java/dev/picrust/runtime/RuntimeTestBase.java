@@ -3,7 +3,8 @@ package dev.picrust.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.picrust.agent.AgentConfig;
-import dev.picrust.agent.AllowListGate;
+import dev.picrust.agent.Permissions;
+import dev.picrust.permission.PermissionMode;
 import dev.picrust.llm.Message;
 import dev.picrust.session.SessionStore;
 import dev.picrust.tool.Tool;
@@ -40,7 +41,8 @@ abstract class RuntimeTestBase {
     AgentConfig.Builder config(ScriptedProvider provider, Tool... tools) {
         return AgentConfig.builder(provider)
                 .tools(new ToolRegistry().registerAll(List.of(tools)))
-                .toolGate(new AllowListGate(Set.of(), true))
+                .permissions(Permissions.defaults().withMode(PermissionMode.BYPASS_PERMISSIONS))
+                .cachePolicy(dev.picrust.agent.context.CachePolicy.off())  // requests compared as stored
                 .workingDirectory(dir);
     }
 

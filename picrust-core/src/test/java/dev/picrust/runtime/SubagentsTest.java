@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.agent.StandardAgent;
-import dev.picrust.agent.ToolGate;
 import dev.picrust.json.Json;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.LlmRequest;
@@ -203,9 +202,9 @@ class SubagentsTest extends RuntimeTestBase {
 
     @Test
     void childrenGetTheSpecsPromptToolsModelAndGate() throws Exception {
-        ToolGate denyAll = (tool, id, input) -> new ToolGate.Decision.Deny("denied-by-child-gate", "test");
+        dev.picrust.agent.Permissions denyAll = dev.picrust.agent.Permissions.defaults().deny("Echo");
         SubagentSpec narrow = SubagentSpec.builder("narrow", "limited").systemPrompt("You are narrow.")
-                .tools(Set.of("Echo")).model("small-model").toolGate(denyAll).build();
+                .tools(Set.of("Echo")).model("small-model").permissions(denyAll).build();
         ScriptedProvider provider = new ScriptedProvider()
                 .then((r, l, c) -> toolCalls(call("k1", "Task", task("narrow", "try echo", "narrow"))))
                 .thenText("parent done");
@@ -224,7 +223,7 @@ class SubagentsTest extends RuntimeTestBase {
         assertThat(first.messages()).containsExactly(Message.user("try echo"));
         ToolResultBlock denied = child.requests.get(1).messages().getLast().toolResults().getFirst();
         assertThat(denied.isError()).isTrue();
-        assertThat(denied.text()).isEqualTo("denied-by-child-gate");
+        assertThat(denied.text()).contains("Echo").contains("deny");
         // the parent itself sees the Task tool and its own tools, with its own model
         assertThat(provider.requests().getFirst().model()).isEqualTo("big-model");
         assertThat(provider.requests().getFirst().tools()).extracting(ToolDefinition::name)
@@ -286,16 +285,16 @@ class SubagentsTest extends RuntimeTestBase {
     @Test
     void aChildInheritsWhatItsSpecDoesNotSayButNeverTheTaskTool() {
         ScriptedProvider provider = new ScriptedProvider();
-        ToolGate parentGate = (tool, id, input) -> new ToolGate.Decision.Allow("parent");
+        dev.picrust.agent.Permissions parentGate = dev.picrust.agent.Permissions.defaults().allow("Mutate");
         dev.picrust.agent.AgentConfig parentConfig = config(provider, TestTools.echo(), TestTools.mutate(),
                 new TaskTool(runtime.subagents(), List.of(FAST_SPEC)))
-                .model("parent-model").maxTokens(1234).interactive(true).toolGate(parentGate)
+                .model("parent-model").maxTokens(1234).interactive(true).permissions(parentGate)
                 .subagents(List.of(FAST_SPEC)).build();
 
         dev.picrust.agent.AgentConfig child = Subagents.childConfig(parentConfig, FAST_SPEC);
         assertThat(child.tools().tools()).extracting(Tool::name).containsExactly("Echo", "Mutate");
         assertThat(child.model()).isEqualTo("parent-model");
-        assertThat(child.toolGate()).isSameAs(parentGate);
+        assertThat(child.permissions()).isSameAs(parentGate);
         assertThat(child.maxTokens()).isEqualTo(1234);
         assertThat(child.interactive()).isTrue();
         assertThat(child.workingDirectory()).isEqualTo(parentConfig.workingDirectory());
@@ -323,5 +322,41 @@ class SubagentsTest extends RuntimeTestBase {
                 .isInstanceOf(ToolException.class).hasMessage("Unknown subagent_type 'ghost'. Available: fast, slow");
         assertThatThrownBy(() -> tool.execute(Json.parse("{\"prompt\":\" \"}"), null))
                 .isInstanceOf(ToolException.class).hasMessageContaining("non-empty 'prompt'");
+    }
+
+    @Test
+    void subagentStartAndStopHooksFireAndAStartHookCanRefuseAChild() throws Exception {
+        java.util.List<dev.picrust.hook.HookInput> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.picrust.hook.HookRegistry hooks = new dev.picrust.hook.HookRegistry();
+        hooks.register(dev.picrust.hook.HookEvent.SUBAGENT_START, input -> {
+            seen.add(input);
+            return ((dev.picrust.hook.HookInput.SubagentStart) input).prompt().contains("forbidden")
+                    ? dev.picrust.hook.HookDecision.deny("no forbidden work")
+                    : dev.picrust.hook.HookDecision.noOpinion();
+        });
+        hooks.register(dev.picrust.hook.HookEvent.SUBAGENT_STOP, input -> {
+            seen.add(input);
+            return dev.picrust.hook.HookDecision.noOpinion();
+        });
+        ScriptedProvider provider = new ScriptedProvider()
+                .then((r, l, c) -> toolCalls(call("k1", "Task", task("ok", "fine work", "fast")),
+                        call("k2", "Task", task("no", "forbidden work", "fast"))))
+                .thenText("parent done");
+        provider.forSystemPrompt(FAST).thenText("fast answer");
+        AgentHandle parent = runtime.spawn(config(provider, TestTools.echo()).hooks(hooks)
+                .subagents(List.of(FAST_SPEC)).build(), "hooked-parent");
+        Subscription sub = parent.subscribe();
+        parent.send("go");
+        untilDone(sub);
+
+        List<ToolResultBlock> results = resultsSentBack(provider);
+        assertThat(results.get(0).text()).contains("fast answer");
+        assertThat(results.get(1).isError()).isTrue();
+        assertThat(results.get(1).text()).contains("blocked by a SubagentStart hook: no forbidden work");
+        assertThat(seen).filteredOn(dev.picrust.hook.HookInput.SubagentStart.class::isInstance).hasSize(2);
+        assertThat(seen).filteredOn(dev.picrust.hook.HookInput.SubagentStop.class::isInstance)
+                .singleElement()
+                .satisfies(i -> assertThat(((dev.picrust.hook.HookInput.SubagentStop) i).lastAssistantText())
+                        .isEqualTo("fast answer"));
     }
 }

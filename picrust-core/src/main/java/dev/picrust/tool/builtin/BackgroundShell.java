@@ -98,7 +98,9 @@ public final class BackgroundShell {
             text = kept.toString();
         }
         Status status = status();
-        OptionalInt exit = status == Status.RUNNING ? OptionalInt.empty() : OptionalInt.of(process.process().exitValue());
+        // A killed (or just finished) command may not have exited yet: only an exited process has a code.
+        Process p = process.process();
+        OptionalInt exit = status == Status.RUNNING || p.isAlive() ? OptionalInt.empty() : OptionalInt.of(p.exitValue());
         return new Update(text, status, exit);
     }
 

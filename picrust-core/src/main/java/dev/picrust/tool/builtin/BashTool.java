@@ -105,7 +105,9 @@ public final class BashTool extends BuiltinTool {
         boolean timedOut = false;
         boolean readerDone;
         try (LiveOutput live = new LiveOutput(context::progress, PROGRESS_INTERVAL);
-             Cancellation.Registration ignored = cancellation.onCancel(shell::killTree)) {
+             // The interrupting thread must not wait for the kill; this thread confirms it below.
+             Cancellation.Registration ignored = cancellation.onCancel(
+                     () -> Thread.ofVirtual().name("bash-kill-" + shell.pid()).start(shell::killTree))) {
             Thread reader = Thread.ofVirtual().name("bash-output-" + shell.pid())
                     .start(() -> pump(shell.output(), captured, live));
             try {
@@ -114,7 +116,11 @@ public final class BashTool extends BuiltinTool {
                     shell.killTree();
                 }
                 shell.process().waitFor();
-                shell.killLeftovers();
+                if (cancellation.isCancelled()) {
+                    shell.killTree();
+                } else {
+                    shell.killLeftovers();
+                }
                 readerDone = reader.join(READER_GRACE);
                 if (!readerDone) {
                     closeQuietly(shell.output());

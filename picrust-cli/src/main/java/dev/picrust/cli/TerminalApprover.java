@@ -1,0 +1,182 @@
+package dev.picrust.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.permission.PermissionAnswer;
+import dev.picrust.permission.PermissionTier;
+import dev.picrust.runtime.AgentHandle;
+import dev.picrust.runtime.OutputChunk;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Answers an agent's permission requests and questions from a human at a terminal, or from lines
+ * piped to standard input. Prompts go to stderr so stdout stays the agent's output. It runs on the
+ * thread that reads the agent's output, never on the agent's: while it waits for a line the agent
+ * simply waits for its answer. When the input ends, every request is denied and questions are left
+ * unanswered, so a run never hangs on a closed stdin.
+ */
+final class TerminalApprover {
+    static final String PERMISSION_CHOICES =
+            "[y] once  [s] always this session  [a] always for this agent type  [n] deny";
+    private static final int SUMMARY_CHARS = 200;
+
+    private final AgentHandle handle;
+    private final BufferedReader in;
+    private final PrintStream prompts;
+    private boolean inputEnded;
+
+    TerminalApprover(AgentHandle handle, BufferedReader in, PrintStream prompts) {
+        this.handle = handle;
+        this.in = in;
+        this.prompts = prompts;
+    }
+
+    /**
+     * True if stdin and stdout are an interactive terminal. Since Java 22 {@link System#console()}
+     * also returns a console for redirected streams; {@code Console.isTerminal()} (22+, looked up
+     * reflectively because we compile for 21) tells them apart.
+     */
+    static boolean stdinIsTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;  // Java 21: a console exists only for a terminal
+        }
+    }
+
+    /** Answers the chunk if it asks a human something; ignores every other chunk. */
+    void onChunk(OutputChunk chunk) {
+        switch (chunk) {
+            case OutputChunk.PermissionRequest request -> answerPermission(request);
+            case OutputChunk.Question question -> answerQuestions(question);
+            default -> { }
+        }
+    }
+
+    private void answerPermission(OutputChunk.PermissionRequest request) {
+        prompts.println();
+        if (!request.reason().isBlank()) {
+            prompts.println("  " + request.reason());
+        }
+        PermissionAnswer answer = null;
+        while (answer == null) {
+            prompts.print("Allow " + request.toolName() + " " + summary(request.input()) + "? " + PERMISSION_CHOICES + " ");
+            prompts.flush();
+            Optional<String> line = readLine();
+            if (line.isEmpty()) {
+                prompts.println();
+                prompts.println("(no more input: denied)");
+                answer = PermissionAnswer.deny("no answer: the input ended");
+                break;
+            }
+            answer = switch (line.get().strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "y", "yes" -> PermissionAnswer.allowOnce();
+                case "s" -> PermissionAnswer.allowAlways(PermissionTier.SESSION);
+                case "a" -> PermissionAnswer.allowAlways(PermissionTier.LOCAL);
+                case "n", "no" -> PermissionAnswer.deny();
+                default -> {
+                    prompts.println("Please answer y, s, a or n.");
+                    yield null;
+                }
+            };
+        }
+        if (!handle.answerPermission(request.requestId(), answer)) {
+            prompts.println("(the request is no longer open; the answer was not used)");
+        }
+    }
+
+    private void answerQuestions(OutputChunk.Question question) {
+        Map<String, String> answers = new LinkedHashMap<>();
+        prompts.println();
+        prompts.println("The agent asks:");
+        for (JsonNode q : question.questions()) {
+            if (inputEnded) {
+                break;
+            }
+            String text = q.path("question").asText();
+            String header = q.path("header").asText("");
+            boolean multiSelect = q.path("multiSelect").asBoolean(false);
+            prompts.println((header.isBlank() ? "" : "[" + header + "] ") + text);
+            List<String> labels = new ArrayList<>();
+            for (JsonNode option : q.path("options")) {
+                labels.add(option.path("label").asText());
+                String description = option.path("description").asText("");
+                prompts.println("  " + labels.size() + ". " + labels.getLast()
+                        + (description.isBlank() ? "" : " - " + description));
+            }
+            prompts.print((multiSelect ? "Numbers separated by commas" : "A number") + ", or your own answer: ");
+            prompts.flush();
+            readLine().map(line -> choice(line.strip(), labels, multiSelect))
+                    .filter(a -> !a.isEmpty())
+                    .ifPresent(a -> answers.put(text, a));
+        }
+        if (inputEnded) {
+            prompts.println();
+            prompts.println("(no more input: the remaining questions are unanswered)");
+        }
+        if (!handle.answer(question.requestId(), answers)) {
+            prompts.println("(the question is no longer open; the answer was not used)");
+        }
+    }
+
+    /** Option numbers become their labels; anything else is the user's own answer. */
+    static String choice(String line, List<String> labels, boolean multiSelect) {
+        if (!line.matches("\\d+(\\s*,\\s*\\d+)*")) {
+            return line;
+        }
+        List<String> chosen = new ArrayList<>();
+        for (String n : line.split("\\s*,\\s*")) {
+            int index = Integer.parseInt(n) - 1;
+            if (index < 0 || index >= labels.size()) {
+                return line;
+            }
+            chosen.add(labels.get(index));
+        }
+        if (chosen.size() > 1 && !multiSelect) {
+            return line;
+        }
+        return String.join(", ", chosen);
+    }
+
+    /** What the call would do, in one short line: the command, the path or URL, or the input as JSON. */
+    static String summary(JsonNode input) {
+        for (String field : List.of("command", "file_path", "notebook_path", "path", "url", "pattern")) {
+            if (input.path(field).isTextual()) {
+                return shorten(input.get(field).asText());
+            }
+        }
+        return shorten(input.toString());
+    }
+
+    private static String shorten(String text) {
+        String line = text.replace('\n', ' ');
+        return line.length() <= SUMMARY_CHARS ? line : line.substring(0, SUMMARY_CHARS) + "...";
+    }
+
+    private Optional<String> readLine() {
+        if (inputEnded) {
+            return Optional.empty();
+        }
+        try {
+            String line = in.readLine();
+            if (line == null) {
+                inputEnded = true;
+            }
+            return Optional.ofNullable(line);
+        } catch (IOException e) {
+            inputEnded = true;
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.picrust.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.json.Json;
+import dev.picrust.llm.MessageCodec;
+import dev.picrust.llm.ToolResultBlock;
+import dev.picrust.session.SessionState;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What has happened so far in one batch of tool calls. Results go to the history only when the whole
+ * batch is done, so before the agent waits for a human (which may take longer than the process
+ * lives) the finished results and the started calls are saved under the session state key
+ * {@value #KEY}. A resumed agent then reuses finished results instead of running tools twice, and
+ * answers a call that was running at the crash with a synthetic error.
+ */
+final class BatchProgress {
+    static final String KEY = "tool_batch";
+
+    private final SessionState state;
+    private final Map<String, ToolResultBlock> finished = new LinkedHashMap<>();
+    private final Set<String> started = new LinkedHashSet<>();
+    private boolean saved;
+
+    private BatchProgress(SessionState state) {
+        this.state = state;
+    }
+
+    /** A fresh batch, or the saved progress of the batch a crash interrupted. */
+    static BatchProgress load(SessionState state) {
+        BatchProgress progress = new BatchProgress(state);
+        Optional<JsonNode> saved = state.get(KEY);
+        saved.ifPresent(node -> {
+            node.path("finished").forEach(r -> {
+                ToolResultBlock block = (ToolResultBlock) MessageCodec.fromJsonBlock(r);
+                progress.finished.put(block.toolUseId(), block);
+            });
+            node.path("started").forEach(id -> progress.started.add(id.asText()));
+            progress.saved = true;
+        });
+        return progress;
+    }
+
+    synchronized Map<String, ToolResultBlock> finished() {
+        return Map.copyOf(finished);
+    }
+
+    synchronized Optional<ToolResultBlock> finishedResult(String toolUseId) {
+        return Optional.ofNullable(finished.get(toolUseId));
+    }
+
+    /** True if a saved batch says this call had started but not finished: it was running at the crash. */
+    synchronized boolean wasRunningAtCrash(String toolUseId) {
+        return started.contains(toolUseId) && !finished.containsKey(toolUseId);
+    }
+
+    synchronized void started(String toolUseId) {
+        started.add(toolUseId);
+    }
+
+    synchronized void finished(ToolResultBlock result) {
+        finished.put(result.toolUseId(), result);
+    }
+
+    /** Saves the progress durably; called before waiting for a human. */
+    synchronized void save() {
+        ObjectNode node = Json.object();
+        ArrayNode done = node.putArray("finished");
+        finished.values().forEach(r -> done.add(MessageCodec.toJson(r)));
+        ArrayNode running = node.putArray("started");
+        started.forEach(running::add);
+        state.put(KEY, node);
+        saved = true;
+    }
+
+    /** The batch's results are in the history: the saved progress is no longer needed. */
+    synchronized void clear() {
+        if (saved) {
+            state.remove(KEY);
+            saved = false;
+        }
+        finished.clear();
+        started.clear();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.picrust.agent;
+
+import dev.picrust.permission.PermissionBehavior;
+import dev.picrust.permission.PermissionMode;
+import dev.picrust.permission.PermissionRule;
+import dev.picrust.permission.RuleSet;
+import dev.picrust.permission.RuleStore;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How an agent's tool calls are permitted: the mode, rules given in code or flags (the CONFIG tier),
+ * the store of persisted LOCAL/GLOBAL rules, and how long an unanswered request may wait before it
+ * becomes a deny. Each agent builds its own {@link dev.picrust.permission.PermissionPolicy} from this,
+ * so session-tier rules never leak between agents.
+ */
+public record Permissions(PermissionMode mode, RuleSet rules, Optional<RuleStore> store,
+                          Optional<Duration> approvalTimeout) {
+    public Permissions {
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(approvalTimeout, "approvalTimeout");
+    }
+
+    /** Default mode, no rules, nothing persisted: read-only tools run, others ask (or are denied headless). */
+    public static Permissions defaults() {
+        return new Permissions(PermissionMode.DEFAULT, RuleSet.EMPTY, Optional.empty(), Optional.empty());
+    }
+
+    public Permissions withMode(PermissionMode newMode) {
+        return new Permissions(newMode, rules, store, approvalTimeout);
+    }
+
+    public Permissions withStore(RuleStore newStore) {
+        return new Permissions(mode, rules, Optional.of(newStore), approvalTimeout);
+    }
+
+    public Permissions withApprovalTimeout(Duration timeout) {
+        return new Permissions(mode, rules, store, Optional.of(timeout));
+    }
+
+    /** Adds rules such as {@code Bash(git:*)} or {@code Read(src/**)} with the given behaviour. */
+    public Permissions with(PermissionBehavior behavior, String... ruleTexts) {
+        RuleSet more = rules;
+        for (PermissionRule rule : Arrays.stream(ruleTexts).map(PermissionRule::parse).toList()) {
+            more = more.with(behavior, rule);
+        }
+        return new Permissions(mode, more, store, approvalTimeout);
+    }
+
+    public Permissions allow(String... ruleTexts) {
+        return with(PermissionBehavior.ALLOW, ruleTexts);
+    }
+
+    public Permissions ask(String... ruleTexts) {
+        return with(PermissionBehavior.ASK, ruleTexts);
+    }
+
+    public Permissions deny(String... ruleTexts) {
+        return with(PermissionBehavior.DENY, ruleTexts);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.picrust.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.Cancellation;
+import dev.picrust.hook.HookInput;
+import dev.picrust.hook.HookOutcome;
+import dev.picrust.llm.ToolUseBlock;
+import dev.picrust.permission.PendingRequest;
+import dev.picrust.permission.PermissionAnswer;
+import dev.picrust.permission.PermissionDecision;
+import dev.picrust.permission.PermissionPolicy;
+import dev.picrust.permission.PermissionQuery;
+import dev.picrust.tool.Tool;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Decides whether one tool call runs: PreToolUse hooks first (they may deny, ask, allow, rewrite the
+ * input or add context), then the permission policy (rules across tiers, the mode), then — when the
+ * answer is "ask" — a human through a durable request, or a clear denial when nobody can answer.
+ * Every decision is announced and recorded in the session with what made it.
+ */
+final class ToolCallGate {
+
+    sealed interface Verdict {
+        /** Run the tool with this (possibly hook-rewritten) input; contexts go to the model after the result. */
+        record Run(JsonNode input, List<String> contexts) implements Verdict {}
+
+        /** Do not run; {@code reason} becomes the error result the model sees. */
+        record Refuse(String reason) implements Verdict {}
+    }
+
+    private final StandardAgent agent;
+    private final PermissionPolicy policy;
+    private final HumanRequests humans;
+
+    ToolCallGate(StandardAgent agent, PermissionPolicy policy, HumanRequests humans) {
+        this.agent = agent;
+        this.policy = policy;
+        this.humans = humans;
+    }
+
+    Verdict check(Tool tool, ToolUseBlock call, Cancellation cancellation, BatchProgress progress)
+            throws InterruptedException {
+        Optional<PendingRequest> stored = humans.pending().forToolUse(call.id())
+                .filter(p -> p.kind() == PendingRequest.Kind.PERMISSION);
+        if (stored.isPresent()) {
+            // Resumed while waiting for this answer: hooks already ran; ask again with the same id.
+            PendingRequest request = stored.get();
+            PermissionQuery query = query(tool, request.input());
+            if (!humans.canAnswer()) {
+                PermissionDecision decision = policy.decide(query);
+                if (decision instanceof PermissionDecision.Ask ask) {
+                    decision = ask.withoutAnswerer();
+                }
+                record(call.id(), call.name(), decision);
+                humans.resolved(request.requestId());
+                return verdict(decision, request.input(), List.of());
+            }
+            return verdict(waitForHuman(query, request, cancellation), request.input(), List.of());
+        }
+
+        HookOutcome hooks = agent.runHooks(new HookInput.PreToolUse(agent.hookContext(), call.name(), call.input(), call.id()));
+        if (hooks.stopRequested()) {
+            return new Verdict.Refuse(ToolExecutor.notRunAfterStop(hooks.stopReason().orElse("")));
+        }
+        JsonNode input = hooks.updatedToolInput().orElse(call.input());
+        PermissionQuery query = query(tool, input).withHookVerdict(hooks.verdict());
+        PermissionDecision decision = policy.decide(query);
+        if (decision instanceof PermissionDecision.Ask ask && humans.canAnswer()) {
+            progress.save();
+            PendingRequest request = PendingRequest.permission(call.id(), call.name(), input, ask.reason(),
+                    Instant.now(), agent.config().permissions().approvalTimeout());
+            return verdict(waitForHuman(query, request, cancellation), input, hooks.contexts());
+        }
+        if (decision instanceof PermissionDecision.Ask ask) {
+            decision = ask.withoutAnswerer();
+        }
+        record(call.id(), call.name(), decision);
+        return verdict(decision, input, hooks.contexts());
+    }
+
+    private PermissionDecision waitForHuman(PermissionQuery query, PendingRequest request, Cancellation cancellation)
+            throws InterruptedException {
+        Optional<PermissionAnswer> answer;
+        try {
+            answer = humans.askPermission(request, cancellation);
+        } catch (CancellationException | InterruptedException e) {
+            humans.resolved(request.requestId());  // the call gets an "interrupted" result: nothing waits any more
+            throw e;
+        }
+        PermissionDecision decision = answer.map(a -> policy.applyAnswer(query, a))
+                .orElseGet(request::timeoutDenial);
+        record(request.toolUseId(), request.toolName(), decision);
+        humans.resolved(request.requestId());
+        return decision;
+    }
+
+    private static Verdict verdict(PermissionDecision decision, JsonNode input, List<String> contexts) {
+        return switch (decision) {
+            case PermissionDecision.Allow a -> new Verdict.Run(input, contexts);
+            case PermissionDecision.Deny d -> new Verdict.Refuse(d.reason());
+            case PermissionDecision.Ask a -> new Verdict.Refuse(a.withoutAnswerer().reason());
+        };
+    }
+
+    private void record(String toolUseId, String toolName, PermissionDecision decision) {
+        agent.emit(decision.toChunk(toolUseId, toolName));
+        agent.session().appendRecord("permission_decision", decision.toRecord(toolUseId, toolName));
+    }
+
+    private PermissionQuery query(Tool tool, JsonNode input) {
+        AgentConfig config = agent.config();
+        return new PermissionQuery(tool.name(), input, tool.readOnly(), config.workingDirectory(), config.agentType(),
+                config.permissions().mode());
+    }
+}
