@@ -336,4 +336,28 @@ class PermissionFlowTest extends LoopTestBase {
         assertThat(pending("question-wait")).isEmpty();
         assertSendable(history("question-wait"));
     }
+
+    @Test
+    void inputSentWhileWaitingForApprovalIsDeliveredOnceInOrderAfterTheAnswer() throws Exception {
+        RecordingTool mutate = RecordingTool.echoing("Mutate", false);
+        QueueProvider provider = new QueueProvider()
+                .then(r -> toolCalls(call("t1", "Mutate", "{}")))
+                .then(r -> text("saw it"));
+        AgentHandle h = runtime.spawn(config(provider, mutate).interactive(true).build(), "mid-approval");
+        Subscription sub = h.subscribe();
+        h.send("start");
+        OutputChunk.PermissionRequest request = awaitRequest(h, sub, "Mutate");
+        h.send("first note");
+        h.send("second note");
+        assertThat(h.answerPermission(request.requestId(), PermissionAnswer.allowOnce())).isTrue();
+        assertThat(doneReason(untilDone(sub))).isEqualTo("end_turn");
+
+        List<dev.picrust.llm.ContentBlock> sent = provider.requests.get(1).messages().getLast().content();
+        assertThat(sent).hasSize(3);
+        assertThat(((dev.picrust.llm.ToolResultBlock) sent.get(0)).toolUseId()).isEqualTo("t1");
+        assertThat(sent.subList(1, 3)).containsExactly(new dev.picrust.llm.TextBlock("first note"),
+                new dev.picrust.llm.TextBlock("second note"));
+        assertThat(provider.requests).hasSize(2);  // delivered as steering, not again as later turns
+        assertThat(mutate.inputs).hasSize(1);
+    }
 }
