@@ -162,26 +162,49 @@ final class RunCommand implements Callable<Integer> {
                 PrintStream out, PrintStream err) throws Exception {
         ChunkPrinter printer = ChunkPrinter.forFormat(format, out, err);
         try (AgentRuntime runtime = new AgentRuntime(store)) {
-            AgentHandle handle = start(runtime, store, config);
-            Subscription subscription = handle.subscribe(Integer.MAX_VALUE);
-            if (text.isEmpty()) {
-                handle.continueTurn();
-            } else {
-                handle.send(text);
+            // Ctrl-C or SIGTERM: stop the agent properly so running tools kill their process trees
+            // (they run in sessions of their own and would outlive the JVM) and sessions are closed.
+            Thread onSignal = new Thread(() -> {
+                try {
+                    runtime.shutdownAll(Duration.ofSeconds(10));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "picrust-shutdown");
+            Runtime.getRuntime().addShutdownHook(onSignal);
+            try {
+                return runTurn(runtime, store, config, text, format, printer, err);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onSignal);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is already running
+                }
             }
-            Optional<TerminalApprover> approver = answers.map(in -> new TerminalApprover(handle, in, err));
-            TurnResult result = follow(subscription, printer, approver);
-            handle.shutdown();
-            handle.awaitTermination(Duration.ofSeconds(30));
-            if (format == ChunkPrinter.OutputFormat.TEXT) {
-                err.println("session " + handle.sessionId() + " saved in " + store.directory(handle.sessionId()));
-            }
-            if (result.reason().equals("end_turn")) {
-                return 0;
-            }
-            err.println("picrust: turn ended: " + result.reason() + result.detail().map(d -> " (" + d + ")").orElse(""));
-            return 1;
         }
+    }
+
+    private int runTurn(AgentRuntime runtime, SessionStore store, AgentConfig config, String text,
+                        ChunkPrinter.OutputFormat format, ChunkPrinter printer, PrintStream err) throws Exception {
+        AgentHandle handle = start(runtime, store, config);
+        Subscription subscription = handle.subscribe(Integer.MAX_VALUE);
+        if (text.isEmpty()) {
+            handle.continueTurn();
+        } else {
+            handle.send(text);
+        }
+        Optional<TerminalApprover> approver = answers.map(in -> new TerminalApprover(handle, in, err));
+        TurnResult result = follow(subscription, printer, approver);
+        handle.shutdown();
+        handle.awaitTermination(Duration.ofSeconds(30));
+        if (format == ChunkPrinter.OutputFormat.TEXT) {
+            err.println("session " + handle.sessionId() + " saved in " + store.directory(handle.sessionId()));
+        }
+        if (result.reason().equals("end_turn")) {
+            return 0;
+        }
+        err.println("picrust: turn ended: " + result.reason() + result.detail().map(d -> " (" + d + ")").orElse(""));
+        return 1;
     }
 
     private AgentHandle start(AgentRuntime runtime, SessionStore store, AgentConfig config) {

@@ -155,4 +155,38 @@ class RunCommandIT {
             assertThat(history.get(3).text()).isEqualTo("Recovered after the crash.");
         }
     }
+
+    @Test
+    void sigtermDuringALongBashCallKillsTheToolsProcessTree() throws Exception {
+        server.enqueue(ServerStep.toolUse("Bash", Json.object().put("command", "sleep 300 & sleep 301; wait")));
+        CliProcess cli = run("--session-id", "term", "--allow", "Bash", "wait");
+        String line;
+        while ((line = cli.readLine()) != null && !line.contains("\"tool_start\"")) {
+            // until the tool is about to run
+        }
+        assertThat(line).as("tool_start seen").isNotNull();
+        List<ProcessHandle> sleepers = awaitDescendants(cli.process, "sleep", 2);
+        cli.process.destroy();   // SIGTERM, as a service manager or Ctrl-C would send
+        assertThat(cli.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        for (ProcessHandle p : sleepers) {
+            p.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(p.isAlive()).as("pid " + p.pid() + " outlived the CLI").isFalse();
+        }
+    }
+
+    /** The CLI's descendants running {@code command}, once there are {@code count} of them. */
+    private static List<ProcessHandle> awaitDescendants(Process process, String command, int count) throws Exception {
+        // The OS gives no event for "a grandchild appeared", so look until they are there (bounded).
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            List<ProcessHandle> found = process.descendants()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/" + command)).orElse(false))
+                    .toList();
+            if (found.size() >= count) {
+                return found;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("no " + count + " '" + command + "' processes under the CLI");
+    }
 }
