@@ -174,84 +174,111 @@ public final class StandardAgent {
                             "stopped after " + config.maxIterations() + " model calls in one turn"));
                     return "max_iterations";
                 }
-                Optional<LlmRequest> request = prepareRequest(iterations);
-                if (stopRequest != null) {
-                    return stopped();
-                }
-                if (request.isEmpty()) {
-                    return "blocked";
-                }
-                StreamedText streamed = new StreamedText();
-                LlmResponse response;
-                long started = System.nanoTime();
-                try {
-                    response = callModel(request.get(), streamed, cancellation);
-                } catch (CancellationException e) {
-                    return interruptedWhileStreaming(streamed);
-                } catch (LlmException e) {
-                    if (cancellation.isCancelled()) {
-                        // Cancelling may surface as a failed connection rather than a CancellationException.
-                        return interruptedWhileStreaming(streamed);
-                    }
-                    emit(new OutputChunk.Error("LLM call failed: " + e.getMessage()));
-                    return "error";
-                }
-                emit(new OutputChunk.UsageReport(response.model(), response.usage()));
-                runHooks(new HookInput.PostLlmCall(hookContext(), request.get(), response,
-                        Duration.ofNanos(System.nanoTime() - started), iterations));
-                reportIncomplete(response.incompleteToolUses());
-                Message reply = withoutEmptyText(response.toMessage());
-                if (!reply.content().isEmpty()) {
-                    session.append(reply);
-                }
-                runHooks(new HookInput.PostAssistantResponse(hookContext(), reply, response.stopReason()));
-
-                calls = response.toolUses();
-                if (calls.isEmpty()) {
-                    if (stopRequest != null) {
-                        return stopped();  // a PostLLMCall or PostAssistantResponse hook said stop
-                    }
-                    switch (response.stopReason()) {
-                        case PAUSE_TURN -> { continue; }
-                        case REFUSAL -> {
-                            emit(new OutputChunk.Status("refusal", "the model refused to respond"));
-                            return "refusal";
-                        }
-                        case MAX_TOKENS -> {
-                            emit(new OutputChunk.Status("max_tokens", "the response was cut off at max_tokens"));
-                            return "max_tokens";
-                        }
-                        default -> {
-                            Optional<String> keepWorking = stopHookContinuation(response);
-                            if (keepWorking.isEmpty()) {
-                                return "end_turn";
-                            }
-                            session.append(Message.user(keepWorking.get()));
-                            continue;
-                        }
-                    }
+                switch (askModel(iterations, cancellation)) {
+                    case Step.End end -> { return end.reason(); }
+                    case Step.CallAgain again -> { continue; }
+                    case Step.RunTools run -> calls = run.calls();
                 }
             }
-
-            List<ToolResultBlock> results = tools.execute(calls, cancellation);
-            setState(AgentState.PROCESSING);
-            List<ContentBlock> next = new ArrayList<>(results);
-            if (cancellation.isCancelled()) {
-                next.add(new TextBlock(INTERRUPTED_MARKER));
-                session.append(Message.user(next));
-                tools.batchStored();
-                emit(new OutputChunk.Status("interrupted", "the user interrupted the turn"));
-                return "interrupted";
-            }
-            if (iterations < config.maxIterations()) {
-                next.addAll(steeringInput());  // else the turn ends here: the input starts the next one
-            }
-            session.append(Message.user(next));
-            tools.batchStored();
-            if (stopRequest != null) {
-                return stopped();
+            Optional<String> ended = runTools(calls, iterations < config.maxIterations(), cancellation);
+            if (ended.isPresent()) {
+                return ended.get();
             }
         }
+    }
+
+    /** What a model response asks the loop to do next. */
+    private sealed interface Step {
+        record RunTools(List<ToolUseBlock> calls) implements Step {}
+
+        /** Call the model again without tools: {@code pause_turn}, or a Stop hook asked to keep working. */
+        record CallAgain() implements Step {}
+
+        record End(String reason) implements Step {}
+    }
+
+    /** One model call: prepare the request, stream the answer, store it, and decide what comes next. */
+    private Step askModel(int iteration, Cancellation cancellation) {
+        Optional<LlmRequest> request = prepareRequest(iteration);
+        if (stopRequest != null) {
+            return new Step.End(stopped());
+        }
+        if (request.isEmpty()) {
+            return new Step.End("blocked");
+        }
+        StreamedText streamed = new StreamedText();
+        LlmResponse response;
+        long started = System.nanoTime();
+        try {
+            response = callModel(request.get(), streamed, cancellation);
+        } catch (CancellationException e) {
+            return new Step.End(interruptedWhileStreaming(streamed));
+        } catch (LlmException e) {
+            if (cancellation.isCancelled()) {
+                // Cancelling may surface as a failed connection rather than a CancellationException.
+                return new Step.End(interruptedWhileStreaming(streamed));
+            }
+            emit(new OutputChunk.Error("LLM call failed: " + e.getMessage()));
+            return new Step.End("error");
+        }
+        emit(new OutputChunk.UsageReport(response.model(), response.usage()));
+        runHooks(new HookInput.PostLlmCall(hookContext(), request.get(), response,
+                Duration.ofNanos(System.nanoTime() - started), iteration));
+        reportIncomplete(response.incompleteToolUses());
+        Message reply = withoutEmptyText(response.toMessage());
+        if (!reply.content().isEmpty()) {
+            session.append(reply);
+        }
+        runHooks(new HookInput.PostAssistantResponse(hookContext(), reply, response.stopReason()));
+
+        if (!response.toolUses().isEmpty()) {
+            return new Step.RunTools(response.toolUses());
+        }
+        if (stopRequest != null) {
+            return new Step.End(stopped());  // a PostLLMCall or PostAssistantResponse hook said stop
+        }
+        return switch (response.stopReason()) {
+            case PAUSE_TURN -> new Step.CallAgain();
+            case REFUSAL -> {
+                emit(new OutputChunk.Status("refusal", "the model refused to respond"));
+                yield new Step.End("refusal");
+            }
+            case MAX_TOKENS -> {
+                emit(new OutputChunk.Status("max_tokens", "the response was cut off at max_tokens"));
+                yield new Step.End("max_tokens");
+            }
+            default -> {
+                Optional<String> keepWorking = stopHookContinuation(response);
+                if (keepWorking.isEmpty()) {
+                    yield new Step.End("end_turn");
+                }
+                session.append(Message.user(keepWorking.get()));
+                yield new Step.CallAgain();
+            }
+        };
+    }
+
+    /**
+     * Runs a batch of tool calls and stores their results as one user message (with steering input
+     * when {@code canSteer}). Returns why the turn ends, if it ends here.
+     */
+    private Optional<String> runTools(List<ToolUseBlock> calls, boolean canSteer, Cancellation cancellation) {
+        List<ToolResultBlock> results = tools.execute(calls, cancellation);
+        setState(AgentState.PROCESSING);
+        List<ContentBlock> next = new ArrayList<>(results);
+        if (cancellation.isCancelled()) {
+            next.add(new TextBlock(INTERRUPTED_MARKER));
+            session.append(Message.user(next));
+            tools.batchStored();
+            emit(new OutputChunk.Status("interrupted", "the user interrupted the turn"));
+            return Optional.of("interrupted");
+        }
+        if (canSteer) {
+            next.addAll(steeringInput());  // else the turn ends here: the input starts the next one
+        }
+        session.append(Message.user(next));
+        tools.batchStored();
+        return stopRequest == null ? Optional.empty() : Optional.of(stopped());
     }
 
     private LlmResponse callModel(LlmRequest request, StreamedText streamed, Cancellation cancellation) {
