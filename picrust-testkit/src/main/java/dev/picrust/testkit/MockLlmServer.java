@@ -225,6 +225,7 @@ public final class MockLlmServer implements AutoCloseable {
             // Closing is best effort; the accept loop ends either way.
         }
         connections.forEach(HttpConnection::abort);
+        connectionThreads.forEach(Thread::interrupt); // ends latency sleeps now
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         try {
             acceptor.join(CLOSE_WAIT);
@@ -379,15 +380,18 @@ public final class MockLlmServer implements AutoCloseable {
     /** Waits out the latency; false if the server closed meanwhile (the connection is dropped). */
     private boolean delay() {
         Duration wait = latency;
-        if (wait.isZero()) {
+        if (wait.isZero() || isClosed()) {
             return !isClosed();
         }
+        // A plain sleep, which close() interrupts: thousands of timed waits on the one close latch
+        // would make every expiring wait scan all the others in the latch's wait queue.
         try {
-            return !closedLatch.await(wait.toNanos(), TimeUnit.NANOSECONDS);
+            Thread.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+        return !isClosed();
     }
 
     /** Waits for {@code signal} or server close; true if it was the signal. */
@@ -409,7 +413,7 @@ public final class MockLlmServer implements AutoCloseable {
             connection.startChunked(200, withRequestId(ServerStep.SSE_HEADERS));
             for (SseEvent event : AnthropicWireFormat.events(response)) {
                 byte[] bytes = event.toWire().getBytes(StandardCharsets.UTF_8);
-                connection.writeChunk(bytes, 0, bytes.length);
+                connection.bufferChunk(bytes, 0, bytes.length);
             }
             connection.endChunked();
         } else {
@@ -483,12 +487,12 @@ public final class MockLlmServer implements AutoCloseable {
         int start = 0;
         for (int i = 0; i + 1 < body.length; i++) {
             if (body[i] == '\n' && body[i + 1] == '\n') {
-                connection.writeChunk(body, start, i + 2 - start);
+                connection.bufferChunk(body, start, i + 2 - start);
                 start = i + 2;
                 i++;
             }
         }
-        connection.writeChunk(body, start, body.length - start);
+        connection.bufferChunk(body, start, body.length - start);
         connection.endChunked();
     }
 

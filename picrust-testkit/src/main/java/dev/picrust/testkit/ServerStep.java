@@ -108,7 +108,8 @@ public sealed interface ServerStep {
 
     /**
      * Answer with exactly these bytes. A {@code text/event-stream} body is written event by event
-     * (one flushed chunk per blank-line-terminated event), anything else with a Content-Length.
+     * (one HTTP chunk per blank-line-terminated event, all sent together as the events are all ready
+     * at once), anything else with a Content-Length.
      * The array is shared, not copied (benchmarks reuse one body for every request): do not modify it.
      */
     record Raw(int status, Map<String, String> headers, byte[] body) implements ServerStep {

@@ -28,7 +28,7 @@ import java.util.Optional;
  * <p>Not thread-safe: one consumer reads it. {@link #close()} closes the underlying stream.
  */
 public final class SseReader implements AutoCloseable {
-    private static final int READ_SIZE = 8192;
+    private static final int READ_SIZE = 2048;
 
     private final InputStream in;
     private final byte[] buffer = new byte[READ_SIZE];
