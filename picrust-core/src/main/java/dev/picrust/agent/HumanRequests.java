@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -89,8 +88,6 @@ final class HumanRequests {
             return Optional.empty();
         } catch (ExecutionException e) {
             throw new IllegalStateException("answer failed", e.getCause());
-        } catch (CancellationException e) {
-            throw e;
         } finally {
             open.remove(request.requestId());
             agent.setState(before);

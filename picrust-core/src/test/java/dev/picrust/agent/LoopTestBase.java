@@ -89,15 +89,7 @@ abstract class LoopTestBase {
 
     /** Reads until a chunk matches; returns everything read, the match last. */
     static List<OutputChunk> until(Subscription sub, Predicate<OutputChunk> stop) throws InterruptedException {
-        List<OutputChunk> seen = new ArrayList<>();
-        while (true) {
-            OutputChunk c = sub.poll(WAIT).orElseThrow(
-                    () -> new AssertionError("expected chunk did not arrive; saw " + seen));
-            seen.add(c);
-            if (stop.test(c)) {
-                return seen;
-            }
-        }
+        return dev.picrust.runtime.ChunkReader.until(sub, stop, WAIT);
     }
 
     static List<OutputChunk> untilDone(Subscription sub) throws InterruptedException {
