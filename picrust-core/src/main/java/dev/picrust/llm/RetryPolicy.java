@@ -1,6 +1,6 @@
 package dev.picrust.llm;
 
-import java.net.http.HttpHeaders;
+import dev.picrust.http.ResponseHeaders;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -83,7 +83,7 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
      * Whether an HTTP error answer is worth retrying: {@code x-should-retry: true|false} decides when
      * present; otherwise 408, 409, 429 and 5xx are.
      */
-    public static boolean shouldRetry(int status, HttpHeaders headers) {
+    public static boolean shouldRetry(int status, ResponseHeaders headers) {
         Optional<String> hint = headers.firstValue("x-should-retry").map(v -> v.trim().toLowerCase(Locale.ROOT));
         if (hint.isPresent() && hint.get().equals("true")) {
             return true;
@@ -103,7 +103,7 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
      * else {@code retry-after} as seconds (fractions allowed) or as an HTTP date relative to
      * {@code now}. Empty when absent, unparsable, or not in the future.
      */
-    public static Optional<Duration> serverDelay(HttpHeaders headers, Instant now) {
+    public static Optional<Duration> serverDelay(ResponseHeaders headers, Instant now) {
         Optional<Duration> millis = headers.firstValue("retry-after-ms")
                 .flatMap(v -> parseNumber(v).map(ms -> Duration.ofNanos(Math.round(ms * 1_000_000d))));
         if (millis.isPresent()) {

@@ -3,23 +3,17 @@ package dev.picrust.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.http.HttpHeaders;
+import dev.picrust.http.ResponseHeaders;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
-    private static HttpHeaders headers(String... nameValues) {
-        Map<String, List<String>> map = new java.util.HashMap<>();
-        for (int i = 0; i < nameValues.length; i += 2) {
-            map.put(nameValues[i], List.of(nameValues[i + 1]));
-        }
-        return HttpHeaders.of(map, (a, b) -> true);
+    private static ResponseHeaders headers(String... nameValues) {
+        return ResponseHeaders.of(nameValues);
     }
 
     @Test

@@ -16,7 +16,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -374,7 +373,7 @@ public final class AgentLoadBenchmark {
     }
 
     /** The model the agents talk to, and the process behind it if there is one. */
-    private record ModelEndpoint(LlmProvider provider, Optional<HttpClient> client, Optional<MockServerProcess> server)
+    private record ModelEndpoint(LlmProvider provider, Optional<AutoCloseable> transport, Optional<MockServerProcess> server)
             implements AutoCloseable {
         static ModelEndpoint open(LoadSettings.Transport transport, int steps, Duration latency, PrintStream log)
                 throws IOException {
@@ -386,7 +385,7 @@ public final class AgentLoadBenchmark {
                     log.printf("mock server pid %d listening on %s%n", server.pid(), server.baseUrl());
                     try {
                         HttpModel.Endpoint http = HttpModel.provider(server.baseUrl());
-                        yield new ModelEndpoint(http.provider(), Optional.of(http.client()), Optional.of(server));
+                        yield new ModelEndpoint(http.provider(), Optional.of(http.transport()), Optional.of(server));
                     } catch (RuntimeException e) {
                         server.close();
                         throw e;
@@ -401,7 +400,13 @@ public final class AgentLoadBenchmark {
 
         @Override
         public void close() {
-            client.ifPresent(HttpClient::shutdownNow);
+            transport.ifPresent(t -> {
+                try {
+                    t.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing the HTTP transport failed", e);
+                }
+            });
             server.ifPresent(MockServerProcess::close);
         }
     }

@@ -1,5 +1,6 @@
 package dev.picrust.bench.load;
 
+import dev.picrust.http.Http1Transport;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.RetryPolicy;
 import dev.picrust.llm.anthropic.AnthropicConfig;
@@ -9,42 +10,47 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 
 /**
- * The real Anthropic provider pointed at the mock server. One provider — and so one
- * {@link HttpClient} with one connection pool — is shared by every agent: providers keep no state
- * between calls, and a client per agent would mean ten thousand selector threads.
+ * The real Anthropic provider pointed at the mock server. One provider — and so one transport with
+ * one connection pool — is shared by every agent: providers keep no state between calls.
+ *
+ * <p>The transport is the provider's default, {@link Http1Transport}; {@code -Dpicrust.bench.http=jdk}
+ * measures the JDK {@link HttpClient} instead (HTTP/1.1, its tasks on virtual threads, 2 KiB read
+ * buffers), which is how this benchmark ran before the own transport existed.
  */
 final class HttpModel {
     static final String MODEL = "mock-tool-loop";
 
     private HttpModel() {}
 
-    /** The provider and the client behind it (closed with the endpoint, so no pooled connection outlives it). */
-    record Endpoint(LlmProvider provider, HttpClient client) {}
+    /** The provider and what to close with the endpoint, so no pooled connection outlives it. */
+    record Endpoint(LlmProvider provider, AutoCloseable transport) {}
 
     static Endpoint provider(String baseUrl) {
+        AnthropicConfig.Builder config = AnthropicConfig.builder("bench-key-not-a-secret")
+                .baseUrl(baseUrl)
+                .defaultModel(MODEL)
+                // A load test counts failures; retries would hide them (and stretch the timings).
+                .retryPolicy(RetryPolicy.NONE);
+        if (System.getProperty("picrust.bench.http", "picrust").equals("jdk")) {
+            HttpClient client = jdkClient();
+            return new Endpoint(new AnthropicProvider(config.httpClient(client).build()), client::shutdownNow);
+        }
+        Http1Transport transport = Http1Transport.builder().connectTimeout(Duration.ofSeconds(30)).build();
+        return new Endpoint(new AnthropicProvider(config.transport(transport).build()), transport);
+    }
+
+    private static HttpClient jdkClient() {
         // Each pooled connection keeps a read buffer of this size (16 KiB by default); SSE events are a
         // few hundred bytes, and ten thousand idle keep-alive connections then hold 160 MiB for nothing.
         if (System.getProperty("jdk.httpclient.bufsize") == null) {
             System.setProperty("jdk.httpclient.bufsize", "2048");
         }
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1) // the mock speaks HTTP/1.1; no h2c upgrade attempt
-                .connectTimeout(Duration.ofSeconds(30));
-        // The client's own tasks (reading responses, completing futures) run on virtual threads: the
-        // default cached pool of platform threads grew to hundreds of threads and cost more CPU.
-        switch (System.getProperty("picrust.bench.httpExecutor", "virtual")) {
-            case "default" -> { }
-            case "direct" -> builder.executor(Runnable::run);
-            default -> builder.executor(Executors.newVirtualThreadPerTaskExecutor());
-        }
-        HttpClient client = builder.build();
-        AnthropicConfig config = AnthropicConfig.builder("bench-key-not-a-secret")
-                .baseUrl(baseUrl)
-                .defaultModel(MODEL)
-                // A load test counts failures; retries would hide them (and stretch the timings).
-                .retryPolicy(RetryPolicy.NONE)
-                .httpClient(client)
+        // The mock speaks HTTP/1.1 (no h2c upgrade attempt); the client's own tasks run on virtual
+        // threads: the default cached pool of platform threads grew to hundreds and cost more CPU.
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
-        return new Endpoint(new AnthropicProvider(config), client);
     }
 }

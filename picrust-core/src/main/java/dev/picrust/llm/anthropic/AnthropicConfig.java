@@ -1,5 +1,7 @@
 package dev.picrust.llm.anthropic;
 
+import dev.picrust.http.Http1Transport;
+import dev.picrust.http.HttpTransport;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.RetryPolicy;
 import dev.picrust.llm.Sleeper;
@@ -28,11 +30,12 @@ import java.util.Optional;
  *                          streams, so a live stream is never quiet this long)
  * @param retryPolicy       see {@link RetryPolicy}
  * @param sleeper           how to wait between retries (tests record instead of waiting)
- * @param httpClient        a client to use instead of one built from {@code connectTimeout}
+ * @param transport         how requests travel; empty for the default, an {@link Http1Transport} built
+ *                          from {@code connectTimeout} and shared by every call of the provider
  */
 public record AnthropicConfig(String apiKey, URI baseUrl, String version, List<String> betas, String defaultModel,
                               Duration connectTimeout, Duration requestTimeout, Duration streamIdleTimeout,
-                              RetryPolicy retryPolicy, Sleeper sleeper, Optional<HttpClient> httpClient) {
+                              RetryPolicy retryPolicy, Sleeper sleeper, Optional<HttpTransport> transport) {
 
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.anthropic.com");
     public static final String DEFAULT_VERSION = "2023-06-01";
@@ -60,7 +63,7 @@ public record AnthropicConfig(String apiKey, URI baseUrl, String version, List<S
         requirePositive(streamIdleTimeout, "streamIdleTimeout");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(sleeper, "sleeper");
-        Objects.requireNonNull(httpClient, "httpClient");
+        Objects.requireNonNull(transport, "transport");
     }
 
     public static Builder builder(String apiKey) {
@@ -95,7 +98,7 @@ public record AnthropicConfig(String apiKey, URI baseUrl, String version, List<S
     public Builder toBuilder() {
         return new Builder(apiKey).baseUrl(baseUrl).version(version).betas(betas).defaultModel(defaultModel)
                 .connectTimeout(connectTimeout).requestTimeout(requestTimeout).streamIdleTimeout(streamIdleTimeout)
-                .retryPolicy(retryPolicy).sleeper(sleeper).httpClient(httpClient.orElse(null));
+                .retryPolicy(retryPolicy).sleeper(sleeper).transport(transport.orElse(null));
     }
 
     /** Everything but the key, which shows only as {@code [redacted]}. */
@@ -126,7 +129,7 @@ public record AnthropicConfig(String apiKey, URI baseUrl, String version, List<S
         private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
         private Sleeper sleeper = Sleeper.system();
-        private HttpClient httpClient;
+        private HttpTransport transport;
 
         private Builder(String apiKey) {
             this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
@@ -181,15 +184,24 @@ public record AnthropicConfig(String apiKey, URI baseUrl, String version, List<S
             return this;
         }
 
-        /** A client to use as is (proxies, executors); null to build one. */
+        /** The transport to send requests with; null for the default {@link Http1Transport}. */
+        public Builder transport(HttpTransport value) {
+            transport = value;
+            return this;
+        }
+
+        /**
+         * Sends requests through a JDK client as is (HTTP/2, proxies, authenticators): a
+         * {@link dev.picrust.http.JdkHttpTransport}. Null for the default transport.
+         */
         public Builder httpClient(HttpClient value) {
-            httpClient = value;
+            transport = value == null ? null : HttpTransport.jdk(value);
             return this;
         }
 
         public AnthropicConfig build() {
             return new AnthropicConfig(apiKey, baseUrl, version, betas, defaultModel, connectTimeout, requestTimeout,
-                    streamIdleTimeout, retryPolicy, sleeper, Optional.ofNullable(httpClient));
+                    streamIdleTimeout, retryPolicy, sleeper, Optional.ofNullable(transport));
         }
     }
 }

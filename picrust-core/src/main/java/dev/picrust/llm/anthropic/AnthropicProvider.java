@@ -3,6 +3,10 @@ package dev.picrust.llm.anthropic;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.Cancellation;
+import dev.picrust.http.HttpCall;
+import dev.picrust.http.HttpExchange;
+import dev.picrust.http.HttpTransport;
+import dev.picrust.http.ResponseHeaders;
 import dev.picrust.json.Json;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.LlmException.Kind;
@@ -12,30 +16,27 @@ import dev.picrust.llm.LlmResponse;
 import dev.picrust.llm.RetryPolicy;
 import dev.picrust.llm.StreamEvent;
 import dev.picrust.llm.StreamListener;
-import dev.picrust.llm.sse.IdleTimeoutInputStream;
 import dev.picrust.llm.sse.SseEvent;
 import dev.picrust.llm.sse.SseReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Anthropic Messages API ({@code POST /v1/messages}) over {@link HttpClient}, streaming and not.
+ * The Anthropic Messages API ({@code POST /v1/messages}) over an {@link HttpTransport}, streaming and not.
  *
  * <p>Every call is retried by {@link AnthropicConfig#retryPolicy()} (by default up to 4 retries,
  * 0.5 s doubling to 8 s with jitter, server-named delays honoured up to 60 s; see
@@ -56,14 +57,12 @@ public final class AnthropicProvider implements LlmProvider {
     private static final int MAX_ERROR_TEXT_CHARS = 2000;
 
     private final AnthropicConfig config;
-    private final HttpClient http;
+    private final HttpTransport transport;
     private final URI messagesUri;
 
     public AnthropicProvider(AnthropicConfig config) {
         this.config = config;
-        this.http = config.httpClient().orElseGet(() -> HttpClient.newBuilder()
-                .connectTimeout(config.connectTimeout())
-                .build());
+        this.transport = config.transport().orElseGet(() -> HttpTransport.http1(config.connectTimeout()));
         String base = config.baseUrl().toString();
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
@@ -108,12 +107,12 @@ public final class AnthropicProvider implements LlmProvider {
     private LlmResponse call(LlmRequest request, boolean streaming, StreamListener listener, Cancellation cancellation) {
         String model = request.model().isBlank() ? config.defaultModel() : request.model();
         byte[] body = Json.writeBytes(MessagesRequest.toJson(request, model, streaming));
-        HttpRequest httpRequest = httpRequest(body, streaming);
+        HttpCall httpCall = httpCall(body, streaming);
         RetryPolicy policy = config.retryPolicy();
         for (int retry = 0; ; retry++) {
             cancellation.throwIfCancelled();
             try {
-                return attempt(httpRequest, streaming, listener, cancellation);
+                return attempt(httpCall, streaming, listener, cancellation);
             } catch (AttemptFailure failure) {
                 cancellation.throwIfCancelled();
                 LlmException error = failure.error;
@@ -132,41 +131,45 @@ public final class AnthropicProvider implements LlmProvider {
         }
     }
 
-    private HttpRequest httpRequest(byte[] body, boolean streaming) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(messagesUri)
-                .timeout(config.requestTimeout())
-                .header("x-api-key", config.apiKey())
-                .header("anthropic-version", config.version())
-                .header("content-type", "application/json")
-                .header("accept", streaming ? "text/event-stream" : "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    private HttpCall httpCall(byte[] body, boolean streaming) {
+        List<HttpCall.Header> headers = new ArrayList<>(6);
+        headers.add(new HttpCall.Header("x-api-key", config.apiKey()));
+        headers.add(new HttpCall.Header("anthropic-version", config.version()));
+        headers.add(new HttpCall.Header("content-type", "application/json"));
+        headers.add(new HttpCall.Header("accept", streaming ? "text/event-stream" : "application/json"));
         if (!config.betas().isEmpty()) {
-            builder.header("anthropic-beta", String.join(",", config.betas()));
+            headers.add(new HttpCall.Header("anthropic-beta", String.join(",", config.betas())));
         }
-        return builder.build();
+        return new HttpCall("POST", messagesUri, headers, body, config.requestTimeout(), config.streamIdleTimeout());
     }
 
-    private LlmResponse attempt(HttpRequest request, boolean streaming, StreamListener listener,
+    private LlmResponse attempt(HttpCall call, boolean streaming, StreamListener listener,
                                 Cancellation cancellation) throws AttemptFailure {
-        InFlight inFlight = new InFlight();
-        Cancellation.Registration abortOnCancel = cancellation.onCancel(inFlight::abort);
+        HttpExchange exchange;
         try {
-            HttpResponse<InputStream> response = inFlight.send(http, request);
-            Optional<String> requestId = response.headers().firstValue("request-id");
+            exchange = transport.send(call, cancellation);
+        } catch (IOException e) {
+            if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
+                throw new CancellationException("cancelled");
+            }
+            throw sendFailure(e);
+        }
+        try (exchange) {
+            int statusCode = exchange.statusCode();
+            Optional<String> requestId = exchange.headers().firstValue("request-id");
             // A failure while reading a 2xx body is not an HTTP error answer, so it carries no status.
-            int status = response.statusCode() / 100 == 2 ? 0 : response.statusCode();
-            IdleTimeoutInputStream body = new IdleTimeoutInputStream(response.body(), config.streamIdleTimeout());
-            inFlight.attach(body);
-            try (body) {
-                if (response.statusCode() / 100 != 2) {
-                    throw httpError(response, body.readNBytes(MAX_ERROR_BODY_BYTES), requestId);
+            int status = statusCode / 100 == 2 ? 0 : statusCode;
+            InputStream body = exchange.body();
+            try {
+                if (statusCode / 100 != 2) {
+                    throw httpError(statusCode, exchange.headers(), body.readNBytes(MAX_ERROR_BODY_BYTES), requestId);
                 }
                 return streaming ? readStream(body, listener) : readMessage(body);
             } catch (IOException e) {
                 if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("cancelled");
                 }
-                if (body.timedOut()) {
+                if (e instanceof SocketTimeoutException) {
                     throw new AttemptFailure(new LlmException(Kind.TIMEOUT, "Anthropic stream stalled: no data for "
                             + config.streamIdleTimeout().toMillis() + " ms", status,
                             requestId.orElse(null), true, e));
@@ -179,8 +182,6 @@ public final class AnthropicProvider implements LlmProvider {
                 }
                 throw new AttemptFailure(withRequestId(e, requestId));
             }
-        } finally {
-            abortOnCancel.close();
         }
     }
 
@@ -207,8 +208,8 @@ public final class AnthropicProvider implements LlmProvider {
         }
     }
 
-    private AttemptFailure httpError(HttpResponse<?> response, byte[] bytes, Optional<String> headerRequestId) {
-        int status = response.statusCode();
+    private AttemptFailure httpError(int status, ResponseHeaders headers, byte[] bytes,
+                                     Optional<String> headerRequestId) {
         String text = new String(bytes, StandardCharsets.UTF_8);
         Optional<ApiError> error;
         try {
@@ -226,8 +227,8 @@ public final class AnthropicProvider implements LlmProvider {
                 + (detail.isEmpty() ? "" : ": " + detail);
         String requestId = error.flatMap(ApiError::requestId).or(() -> headerRequestId).orElse(null);
         LlmException exception = new LlmException(ApiError.kind(type, status), redact(message), status, requestId,
-                RetryPolicy.shouldRetry(status, response.headers()), null);
-        return new AttemptFailure(exception, RetryPolicy.serverDelay(response.headers(), Instant.now()));
+                RetryPolicy.shouldRetry(status, headers), null);
+        return new AttemptFailure(exception, RetryPolicy.serverDelay(headers, Instant.now()));
     }
 
     private AttemptFailure sendFailure(Throwable cause) {
@@ -282,68 +283,6 @@ public final class AnthropicProvider implements LlmProvider {
 
         AttemptFailure(LlmException error) {
             this(error, Optional.empty());
-        }
-    }
-
-    /**
-     * The HTTP exchange of one attempt, abortable from the cancelling thread: before the answer
-     * starts by cancelling the future, afterwards by closing the body stream (which wakes the
-     * blocked reader).
-     */
-    private final class InFlight {
-        private volatile CompletableFuture<HttpResponse<InputStream>> future;
-        private volatile InputStream body;
-        private volatile boolean aborted;
-
-        HttpResponse<InputStream> send(HttpClient client, HttpRequest request) throws AttemptFailure {
-            CompletableFuture<HttpResponse<InputStream>> f =
-                    client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
-            future = f;
-            if (aborted) {
-                f.cancel(true);
-            }
-            try {
-                return f.get();
-            } catch (CancellationException e) {
-                throw new CancellationException("cancelled");
-            } catch (InterruptedException e) {
-                f.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new CancellationException("interrupted");
-            } catch (ExecutionException e) {
-                if (aborted) {
-                    throw new CancellationException("cancelled");
-                }
-                throw sendFailure(e.getCause());
-            }
-        }
-
-        void attach(InputStream stream) {
-            body = stream;
-            if (aborted) {
-                closeQuietly(stream);
-                throw new CancellationException("cancelled");
-            }
-        }
-
-        void abort() {
-            aborted = true;
-            CompletableFuture<HttpResponse<InputStream>> f = future;
-            if (f != null) {
-                f.cancel(true);
-            }
-            InputStream b = body;
-            if (b != null) {
-                closeQuietly(b);
-            }
-        }
-
-        private static void closeQuietly(InputStream stream) {
-            try {
-                stream.close();
-            } catch (IOException ignored) {
-                // Closing only serves to wake the reader, which then fails on its own.
-            }
         }
     }
 }

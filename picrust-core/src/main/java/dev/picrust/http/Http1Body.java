@@ -1,0 +1,293 @@
+package dev.picrust.http;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+
+/**
+ * The body of an HTTP/1.1 answer, framed as RFC 9112 section 6.3 says: none (1xx, 204, 304),
+ * chunked, a {@code content-length}, or everything until the server closes. The stream knows
+ * when the body is over, which decides whether the connection can carry another request.
+ */
+abstract sealed class Http1Body extends InputStream {
+    final Http1Connection connection;
+    final int idleTimeoutMillis;
+    private boolean complete;
+    private boolean closed;
+
+    Http1Body(Http1Connection connection, int idleTimeoutMillis) {
+        this.connection = connection;
+        this.idleTimeoutMillis = idleTimeoutMillis;
+    }
+
+    static Http1Body of(Http1Connection connection, Http1Connection.ResponseHead head, int idleTimeoutMillis)
+            throws IOException {
+        int status = head.status();
+        if (status < 200 || status == 204 || status == 304) {
+            return new Fixed(connection, idleTimeoutMillis, 0);
+        }
+        var transferEncoding = head.headers().allValues("transfer-encoding");
+        if (!transferEncoding.isEmpty()) {
+            String last = transferEncoding.get(transferEncoding.size() - 1);
+            String[] codings = last.split(",");
+            if (codings[codings.length - 1].trim().equalsIgnoreCase("chunked")) {
+                return new Chunked(connection, idleTimeoutMillis);
+            }
+            return new UntilClose(connection, idleTimeoutMillis);
+        }
+        var lengths = head.headers().allValues("content-length");
+        if (!lengths.isEmpty()) {
+            long length = -1;
+            for (String value : lengths) {
+                for (String part : value.split(",")) {
+                    long parsed = parseLength(part.trim());
+                    if (length != -1 && parsed != length) {
+                        throw new IOException("HTTP answer has conflicting content-length values: " + lengths);
+                    }
+                    length = parsed;
+                }
+            }
+            return new Fixed(connection, idleTimeoutMillis, length);
+        }
+        return new UntilClose(connection, idleTimeoutMillis);
+    }
+
+    private static long parseLength(String text) throws IOException {
+        if (text.isEmpty() || text.length() > 18) {
+            throw new IOException("malformed content-length in HTTP answer: " + text);
+        }
+        long value = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new IOException("malformed content-length in HTTP answer: " + text);
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /** True once the body was read to its end, so the connection holds nothing of this answer. */
+    final boolean complete() {
+        return complete;
+    }
+
+    /** Whether the connection may carry another request after this body. */
+    abstract boolean reusable();
+
+    final void markComplete() {
+        complete = true;
+    }
+
+    @Override
+    public final int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public final int read(byte[] b, int off, int len) throws IOException {
+        if (closed) {
+            throw new IOException("stream closed");
+        }
+        if (complete) {
+            return -1;
+        }
+        if (len == 0) {
+            return 0;
+        }
+        return readBody(b, off, len);
+    }
+
+    abstract int readBody(byte[] b, int off, int len) throws IOException;
+
+    /**
+     * Reads and discards the rest of the body if that needs no waiting and at most {@code maxBytes};
+     * returns whether the body is now complete.
+     */
+    final boolean skipBuffered(int maxBytes) {
+        byte[] sink = new byte[Math.min(maxBytes, 2048)];
+        int skipped = 0;
+        try {
+            while (!complete && skipped < maxBytes && (connection.buffered() > 0 || connection.available() > 0)) {
+                int n = readBody(sink, 0, sink.length);
+                if (n < 0) {
+                    break;
+                }
+                skipped += n;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return complete;
+    }
+
+    /** Reads and discards the rest of the body, waiting as usual; returns whether it completed. */
+    final boolean skipRest(int maxBytes) {
+        byte[] sink = new byte[2048];
+        int skipped = 0;
+        try {
+            while (!complete && skipped <= maxBytes) {
+                int n = readBody(sink, 0, sink.length);
+                if (n < 0) {
+                    break;
+                }
+                skipped += n;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return complete;
+    }
+
+    @Override
+    public int available() {
+        return complete || closed ? 0 : Math.max(0, Math.min(connection.buffered(), remainingHint()));
+    }
+
+    abstract int remainingHint();
+
+    /** Closing the stream does not touch the connection; {@link Http1Exchange#close()} decides its fate. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /** A body of a known length. */
+    static final class Fixed extends Http1Body {
+        private long remaining;
+
+        Fixed(Http1Connection connection, int idleTimeoutMillis, long length) {
+            super(connection, idleTimeoutMillis);
+            this.remaining = length;
+            if (length == 0) {
+                markComplete();
+            }
+        }
+
+        @Override
+        int readBody(byte[] b, int off, int len) throws IOException {
+            int n = connection.read(b, off, (int) Math.min(len, remaining), idleTimeoutMillis);
+            if (n < 0) {
+                throw new EOFException("connection closed with " + remaining + " bytes of the HTTP body missing");
+            }
+            remaining -= n;
+            if (remaining == 0) {
+                markComplete();
+            }
+            return n;
+        }
+
+        @Override
+        boolean reusable() {
+            return true;
+        }
+
+        @Override
+        int remainingHint() {
+            return (int) Math.min(Integer.MAX_VALUE, remaining);
+        }
+    }
+
+    /** A body in chunks: size line, data, CRLF, ..., a zero-size chunk, trailers, empty line. */
+    static final class Chunked extends Http1Body {
+        private long inChunk;
+        private boolean first = true;
+
+        Chunked(Http1Connection connection, int idleTimeoutMillis) {
+            super(connection, idleTimeoutMillis);
+        }
+
+        @Override
+        int readBody(byte[] b, int off, int len) throws IOException {
+            if (inChunk == 0) {
+                if (!first) {
+                    String end = line();
+                    if (!end.isEmpty()) {
+                        throw new IOException("HTTP chunk not followed by CRLF");
+                    }
+                }
+                first = false;
+                inChunk = chunkSize(line());
+                if (inChunk == 0) {
+                    // Trailers, if any, then the empty line that ends the body.
+                    int budget = Http1Connection.MAX_HEAD_BYTES;
+                    for (String trailer = line(); !trailer.isEmpty(); trailer = line()) {
+                        budget -= trailer.length() + 2;
+                        if (budget < 0) {
+                            throw new IOException("HTTP trailers larger than " + Http1Connection.MAX_HEAD_BYTES + " bytes");
+                        }
+                    }
+                    markComplete();
+                    return -1;
+                }
+            }
+            int n = connection.read(b, off, (int) Math.min(len, inChunk), idleTimeoutMillis);
+            if (n < 0) {
+                throw new EOFException("connection closed in the middle of an HTTP chunk");
+            }
+            inChunk -= n;
+            return n;
+        }
+
+        private String line() throws IOException {
+            long deadline = System.nanoTime() + idleTimeoutMillis * 1_000_000L;
+            try {
+                return connection.readLine(deadline, Http1Connection.MAX_HEAD_BYTES);
+            } catch (SocketTimeoutException e) {
+                throw new SocketTimeoutException("no data for " + idleTimeoutMillis + " ms");
+            }
+        }
+
+        private static long chunkSize(String line) throws IOException {
+            int end = line.indexOf(';');
+            String hex = (end < 0 ? line : line.substring(0, end)).trim();
+            if (hex.isEmpty() || hex.length() > 15) {
+                throw new IOException("malformed HTTP chunk size: " + hex);
+            }
+            try {
+                return Long.parseLong(hex, 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("malformed HTTP chunk size: " + hex);
+            }
+        }
+
+        @Override
+        boolean reusable() {
+            return true;
+        }
+
+        @Override
+        int remainingHint() {
+            return (int) Math.min(Integer.MAX_VALUE, inChunk);
+        }
+    }
+
+    /** A body that ends when the server closes the connection. */
+    static final class UntilClose extends Http1Body {
+        UntilClose(Http1Connection connection, int idleTimeoutMillis) {
+            super(connection, idleTimeoutMillis);
+        }
+
+        @Override
+        int readBody(byte[] b, int off, int len) throws IOException {
+            int n = connection.read(b, off, len, idleTimeoutMillis);
+            if (n < 0) {
+                markComplete();
+            }
+            return n;
+        }
+
+        @Override
+        boolean reusable() {
+            return false;
+        }
+
+        @Override
+        int remainingHint() {
+            return Integer.MAX_VALUE;
+        }
+    }
+}

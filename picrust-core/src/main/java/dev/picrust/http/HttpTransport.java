@@ -1,0 +1,37 @@
+package dev.picrust.http;
+
+import dev.picrust.Cancellation;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+
+/**
+ * Sends HTTP requests for a provider. Implementations are safe for concurrent use by many threads
+ * and block the calling thread, which is meant to be virtual.
+ */
+public interface HttpTransport {
+
+    /**
+     * Sends the call and waits for the answer's head.
+     *
+     * <p>Cancelling {@code cancellation} (or interrupting the calling thread) aborts the exchange at
+     * any point until the returned exchange is closed: a blocked connect, write or read fails with an
+     * {@link IOException}, and the caller is expected to check the cancellation to tell that apart.
+     *
+     * @throws java.net.http.HttpConnectTimeoutException when the connection could not be made in time
+     * @throws java.net.http.HttpTimeoutException        when the head did not arrive within the call's
+     *                                                   response timeout
+     * @throws IOException                               for every other failure to connect, send or read the head
+     */
+    HttpExchange send(HttpCall call, Cancellation cancellation) throws IOException;
+
+    /** The default: {@link Http1Transport} with the given connect timeout. */
+    static HttpTransport http1(Duration connectTimeout) {
+        return Http1Transport.builder().connectTimeout(connectTimeout).build();
+    }
+
+    /** A transport over a JDK {@link HttpClient} (HTTP/2, proxies, authenticators). */
+    static HttpTransport jdk(HttpClient client) {
+        return new JdkHttpTransport(client);
+    }
+}
