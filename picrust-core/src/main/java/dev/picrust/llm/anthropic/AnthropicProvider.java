@@ -106,13 +106,13 @@ public final class AnthropicProvider implements LlmProvider {
 
     private LlmResponse call(LlmRequest request, boolean streaming, StreamListener listener, Cancellation cancellation) {
         String model = request.model().isBlank() ? config.defaultModel() : request.model();
-        byte[] body = Json.writeBytes(MessagesRequest.toJson(request, model, streaming));
-        HttpCall httpCall = httpCall(body, streaming);
         RetryPolicy policy = config.retryPolicy();
         for (int retry = 0; ; retry++) {
             cancellation.throwIfCancelled();
             try {
-                return attempt(httpCall, streaming, listener, cancellation);
+                // The body is encoded per attempt and not kept between attempts: thousands of calls
+                // wait on the model at once, and a retry is rare.
+                return attempt(request, model, streaming, listener, cancellation);
             } catch (AttemptFailure failure) {
                 cancellation.throwIfCancelled();
                 LlmException error = failure.error;
@@ -131,6 +131,10 @@ public final class AnthropicProvider implements LlmProvider {
         }
     }
 
+    private static byte[] encode(LlmRequest request, String model, boolean streaming) {
+        return Json.writeBytes(MessagesRequest.toJson(request, model, streaming));
+    }
+
     private HttpCall httpCall(byte[] body, boolean streaming) {
         List<HttpCall.Header> headers = new ArrayList<>(6);
         headers.add(new HttpCall.Header("x-api-key", config.apiKey()));
@@ -143,11 +147,11 @@ public final class AnthropicProvider implements LlmProvider {
         return new HttpCall("POST", messagesUri, headers, body, config.requestTimeout(), config.streamIdleTimeout());
     }
 
-    private LlmResponse attempt(HttpCall call, boolean streaming, StreamListener listener,
+    private LlmResponse attempt(LlmRequest request, String model, boolean streaming, StreamListener listener,
                                 Cancellation cancellation) throws AttemptFailure {
         HttpExchange exchange;
         try {
-            exchange = transport.send(call, cancellation);
+            exchange = transport.send(httpCall(encode(request, model, streaming), streaming), cancellation);
         } catch (IOException e) {
             if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("cancelled");
