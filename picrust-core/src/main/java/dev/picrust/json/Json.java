@@ -1,7 +1,11 @@
 package dev.picrust.json;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.BufferRecycler;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /** The one Jackson configuration the framework uses for wire data, sessions and output chunks. */
 public final class Json {
@@ -54,6 +60,67 @@ public final class Json {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Compact JSON written by {@code writer} as UTF-8 bytes, with the same generator, settings and
+     * pooled buffers as {@link #writeBytes(JsonNode)}: the bytes equal those of the tree the writer
+     * describes.
+     */
+    public static byte[] writeBytes(JsonStreamWriter writer) {
+        BufferRecycler recycler = MAPPER.getFactory()._getBufferRecycler();
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder(recycler)) {
+            try (JsonGenerator out = MAPPER.createGenerator(bytes, JsonEncoding.UTF8)) {
+                writer.write(out);
+            }
+            byte[] result = bytes.toByteArray();
+            bytes.release();
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            recycler.releaseToPool();
+        }
+    }
+
+    /**
+     * Writes a tree to a generator exactly as {@link #writeBytes(JsonNode)} would, walking it
+     * directly (the mapper's own route looks up a serializer provider and flushes per value).
+     */
+    public static void write(JsonGenerator out, JsonNode node) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                out.writeStartObject(node);
+                for (Map.Entry<String, JsonNode> field : node.properties()) {
+                    out.writeFieldName(field.getKey());
+                    write(out, field.getValue());
+                }
+                out.writeEndObject();
+            }
+            case ARRAY -> {
+                out.writeStartArray(node, node.size());
+                for (JsonNode element : node) {
+                    write(out, element);
+                }
+                out.writeEndArray();
+            }
+            case STRING -> out.writeString(node.textValue());
+            case BOOLEAN -> out.writeBoolean(node.booleanValue());
+            case NULL -> out.writeNull();
+            case NUMBER -> {
+                switch (node.numberType()) {
+                    case INT -> out.writeNumber(node.intValue());
+                    case LONG -> out.writeNumber(node.longValue());
+                    case BIG_INTEGER -> out.writeNumber(node.bigIntegerValue());
+                    case DOUBLE -> out.writeNumber(node.doubleValue());
+                    case FLOAT -> out.writeNumber(node.floatValue());
+                    // BigDecimal output depends on mapper features; let the mapper decide.
+                    default -> MAPPER.writeTree(out, node);
+                }
+            }
+            // Binary, POJO and missing nodes need the mapper's serializers.
+            default -> MAPPER.writeTree(out, node);
         }
     }
 }

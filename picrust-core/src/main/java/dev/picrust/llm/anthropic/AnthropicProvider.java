@@ -107,7 +107,7 @@ public final class AnthropicProvider implements LlmProvider {
 
     private LlmResponse call(LlmRequest request, boolean streaming, StreamListener listener, Cancellation cancellation) {
         String model = request.model().isBlank() ? config.defaultModel() : request.model();
-        byte[] body = Json.writeBytes(MessagesRequest.toJson(request, model, streaming));
+        byte[] body = MessagesRequest.toBytes(request, model, streaming);
         HttpRequest httpRequest = httpRequest(body, streaming);
         RetryPolicy policy = config.retryPolicy();
         for (int retry = 0; ; retry++) {
