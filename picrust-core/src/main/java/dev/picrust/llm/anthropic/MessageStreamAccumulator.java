@@ -66,6 +66,9 @@ final class MessageStreamAccumulator {
      *                      or a data payload that is not JSON
      */
     void accept(SseEvent event) {
+        if (acceptedWithoutTree(event)) {
+            return;
+        }
         JsonNode data = parse(event.data());
         String type = event.event().equals("message") ? data.path("type").asText("") : event.event();
         switch (type) {
@@ -147,6 +150,34 @@ final class MessageStreamAccumulator {
         }
     }
 
+    /**
+     * The frequent small events ({@code content_block_delta}, {@code content_block_stop},
+     * {@code ping}) read with a streaming parser; false when the event is another kind or has an
+     * unusual shape, which the tree route then handles.
+     */
+    private boolean acceptedWithoutTree(SseEvent event) {
+        String type = event.event();
+        boolean delta = type.equals("content_block_delta");
+        if (!delta && !type.equals("content_block_stop") && !type.equals("ping")) {
+            return false;
+        }
+        Optional<BlockEvent> read = BlockEvent.read(event.data());
+        if (read.isEmpty()) {
+            return false;
+        }
+        BlockEvent e = read.get();
+        BlockState block = e.hasIndex() ? blocks.get(e.index()) : null;
+        if (block == null || type.equals("ping")) {
+            return true;
+        }
+        if (delta) {
+            applyDelta(e.index(), block, e.deltaType(), e.deltaText());
+        } else {
+            block.stopped = true;
+        }
+        return true;
+    }
+
     private void applyDelta(JsonNode data) {
         Optional<BlockState> found = block(data);
         if (found.isEmpty()) {
@@ -155,29 +186,41 @@ final class MessageStreamAccumulator {
         BlockState block = found.get();
         int index = data.get("index").asInt();
         JsonNode delta = data.path("delta");
-        switch (delta.path("type").asText("")) {
+        String type = delta.path("type").asText("");
+        if (type.equals("citations_delta")) {
+            JsonNode citation = delta.get("citation");
+            if (citation != null) {
+                block.citations().add(citation.deepCopy());
+            }
+            return;
+        }
+        String field = switch (type) {
+            case "text_delta" -> "text";
+            case "thinking_delta" -> "thinking";
+            case "signature_delta" -> "signature";
+            case "input_json_delta" -> "partial_json";
+            default -> "";
+        };
+        applyDelta(index, block, type, field.isEmpty() ? "" : delta.path(field).asText(""));
+    }
+
+    /** Applies a delta whose payload is one string ({@code text} is that string, empty if absent). */
+    private void applyDelta(int index, BlockState block, String type, String text) {
+        switch (type) {
             case "text_delta" -> {
-                String text = delta.path("text").asText("");
                 block.append("text", text);
                 if (block.type().equals("text") && !text.isEmpty()) {
                     listener.onEvent(new StreamEvent.TextDelta(index, text));
                 }
             }
             case "thinking_delta" -> {
-                String thinking = delta.path("thinking").asText("");
-                block.append("thinking", thinking);
-                if (block.type().equals("thinking") && !thinking.isEmpty()) {
-                    listener.onEvent(new StreamEvent.ThinkingDelta(index, thinking));
+                block.append("thinking", text);
+                if (block.type().equals("thinking") && !text.isEmpty()) {
+                    listener.onEvent(new StreamEvent.ThinkingDelta(index, text));
                 }
             }
-            case "signature_delta" -> block.append("signature", delta.path("signature").asText(""));
-            case "input_json_delta" -> block.appendJson(delta.path("partial_json").asText(""));
-            case "citations_delta" -> {
-                JsonNode citation = delta.get("citation");
-                if (citation != null) {
-                    block.citations().add(citation.deepCopy());
-                }
-            }
+            case "signature_delta" -> block.append("signature", text);
+            case "input_json_delta" -> block.appendJson(text);
             default -> {
                 // Delta kinds newer than this version carry nothing we can place.
             }
