@@ -1,121 +1,304 @@
 package dev.picrust.llm.anthropic;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import dev.picrust.json.Json;
-import java.io.IOException;
 import java.util.Optional;
 
 /**
- * A {@code content_block_delta}, {@code content_block_stop} or {@code ping} payload read with a
- * streaming parser instead of a tree: these are nearly all of a stream's events, and each carries
- * at most an index and one string.
+ * A {@code content_block_delta}, {@code content_block_stop}, {@code ping} or {@code message_stop}
+ * payload, read by a small scanner instead of a Jackson tree (or even a Jackson parser, whose
+ * set-up alone allocates more than such an event holds): these are nearly all of a stream's
+ * events, and each carries at most an index and one string.
  *
- * <p>{@link #read} answers only for the plain shape: an object whose {@code index} is an int and
- * whose {@code delta} is an object with string {@code type}, {@code text}, {@code thinking},
- * {@code signature} and {@code partial_json} fields (other fields are skipped, a repeated field
- * counts once, the last time, as in a tree). Anything else (not JSON, trailing data, a fractional
- * or string index, a non-string field, a {@code citations_delta}) gives empty, and the caller reads
- * the event as a tree, which decides it exactly as before.
+ * <p>{@link #read} accepts only a strict subset of JSON: one object whose members are
+ * {@code type} (a string), {@code index} (an integer in int range) and {@code delta} (an object
+ * whose members are the strings {@code type}, {@code text}, {@code thinking}, {@code signature} and
+ * {@code partial_json}); names without escapes; a repeated member counts the last time, as in a
+ * tree. Anything else, valid JSON or not (other members, other value kinds, a
+ * {@code citations_delta}, trailing data), gives empty, and the caller reads the event as a tree,
+ * which decides it exactly as before. So this never accepts text the tree route would reject.
  *
- * @param hasIndex    whether the payload had an {@code index}
- * @param deltaType   the delta's {@code type}, empty if none
- * @param deltaText   the string the delta type carries ({@code text}, {@code thinking},
- *                    {@code signature} or {@code partial_json}), empty if absent
+ * @param hasIndex  whether the payload had an {@code index}
+ * @param deltaType the delta's {@code type}, empty if none
+ * @param deltaText the string the delta type carries ({@code text}, {@code thinking},
+ *                  {@code signature} or {@code partial_json}), empty if absent
  */
 record BlockEvent(boolean hasIndex, int index, String deltaType, String deltaText) {
+    /** Far above any delta; longer payloads go the tree way, which applies Jackson's read limits. */
+    private static final int MAX_LENGTH = 1 << 20;
 
     static Optional<BlockEvent> read(String data) {
-        try (JsonParser parser = Json.MAPPER.createParser(data)) {
-            return Optional.ofNullable(readObject(parser));
-        } catch (IOException unusual) {
+        if (data.length() > MAX_LENGTH) {
             return Optional.empty();
         }
+        return Optional.ofNullable(new Scanner(data).event());
     }
 
-    /** The event, or null when the payload is not the plain shape. */
-    private static BlockEvent readObject(JsonParser parser) throws IOException {
-        if (parser.nextToken() != JsonToken.START_OBJECT) {
-            return null;
+    /** One pass over the payload; every method answers null, false or Long.MIN_VALUE when the text leaves the subset. */
+    private static final class Scanner {
+        private static final String[] MEMBERS = {"type", "index", "delta"};
+        private static final String[] DELTA_MEMBERS = {"type", "text", "partial_json", "thinking", "signature"};
+
+        private final String json;
+        private int at;
+        private boolean hasIndex;
+        private int index;
+        private String deltaType;
+        private String text;
+        private String thinking;
+        private String signature;
+        private String partialJson;
+
+        Scanner(String json) {
+            this.json = json;
         }
-        boolean hasIndex = false;
-        int index = 0;
-        Delta delta = null;
-        JsonToken token;
-        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken value = parser.nextToken();
+
+        BlockEvent event() {
+            if (!object(false)) {
+                return null;
+            }
+            skipWhitespace();
+            if (at != json.length()) {
+                return null;
+            }
+            if (deltaType == null) {
+                return new BlockEvent(hasIndex, index, "", "");
+            }
+            if (deltaType.equals("citations_delta")) {
+                // It carries an object, which the tree route copies.
+                return null;
+            }
+            String carried = switch (deltaType) {
+                case "text_delta" -> text;
+                case "thinking_delta" -> thinking;
+                case "signature_delta" -> signature;
+                case "input_json_delta" -> partialJson;
+                default -> "";
+            };
+            return new BlockEvent(hasIndex, index, deltaType, carried == null ? "" : carried);
+        }
+
+        /** Reads the top-level object ({@code inDelta} false) or the delta object. */
+        private boolean object(boolean inDelta) {
+            skipWhitespace();
+            if (!take('{')) {
+                return false;
+            }
+            if (inDelta) {
+                // A repeated delta replaces the earlier one entirely, as in a tree.
+                deltaType = "";
+                text = thinking = signature = partialJson = null;
+            }
+            skipWhitespace();
+            if (take('}')) {
+                return true;
+            }
+            while (true) {
+                String name = name(inDelta ? DELTA_MEMBERS : MEMBERS);
+                if (name == null) {
+                    return false;
+                }
+                skipWhitespace();
+                if (!take(':')) {
+                    return false;
+                }
+                skipWhitespace();
+                if (!(inDelta ? deltaMember(name) : member(name))) {
+                    return false;
+                }
+                skipWhitespace();
+                if (take('}')) {
+                    return true;
+                }
+                if (!take(',')) {
+                    return false;
+                }
+                skipWhitespace();
+            }
+        }
+
+        private boolean member(String name) {
             switch (name) {
+                case "type" -> {
+                    return string() != null;
+                }
                 case "index" -> {
-                    if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT) {
-                        return null;
+                    long value = integer();
+                    if (value == Long.MIN_VALUE) {
+                        return false;
                     }
                     hasIndex = true;
-                    index = parser.getIntValue();
+                    index = (int) value;
+                    return true;
                 }
                 case "delta" -> {
-                    if (value != JsonToken.START_OBJECT) {
-                        return null;
-                    }
-                    delta = readDelta(parser);
-                    if (delta == null) {
-                        return null;
-                    }
+                    return object(true);
                 }
-                default -> parser.skipChildren();
+                default -> {
+                    return false;
+                }
             }
         }
-        if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
-            return null;
-        }
-        if (delta == null) {
-            return new BlockEvent(hasIndex, index, "", "");
-        }
-        if (delta.type.equals("citations_delta")) {
-            // It carries an object, which the tree route copies.
-            return null;
-        }
-        String text = switch (delta.type) {
-            case "text_delta" -> delta.text;
-            case "thinking_delta" -> delta.thinking;
-            case "signature_delta" -> delta.signature;
-            case "input_json_delta" -> delta.partialJson;
-            default -> "";
-        };
-        return new BlockEvent(hasIndex, index, delta.type, text);
-    }
 
-    private static Delta readDelta(JsonParser parser) throws IOException {
-        Delta delta = new Delta();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken value = parser.nextToken();
+        private boolean deltaMember(String name) {
+            String value;
             switch (name) {
-                case "type", "text", "thinking", "signature", "partial_json" -> {
-                    if (value != JsonToken.VALUE_STRING) {
+                case "type", "text", "thinking", "signature", "partial_json" -> value = string();
+                default -> {
+                    return false;
+                }
+            }
+            if (value == null) {
+                return false;
+            }
+            switch (name) {
+                case "type" -> deltaType = value;
+                case "text" -> text = value;
+                case "thinking" -> thinking = value;
+                case "signature" -> signature = value;
+                default -> partialJson = value;
+            }
+            return true;
+        }
+
+        /** The known member name at this point (one of {@code names}), without allocating; null otherwise. */
+        private String name(String[] names) {
+            if (!take('"')) {
+                return null;
+            }
+            int start = at;
+            while (at < json.length()) {
+                char c = json.charAt(at);
+                if (c == '"') {
+                    int length = at++ - start;
+                    for (String name : names) {
+                        if (name.length() == length && json.regionMatches(start, name, 0, length)) {
+                            return name;
+                        }
+                    }
+                    return null;
+                }
+                if (c == '\\' || c < 0x20) {
+                    return null;
+                }
+                at++;
+            }
+            return null;
+        }
+
+        /** A string value; escapes as JSON defines them, no raw control characters. */
+        private String string() {
+            if (!take('"')) {
+                return null;
+            }
+            int start = at;
+            while (at < json.length()) {
+                char c = json.charAt(at);
+                if (c == '"') {
+                    return json.substring(start, at++);
+                }
+                if (c == '\\') {
+                    return escapedRest(start);
+                }
+                if (c < 0x20) {
+                    return null;
+                }
+                at++;
+            }
+            return null;
+        }
+
+        private String escapedRest(int start) {
+            StringBuilder out = new StringBuilder(json.length() - start);
+            out.append(json, start, at);
+            while (at < json.length()) {
+                char c = json.charAt(at++);
+                if (c == '"') {
+                    return out.toString();
+                }
+                if (c < 0x20) {
+                    return null;
+                }
+                if (c != '\\') {
+                    out.append(c);
+                    continue;
+                }
+                if (at >= json.length()) {
+                    return null;
+                }
+                char e = json.charAt(at++);
+                switch (e) {
+                    case '"', '\\', '/' -> out.append(e);
+                    case 'b' -> out.append('\b');
+                    case 'f' -> out.append('\f');
+                    case 'n' -> out.append('\n');
+                    case 'r' -> out.append('\r');
+                    case 't' -> out.append('\t');
+                    case 'u' -> {
+                        if (at + 4 > json.length()) {
+                            return null;
+                        }
+                        int code = 0;
+                        for (int i = 0; i < 4; i++) {
+                            int digit = Character.digit(json.charAt(at++), 16);
+                            if (digit < 0) {
+                                return null;
+                            }
+                            code = code * 16 + digit;
+                        }
+                        out.append((char) code);
+                    }
+                    default -> {
                         return null;
                     }
-                    String text = parser.getText();
-                    switch (name) {
-                        case "type" -> delta.type = text;
-                        case "text" -> delta.text = text;
-                        case "thinking" -> delta.thinking = text;
-                        case "signature" -> delta.signature = text;
-                        default -> delta.partialJson = text;
-                    }
                 }
-                default -> parser.skipChildren();
+            }
+            return null;
+        }
+
+        /** A JSON integer in int range, or {@link Long#MIN_VALUE}. */
+        private long integer() {
+            boolean negative = take('-');
+            int digitsStart = at;
+            long value = 0;
+            while (at < json.length() && json.charAt(at) >= '0' && json.charAt(at) <= '9') {
+                value = value * 10 + (json.charAt(at) - '0');
+                at++;
+                if (at - digitsStart > 10) {
+                    return Long.MIN_VALUE;
+                }
+            }
+            int digits = at - digitsStart;
+            if (digits == 0 || (digits > 1 && json.charAt(digitsStart) == '0')) {
+                return Long.MIN_VALUE;
+            }
+            if (at < json.length()) {
+                char next = json.charAt(at);
+                if (next == '.' || next == 'e' || next == 'E') {
+                    return Long.MIN_VALUE;
+                }
+            }
+            value = negative ? -value : value;
+            if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+                return Long.MIN_VALUE;
+            }
+            return value;
+        }
+
+        private boolean take(char expected) {
+            if (at < json.length() && json.charAt(at) == expected) {
+                at++;
+                return true;
+            }
+            return false;
+        }
+
+        private void skipWhitespace() {
+            while (at < json.length()) {
+                char c = json.charAt(at);
+                if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                    return;
+                }
+                at++;
             }
         }
-        return delta;
-    }
-
-    /** The fields of a delta object read so far; absent ones are empty, as {@code path(...).asText("")} gives. */
-    private static final class Delta {
-        String type = "";
-        String text = "";
-        String thinking = "";
-        String signature = "";
-        String partialJson = "";
     }
 }

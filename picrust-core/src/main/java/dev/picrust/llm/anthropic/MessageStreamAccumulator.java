@@ -142,7 +142,8 @@ final class MessageStreamAccumulator {
         if (index == null || !index.canConvertToInt() || skeleton == null || !skeleton.isObject()) {
             return;
         }
-        BlockState block = new BlockState((ObjectNode) skeleton.deepCopy());
+        // The event's tree was parsed for this call and is not kept elsewhere: no copy needed.
+        BlockState block = new BlockState((ObjectNode) skeleton);
         blocks.put(index.asInt(), block);
         if (block.type().equals("tool_use")) {
             listener.onEvent(new StreamEvent.ToolUseStarted(index.asInt(),
@@ -152,22 +153,28 @@ final class MessageStreamAccumulator {
 
     /**
      * The frequent small events ({@code content_block_delta}, {@code content_block_stop},
-     * {@code ping}) read with a streaming parser; false when the event is another kind or has an
-     * unusual shape, which the tree route then handles.
+     * {@code ping}, {@code message_stop}) read without a tree (see {@link BlockEvent}); false when
+     * the event is another kind or has an unusual shape, which the tree route then handles.
      */
     private boolean acceptedWithoutTree(SseEvent event) {
         String type = event.event();
         boolean delta = type.equals("content_block_delta");
-        if (!delta && !type.equals("content_block_stop") && !type.equals("ping")) {
+        boolean stop = type.equals("content_block_stop");
+        boolean messageStop = type.equals("message_stop");
+        if (!delta && !stop && !messageStop && !type.equals("ping")) {
             return false;
         }
         Optional<BlockEvent> read = BlockEvent.read(event.data());
         if (read.isEmpty()) {
             return false;
         }
+        if (messageStop) {
+            complete = true;
+            return true;
+        }
         BlockEvent e = read.get();
         BlockState block = e.hasIndex() ? blocks.get(e.index()) : null;
-        if (block == null || type.equals("ping")) {
+        if (block == null || !(delta || stop)) {
             return true;
         }
         if (delta) {
@@ -286,10 +293,13 @@ final class MessageStreamAccumulator {
         }
 
         void append(String field, String delta) {
-            appended.computeIfAbsent(field, f -> {
-                JsonNode initial = skeleton.get(f);
-                return new StringBuilder(initial != null && initial.isTextual() ? initial.asText() : "");
-            }).append(delta);
+            StringBuilder text = appended.get(field);
+            if (text == null) {
+                JsonNode initial = skeleton.get(field);
+                text = new StringBuilder(initial != null && initial.isTextual() ? initial.asText() : "");
+                appended.put(field, text);
+            }
+            text.append(delta);
         }
 
         void appendJson(String fragment) {
@@ -313,12 +323,13 @@ final class MessageStreamAccumulator {
 
         /** The streamed input as a JSON object: empty text means {@code {}}; anything else unparsable is absent. */
         Optional<JsonNode> parsedInput() {
-            if (json == null || json.toString().isBlank()) {
+            String text = json == null ? "" : json.toString();
+            if (text.isBlank()) {
                 JsonNode initial = skeleton.get("input");
                 return Optional.of(initial != null && initial.isObject() ? initial.deepCopy() : Json.object());
             }
             try {
-                JsonNode parsed = Json.parse(json.toString());
+                JsonNode parsed = Json.parse(text);
                 return parsed != null && parsed.isObject() ? Optional.of(parsed) : Optional.empty();
             } catch (JsonProcessingException e) {
                 return Optional.empty();

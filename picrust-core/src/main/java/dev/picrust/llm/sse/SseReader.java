@@ -34,6 +34,7 @@ import java.util.stream.Stream;
  */
 public final class SseReader implements AutoCloseable {
     private static final int READ_SIZE = 2048;
+    private static final byte[] EMPTY = new byte[0];
     private static final byte[] DATA = ascii("data");
     private static final byte[] EVENT = ascii("event");
     private static final byte[] ID = ascii("id");
@@ -53,7 +54,7 @@ public final class SseReader implements AutoCloseable {
     private boolean atStreamStart = true;
 
     /** Holds a line only when it spans reads; a line inside the buffer is read in place. */
-    private byte[] line = new byte[256];
+    private byte[] line = EMPTY;
     private int lineLength;
     /** The current line: {@code lineBytes[lineStart, lineStart + lineLength)}. */
     private byte[] lineBytes;
@@ -249,7 +250,7 @@ public final class SseReader implements AutoCloseable {
             return;
         }
         if (lineLength + count > line.length) {
-            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + count));
+            line = Arrays.copyOf(line, Math.max(Math.max(line.length * 2, 256), lineLength + count));
         }
         System.arraycopy(buffer, from, line, lineLength, count);
         lineLength += count;

@@ -359,7 +359,8 @@ class MessageStreamAccumulatorTest {
                 "event: content_block_delta\ndata: [1]\n\n",
                 "event: content_block_stop\ndata: {\"index\":0,}\n\n",
                 "event: ping\ndata: {\"type\": \"ping\"} trailing\n\n",
-                "event: ping\ndata: \"ping\"\n\n")) {
+                "event: ping\ndata: \"ping\"\n\n",
+                "event: message_stop\ndata: {\"type\":\"message_stop\"\n\n")) {
             String sse = event("{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\",\"usage\":{}}}")
                     + event(start) + bad;
             assertThatThrownBy(() -> accumulate(sse)).as(bad)
@@ -369,5 +370,13 @@ class MessageStreamAccumulatorTest {
                         assertThat(e.getMessage()).startsWith("Anthropic stream event is not");
                     });
         }
+    }
+
+    @Test
+    void messageStopWithUnusualMembersStillEndsTheMessage() throws IOException {
+        String sse = event("{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\",\"usage\":{}}}")
+                + "event: message_stop\ndata: {\"type\":\"message_stop\",\"amazon-bedrock-invocationMetrics\":{\"n\":1}}\n\n"
+                + "event: message_start\ndata: not even json\n\n";
+        assertThat(accumulate(sse).id()).isEqualTo("m");
     }
 }
