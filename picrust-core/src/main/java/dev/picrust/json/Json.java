@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Map;
 
 /** The one Jackson configuration the framework uses for wire data, sessions and output chunks. */
 public final class Json {
@@ -85,42 +84,11 @@ public final class Json {
     }
 
     /**
-     * Writes a tree to a generator exactly as {@link #writeBytes(JsonNode)} would, walking it
-     * directly (the mapper's own route looks up a serializer provider and flushes per value).
+     * Writes a tree to a generator exactly as {@link #writeBytes(JsonNode)} would: through the
+     * node's own serializer and the mapper's settings, but without the mapper's per-value
+     * serializer lookup and flush.
      */
     public static void write(JsonGenerator out, JsonNode node) throws IOException {
-        switch (node.getNodeType()) {
-            case OBJECT -> {
-                out.writeStartObject(node);
-                for (Map.Entry<String, JsonNode> field : node.properties()) {
-                    out.writeFieldName(field.getKey());
-                    write(out, field.getValue());
-                }
-                out.writeEndObject();
-            }
-            case ARRAY -> {
-                out.writeStartArray(node, node.size());
-                for (JsonNode element : node) {
-                    write(out, element);
-                }
-                out.writeEndArray();
-            }
-            case STRING -> out.writeString(node.textValue());
-            case BOOLEAN -> out.writeBoolean(node.booleanValue());
-            case NULL -> out.writeNull();
-            case NUMBER -> {
-                switch (node.numberType()) {
-                    case INT -> out.writeNumber(node.intValue());
-                    case LONG -> out.writeNumber(node.longValue());
-                    case BIG_INTEGER -> out.writeNumber(node.bigIntegerValue());
-                    case DOUBLE -> out.writeNumber(node.doubleValue());
-                    case FLOAT -> out.writeNumber(node.floatValue());
-                    // BigDecimal output depends on mapper features; let the mapper decide.
-                    default -> MAPPER.writeTree(out, node);
-                }
-            }
-            // Binary, POJO and missing nodes need the mapper's serializers.
-            default -> MAPPER.writeTree(out, node);
-        }
+        node.serialize(out, MAPPER.getSerializerProviderInstance());
     }
 }
