@@ -195,7 +195,7 @@ public final class MessageCodec {
         return value.asText();
     }
 
-    /** The fields not in {@code known}, deep-copied, in wire order; no map at all when there are none (the usual case). */
+    /** The fields not in {@code known}, deep-copied, in wire order; no map is built when there are none (the usual case). */
     private static Map<String, JsonNode> extras(JsonNode node, List<String> known) {
         Map<String, JsonNode> extras = null;
         for (Map.Entry<String, JsonNode> e : node.properties()) {

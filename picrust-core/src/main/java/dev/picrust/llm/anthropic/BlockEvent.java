@@ -32,7 +32,7 @@ record BlockEvent(boolean hasIndex, int index, String deltaType, String deltaTex
         return Optional.ofNullable(new Scanner(data).event());
     }
 
-    /** One pass over the payload; every method answers null, false or Long.MIN_VALUE when the text leaves the subset. */
+    /** One pass over the payload; each step answers null, false or Long.MIN_VALUE once the text leaves the subset. */
     private static final class Scanner {
         private static final String[] MEMBERS = {"type", "index", "delta"};
         private static final String[] DELTA_MEMBERS = {"type", "text", "partial_json", "thinking", "signature"};
