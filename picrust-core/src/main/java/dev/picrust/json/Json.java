@@ -11,10 +11,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /** The one Jackson configuration the framework uses for wire data, sessions and output chunks. */
 public final class Json {
@@ -84,11 +88,34 @@ public final class Json {
     }
 
     /**
-     * Writes a tree to a generator exactly as {@link #writeBytes(JsonNode)} would: through the
-     * node's own serializer and the mapper's settings, but without the mapper's per-value
-     * serializer lookup and flush.
+     * Writes a tree to a generator exactly as {@link #writeBytes(JsonNode)} would. Objects, arrays,
+     * strings, ints and booleans (what parsed wire JSON is made of) are written here; any other
+     * node goes through its own serializer with the mapper's settings. Either way this skips the
+     * mapper's per-value serializer lookup and flush.
      */
     public static void write(JsonGenerator out, JsonNode node) throws IOException {
-        node.serialize(out, MAPPER.getSerializerProviderInstance());
+        if (node instanceof ObjectNode object) {
+            out.writeStartObject(object);
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                out.writeFieldName(field.getKey());
+                write(out, field.getValue());
+            }
+            out.writeEndObject();
+        } else if (node instanceof ArrayNode array) {
+            int size = array.size();
+            out.writeStartArray(array, size);
+            for (int i = 0; i < size; i++) {
+                write(out, array.get(i));
+            }
+            out.writeEndArray();
+        } else if (node instanceof TextNode text) {
+            out.writeString(text.textValue());
+        } else if (node instanceof IntNode number) {
+            out.writeNumber(number.intValue());
+        } else if (node instanceof BooleanNode bool) {
+            out.writeBoolean(bool.booleanValue());
+        } else {
+            node.serialize(out, MAPPER.getSerializerProviderInstance());
+        }
     }
 }
