@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Converts messages, content blocks and tool definitions to and from the Anthropic Messages JSON
@@ -17,6 +15,14 @@ import java.util.Set;
  * (unknown blocks and unknown fields included).
  */
 public final class MessageCodec {
+    private static final List<String> TEXT_FIELDS = List.of("type", "text");
+    private static final List<String> MEDIA_FIELDS = List.of("type", "source");
+    private static final List<String> TOOL_USE_FIELDS = List.of("type", "id", "name", "input");
+    private static final List<String> TOOL_RESULT_FIELDS = List.of("type", "tool_use_id", "content", "is_error");
+    private static final List<String> THINKING_FIELDS = List.of("type", "thinking", "signature");
+    private static final List<String> REDACTED_FIELDS = List.of("type", "data");
+    private static final List<String> TOOL_FIELDS = List.of("name", "description", "input_schema");
+
     private MessageCodec() {}
 
     // ---- messages
@@ -105,19 +111,19 @@ public final class MessageCodec {
         requireObject(node, "content block");
         String type = text(node, "type");
         return switch (type) {
-            case "text" -> new TextBlock(text(node, "text"), extras(node, "type", "text"));
-            case "image" -> new ImageBlock(sourceFromJson(node.get("source")), extras(node, "type", "source"));
-            case "document" -> new DocumentBlock(sourceFromJson(node.get("source")), extras(node, "type", "source"));
+            case "text" -> new TextBlock(text(node, "text"), extras(node, TEXT_FIELDS));
+            case "image" -> new ImageBlock(sourceFromJson(node.get("source")), extras(node, MEDIA_FIELDS));
+            case "document" -> new DocumentBlock(sourceFromJson(node.get("source")), extras(node, MEDIA_FIELDS));
             case "tool_use" -> new ToolUseBlock(text(node, "id"), text(node, "name"),
                     node.hasNonNull("input") ? node.get("input").deepCopy() : Json.object(),
-                    extras(node, "type", "id", "name", "input"));
+                    extras(node, TOOL_USE_FIELDS));
             case "tool_result" -> new ToolResultBlock(text(node, "tool_use_id"),
                     blocksFromJson(node.get("content")),
                     node.path("is_error").asBoolean(false),
-                    extras(node, "type", "tool_use_id", "content", "is_error"));
+                    extras(node, TOOL_RESULT_FIELDS));
             case "thinking" -> new ThinkingBlock(text(node, "thinking"),
-                    node.path("signature").asText(""), extras(node, "type", "thinking", "signature"));
-            case "redacted_thinking" -> new RedactedThinkingBlock(text(node, "data"), extras(node, "type", "data"));
+                    node.path("signature").asText(""), extras(node, THINKING_FIELDS));
+            case "redacted_thinking" -> new RedactedThinkingBlock(text(node, "data"), extras(node, REDACTED_FIELDS));
             default -> new UnknownBlock((ObjectNode) node);
         };
     }
@@ -146,11 +152,11 @@ public final class MessageCodec {
     public static MediaSource sourceFromJson(JsonNode node) {
         requireObject(node, "source");
         String type = node.path("type").asText("");
-        Set<String> names = fieldNames(node);
-        if (type.equals("base64") && names.equals(Set.of("type", "media_type", "data"))) {
+        // Only the exact modelled shapes become Base64 or Url; anything more stays verbatim.
+        if (type.equals("base64") && node.size() == 3 && node.has("media_type") && node.has("data")) {
             return new MediaSource.Base64(text(node, "media_type"), text(node, "data"));
         }
-        if (type.equals("url") && names.equals(Set.of("type", "url"))) {
+        if (type.equals("url") && node.size() == 2 && node.has("url")) {
             return new MediaSource.Url(text(node, "url"));
         }
         return new MediaSource.Raw((ObjectNode) node);
@@ -170,7 +176,7 @@ public final class MessageCodec {
     public static ToolDefinition toolFromJson(JsonNode node) {
         requireObject(node, "tool");
         return new ToolDefinition(text(node, "name"), node.path("description").asText(""),
-                node.get("input_schema").deepCopy(), extras(node, "name", "description", "input_schema"));
+                node.get("input_schema").deepCopy(), extras(node, TOOL_FIELDS));
     }
 
     // ---- helpers
@@ -189,21 +195,17 @@ public final class MessageCodec {
         return value.asText();
     }
 
-    private static Map<String, JsonNode> extras(JsonNode node, String... known) {
-        Set<String> knownSet = Set.of(known);
-        Map<String, JsonNode> extras = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!knownSet.contains(e.getKey())) {
+    /** The fields not in {@code known}, deep-copied, in wire order; no map is built when there are none (the usual case). */
+    private static Map<String, JsonNode> extras(JsonNode node, List<String> known) {
+        Map<String, JsonNode> extras = null;
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (!known.contains(e.getKey())) {
+                if (extras == null) {
+                    extras = new LinkedHashMap<>();
+                }
                 extras.put(e.getKey(), e.getValue().deepCopy());
             }
         }
-        return extras;
-    }
-
-    private static Set<String> fieldNames(JsonNode node) {
-        Set<String> names = new java.util.HashSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
+        return extras == null ? Map.of() : extras;
     }
 }

@@ -18,6 +18,11 @@ public record UnknownBlock(ObjectNode raw) implements ContentBlock {
         return raw.deepCopy();
     }
 
+    /** The stored tree itself, for encoders in this package that only read it (saves the copy). */
+    ObjectNode rawForReading() {
+        return raw;
+    }
+
     @Override
     public String type() {
         JsonNode type = raw.get("type");

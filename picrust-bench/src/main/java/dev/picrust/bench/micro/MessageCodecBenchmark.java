@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.json.Json;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.MessageCodec;
+import dev.picrust.llm.MessageJsonWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,12 @@ public class MessageCodecBenchmark {
     @Benchmark
     public byte[] encodeHistoryLine() {
         return Json.writeBytes(MessageCodec.toJson(toolCall));
+    }
+
+    /** The same line written straight to the generator, without the tree. */
+    @Benchmark
+    public byte[] encodeHistoryLineStreamed() {
+        return MessageJsonWriter.toBytes(toolCall);
     }
 
     /** What loading a session does per line. */

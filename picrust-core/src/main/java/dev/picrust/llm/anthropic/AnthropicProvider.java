@@ -132,7 +132,7 @@ public final class AnthropicProvider implements LlmProvider {
     }
 
     private static byte[] encode(LlmRequest request, String model, boolean streaming) {
-        return Json.writeBytes(MessagesRequest.toJson(request, model, streaming));
+        return MessagesRequest.toBytes(request, model, streaming);
     }
 
     private HttpCall httpCall(byte[] body, boolean streaming) {

@@ -66,6 +66,9 @@ final class MessageStreamAccumulator {
      *                      or a data payload that is not JSON
      */
     void accept(SseEvent event) {
+        if (acceptedWithoutTree(event)) {
+            return;
+        }
         JsonNode data = parse(event.data());
         String type = event.event().equals("message") ? data.path("type").asText("") : event.event();
         switch (type) {
@@ -139,12 +142,47 @@ final class MessageStreamAccumulator {
         if (index == null || !index.canConvertToInt() || skeleton == null || !skeleton.isObject()) {
             return;
         }
-        BlockState block = new BlockState((ObjectNode) skeleton.deepCopy());
+        // The event's tree was parsed for this call and is not kept elsewhere: no copy needed.
+        BlockState block = new BlockState((ObjectNode) skeleton);
         blocks.put(index.asInt(), block);
         if (block.type().equals("tool_use")) {
             listener.onEvent(new StreamEvent.ToolUseStarted(index.asInt(),
                     skeleton.path("id").asText(""), skeleton.path("name").asText("")));
         }
+    }
+
+    /**
+     * The frequent small events ({@code content_block_delta}, {@code content_block_stop},
+     * {@code ping}, {@code message_stop}) read without a tree (see {@link BlockEvent}); false when
+     * the event is another kind or has an unusual shape, which the tree route then handles.
+     */
+    private boolean acceptedWithoutTree(SseEvent event) {
+        String type = event.event();
+        boolean delta = type.equals("content_block_delta");
+        boolean stop = type.equals("content_block_stop");
+        boolean messageStop = type.equals("message_stop");
+        if (!delta && !stop && !messageStop && !type.equals("ping")) {
+            return false;
+        }
+        Optional<BlockEvent> read = BlockEvent.read(event.data());
+        if (read.isEmpty()) {
+            return false;
+        }
+        if (messageStop) {
+            complete = true;
+            return true;
+        }
+        BlockEvent e = read.get();
+        BlockState block = e.hasIndex() ? blocks.get(e.index()) : null;
+        if (block == null || !(delta || stop)) {
+            return true;
+        }
+        if (delta) {
+            applyDelta(e.index(), block, e.deltaType(), e.deltaText());
+        } else {
+            block.stopped = true;
+        }
+        return true;
     }
 
     private void applyDelta(JsonNode data) {
@@ -155,29 +193,41 @@ final class MessageStreamAccumulator {
         BlockState block = found.get();
         int index = data.get("index").asInt();
         JsonNode delta = data.path("delta");
-        switch (delta.path("type").asText("")) {
+        String type = delta.path("type").asText("");
+        if (type.equals("citations_delta")) {
+            JsonNode citation = delta.get("citation");
+            if (citation != null) {
+                block.citations().add(citation.deepCopy());
+            }
+            return;
+        }
+        String field = switch (type) {
+            case "text_delta" -> "text";
+            case "thinking_delta" -> "thinking";
+            case "signature_delta" -> "signature";
+            case "input_json_delta" -> "partial_json";
+            default -> "";
+        };
+        applyDelta(index, block, type, field.isEmpty() ? "" : delta.path(field).asText(""));
+    }
+
+    /** Applies a delta whose payload is one string ({@code text} is that string, empty if absent). */
+    private void applyDelta(int index, BlockState block, String type, String text) {
+        switch (type) {
             case "text_delta" -> {
-                String text = delta.path("text").asText("");
                 block.append("text", text);
                 if (block.type().equals("text") && !text.isEmpty()) {
                     listener.onEvent(new StreamEvent.TextDelta(index, text));
                 }
             }
             case "thinking_delta" -> {
-                String thinking = delta.path("thinking").asText("");
-                block.append("thinking", thinking);
-                if (block.type().equals("thinking") && !thinking.isEmpty()) {
-                    listener.onEvent(new StreamEvent.ThinkingDelta(index, thinking));
+                block.append("thinking", text);
+                if (block.type().equals("thinking") && !text.isEmpty()) {
+                    listener.onEvent(new StreamEvent.ThinkingDelta(index, text));
                 }
             }
-            case "signature_delta" -> block.append("signature", delta.path("signature").asText(""));
-            case "input_json_delta" -> block.appendJson(delta.path("partial_json").asText(""));
-            case "citations_delta" -> {
-                JsonNode citation = delta.get("citation");
-                if (citation != null) {
-                    block.citations().add(citation.deepCopy());
-                }
-            }
+            case "signature_delta" -> block.append("signature", text);
+            case "input_json_delta" -> block.appendJson(text);
             default -> {
                 // Delta kinds newer than this version carry nothing we can place.
             }
@@ -243,10 +293,13 @@ final class MessageStreamAccumulator {
         }
 
         void append(String field, String delta) {
-            appended.computeIfAbsent(field, f -> {
-                JsonNode initial = skeleton.get(f);
-                return new StringBuilder(initial != null && initial.isTextual() ? initial.asText() : "");
-            }).append(delta);
+            StringBuilder text = appended.get(field);
+            if (text == null) {
+                JsonNode initial = skeleton.get(field);
+                text = new StringBuilder(initial != null && initial.isTextual() ? initial.asText() : "");
+                appended.put(field, text);
+            }
+            text.append(delta);
         }
 
         void appendJson(String fragment) {
@@ -270,12 +323,13 @@ final class MessageStreamAccumulator {
 
         /** The streamed input as a JSON object: empty text means {@code {}}; anything else unparsable is absent. */
         Optional<JsonNode> parsedInput() {
-            if (json == null || json.toString().isBlank()) {
+            String text = json == null ? "" : json.toString();
+            if (text.isBlank()) {
                 JsonNode initial = skeleton.get("input");
                 return Optional.of(initial != null && initial.isObject() ? initial.deepCopy() : Json.object());
             }
             try {
-                JsonNode parsed = Json.parse(json.toString());
+                JsonNode parsed = Json.parse(text);
                 return parsed != null && parsed.isObject() ? Optional.of(parsed) : Optional.empty();
             } catch (JsonProcessingException e) {
                 return Optional.empty();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Reads a {@code text/event-stream} body one event at a time (pull style, blocking).
@@ -25,10 +26,24 @@ import java.util.Optional;
  * becomes U+FFFD). Multi-byte characters split across reads are therefore never corrupted, and
  * U+2028, U+2029 or U+0085 inside a JSON string never end a line.
  *
+ * <p>Fields are recognised on the raw bytes and only values are decoded, once each: an event's
+ * data is one string when it has one {@code data} line (the usual case), and the event names of
+ * the Anthropic stream are shared constants.
+ *
  * <p>Not thread-safe: one consumer reads it. {@link #close()} closes the underlying stream.
  */
 public final class SseReader implements AutoCloseable {
     private static final int READ_SIZE = 2048;
+    private static final byte[] EMPTY = new byte[0];
+    private static final byte[] DATA = ascii("data");
+    private static final byte[] EVENT = ascii("event");
+    private static final byte[] ID = ascii("id");
+    private static final byte[] RETRY = ascii("retry");
+    /** Event names decoded without allocating; any other name is decoded as usual. */
+    private static final String[] KNOWN_EVENTS = {"content_block_delta", "content_block_start", "content_block_stop",
+            "message_start", "message_delta", "message_stop", "ping", "error", "message"};
+    private static final byte[][] KNOWN_EVENT_BYTES = Stream.of(KNOWN_EVENTS)
+            .map(SseReader::ascii).toArray(byte[][]::new);
 
     private final InputStream in;
     private final byte[] buffer = new byte[READ_SIZE];
@@ -38,12 +53,19 @@ public final class SseReader implements AutoCloseable {
     private boolean previousLineEndedWithCr;
     private boolean atStreamStart = true;
 
-    private byte[] line = new byte[256];
+    /** Holds a line only when it spans reads; a line inside the buffer is read in place. */
+    private byte[] line = EMPTY;
     private int lineLength;
+    /** The current line: {@code lineBytes[lineStart, lineStart + lineLength)}. */
+    private byte[] lineBytes;
+    private int lineStart;
 
+    /** The first data line's value; {@link #data} joins them once there is a second. */
+    private String firstData;
+    private int dataLines;
     private final StringBuilder data = new StringBuilder();
     private String eventType = "";
-    private String lastEventId = "";
+    private Optional<String> lastEventId = Optional.empty();
     private Duration reconnectionDelay;
 
     public SseReader(InputStream in) {
@@ -53,24 +75,23 @@ public final class SseReader implements AutoCloseable {
     /** The next event, or empty at end of input. Blocks until one is complete. */
     public Optional<SseEvent> next() throws IOException {
         while (true) {
-            String text = readLine();
-            if (text == null) {
+            if (!readLine()) {
                 return dispatch();
             }
-            if (text.isEmpty()) {
+            if (lineLength == 0) {
                 Optional<SseEvent> event = dispatch();
                 if (event.isPresent()) {
                     return event;
                 }
             } else {
-                processField(text);
+                processField();
             }
         }
     }
 
     /** The last {@code id:} seen (it persists across events), empty if none or reset. */
     public Optional<String> lastEventId() {
-        return lastEventId.isEmpty() ? Optional.empty() : Optional.of(lastEventId);
+        return lastEventId;
     }
 
     /** The last valid {@code retry:} value seen, if any. */
@@ -83,66 +104,80 @@ public final class SseReader implements AutoCloseable {
         in.close();
     }
 
-    private void processField(String text) {
-        if (text.charAt(0) == ':') {
+    private void processField() {
+        byte[] bytes = lineBytes;
+        int start = lineStart;
+        int end = start + lineLength;
+        if (bytes[start] == ':') {
             return;
         }
-        int colon = text.indexOf(':');
-        String field;
-        String value;
-        if (colon < 0) {
-            field = text;
-            value = "";
-        } else {
-            field = text.substring(0, colon);
-            int start = colon + 1;
-            if (start < text.length() && text.charAt(start) == ' ') {
-                start++;
-            }
-            value = text.substring(start);
+        // ':' and ' ' are ASCII, so they are never part of a multi-byte (or malformed) UTF-8 sequence.
+        int colon = start;
+        while (colon < end && bytes[colon] != ':') {
+            colon++;
         }
-        switch (field) {
-            case "event" -> eventType = value;
-            case "data" -> data.append(value).append('\n');
-            case "id" -> {
-                if (value.indexOf('\0') < 0) {
-                    lastEventId = value;
+        int valueStart = colon == end ? end : colon + 1;
+        if (valueStart < end && bytes[valueStart] == ' ') {
+            valueStart++;
+        }
+        int fieldLength = colon - start;
+        if (is(DATA, bytes, start, fieldLength)) {
+            String value = decode(bytes, valueStart, end);
+            if (dataLines == 0) {
+                firstData = value;
+            } else {
+                if (dataLines == 1) {
+                    data.setLength(0);
+                    data.append(firstData);
+                }
+                data.append('\n').append(value);
+            }
+            dataLines++;
+        } else if (is(EVENT, bytes, start, fieldLength)) {
+            eventType = eventName(bytes, valueStart, end);
+        } else if (is(ID, bytes, start, fieldLength)) {
+            String value = decode(bytes, valueStart, end);
+            if (value.indexOf('\0') < 0) {
+                lastEventId = value.isEmpty() ? Optional.empty() : Optional.of(value);
+            }
+        } else if (is(RETRY, bytes, start, fieldLength)) {
+            String value = decode(bytes, valueStart, end);
+            if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                try {
+                    reconnectionDelay = Duration.ofMillis(Long.parseLong(value));
+                } catch (NumberFormatException tooLarge) {
+                    // A value beyond a long is not a usable delay; WHATWG ignores invalid values too.
                 }
             }
-            case "retry" -> {
-                if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                    try {
-                        reconnectionDelay = Duration.ofMillis(Long.parseLong(value));
-                    } catch (NumberFormatException tooLarge) {
-                        // A value beyond a long is not a usable delay; WHATWG ignores invalid values too.
-                    }
-                }
-            }
-            default -> {
-                // Unknown fields are ignored by the grammar.
-            }
         }
+        // Unknown fields are ignored by the grammar.
     }
 
     private Optional<SseEvent> dispatch() {
-        if (data.isEmpty()) {
+        if (dataLines == 0) {
             eventType = "";
             return Optional.empty();
         }
-        String payload = data.substring(0, data.length() - 1);
+        String payload = dataLines == 1 ? firstData : data.toString();
         String type = eventType.isEmpty() ? "message" : eventType;
-        data.setLength(0);
+        firstData = null;
+        dataLines = 0;
         eventType = "";
-        return Optional.of(new SseEvent(type, payload, lastEventId()));
+        return Optional.of(new SseEvent(type, payload, lastEventId));
     }
 
-    /** The next line without its terminator, or null at end of input with nothing pending. */
-    private String readLine() throws IOException {
+    /**
+     * Reads the next line, without its terminator, into {@link #lineBytes}; false at end of input
+     * with nothing pending.
+     */
+    private boolean readLine() throws IOException {
         lineLength = 0;
+        lineBytes = line;
+        lineStart = 0;
         while (true) {
             if (position == limit && !fill()) {
                 // End of input: an unterminated last line still counts as a line.
-                return lineLength > 0 ? decodeLine() : null;
+                return lineLength > 0;
             }
             if (previousLineEndedWithCr) {
                 previousLineEndedWithCr = false;
@@ -155,14 +190,21 @@ public final class SseReader implements AutoCloseable {
             while (end < limit && buffer[end] != '\n' && buffer[end] != '\r') {
                 end++;
             }
-            appendToLine(position, end - position);
             if (end == limit) {
+                appendToLine(position, end - position);
                 position = limit;
                 continue;
             }
+            if (lineLength == 0) {
+                lineBytes = buffer;
+                lineStart = position;
+                lineLength = end - position;
+            } else {
+                appendToLine(position, end - position);
+            }
             previousLineEndedWithCr = buffer[end] == '\r';
             position = end + 1;
-            return decodeLine();
+            return true;
         }
     }
 
@@ -208,13 +250,32 @@ public final class SseReader implements AutoCloseable {
             return;
         }
         if (lineLength + count > line.length) {
-            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + count));
+            line = Arrays.copyOf(line, Math.max(Math.max(line.length * 2, 256), lineLength + count));
         }
         System.arraycopy(buffer, from, line, lineLength, count);
         lineLength += count;
+        lineBytes = line;
     }
 
-    private String decodeLine() {
-        return new String(line, 0, lineLength, StandardCharsets.UTF_8);
+    private static String eventName(byte[] bytes, int from, int to) {
+        int length = to - from;
+        for (int i = 0; i < KNOWN_EVENT_BYTES.length; i++) {
+            if (is(KNOWN_EVENT_BYTES[i], bytes, from, length)) {
+                return KNOWN_EVENTS[i];
+            }
+        }
+        return decode(bytes, from, to);
+    }
+
+    private static boolean is(byte[] name, byte[] bytes, int from, int length) {
+        return length == name.length && Arrays.equals(name, 0, length, bytes, from, from + length);
+    }
+
+    private static String decode(byte[] bytes, int from, int to) {
+        return from == to ? "" : new String(bytes, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -328,4 +328,55 @@ class MessageStreamAccumulatorTest {
                 + "data: {\"type\":\"message_stop\"}\n\n";
         assertThat(accumulate(sse).id()).isEqualTo("m");
     }
+
+    // ---- deltas, stops and pings are read without a tree; unusual shapes still decide as a tree does
+
+    @Test
+    void unusualDeltaShapesAreDecidedAsATreeWould() throws IOException {
+        LlmResponse r = accumulate(stream(
+                "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}",
+                "{\"type\":\"content_block_delta\",\"index\":0.0,\"delta\":{\"type\":\"text_delta\",\"text\":\"a\"}}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":5}}",
+                "{\"delta\":{\"text\":\"b\",\"extra\":{\"x\":[1,{}]},\"type\":\"text_delta\"},\"index\":0,\"type\":\"content_block_delta\"}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"lost\"},"
+                        + "\"delta\":{\"type\":\"text_delta\",\"text\":\"c\"}}",
+                "{\"type\":\"content_block_delta\",\"index\":\"0\",\"delta\":{\"type\":\"text_delta\",\"text\":\"no index\"}}",
+                "{\"type\":\"content_block_delta\",\"index\":4294967296,\"delta\":{\"type\":\"text_delta\",\"text\":\"too big\"}}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":\"not an object\"}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\"}}",
+                "{\"type\":\"content_block_stop\",\"index\":0.0}"));
+        assertThat(r.content()).containsExactly(new TextBlock("a5bc"));
+        assertThat(heard).containsExactly(new StreamEvent.TextDelta(0, "a"), new StreamEvent.TextDelta(0, "5"),
+                new StreamEvent.TextDelta(0, "b"), new StreamEvent.TextDelta(0, "c"));
+    }
+
+    @Test
+    void malformedDeltaStopAndPingDataIsAMalformedResponse() {
+        String start = "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}";
+        for (String bad : List.of(
+                "event: content_block_delta\ndata: {\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"x\"\n\n",
+                "event: content_block_delta\ndata: {\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"x\"}} {}\n\n",
+                "event: content_block_delta\ndata: [1]\n\n",
+                "event: content_block_stop\ndata: {\"index\":0,}\n\n",
+                "event: ping\ndata: {\"type\": \"ping\"} trailing\n\n",
+                "event: ping\ndata: \"ping\"\n\n",
+                "event: message_stop\ndata: {\"type\":\"message_stop\"\n\n")) {
+            String sse = event("{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\",\"usage\":{}}}")
+                    + event(start) + bad;
+            assertThatThrownBy(() -> accumulate(sse)).as(bad)
+                    .isInstanceOfSatisfying(LlmException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(LlmException.Kind.MALFORMED_RESPONSE);
+                        assertThat(e.retryable()).isFalse();
+                        assertThat(e.getMessage()).startsWith("Anthropic stream event is not");
+                    });
+        }
+    }
+
+    @Test
+    void messageStopWithUnusualMembersStillEndsTheMessage() throws IOException {
+        String sse = event("{\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"x\",\"usage\":{}}}")
+                + "event: message_stop\ndata: {\"type\":\"message_stop\",\"amazon-bedrock-invocationMetrics\":{\"n\":1}}\n\n"
+                + "event: message_start\ndata: not even json\n\n";
+        assertThat(accumulate(sse).id()).isEqualTo("m");
+    }
 }

@@ -210,4 +210,18 @@ class SseReaderTest {
         assertThat(readAll("")).isEmpty();
         assertThat(readAll("\n\n\r\n: only comments\n")).isEmpty();
     }
+
+    @Test
+    void eventsOfOneAndOfSeveralDataLinesInTurnDoNotMix() throws IOException {
+        assertThat(readAll("event: content_block_delta\ndata: one\n\nevent: brand_new\ndata: a\ndata\ndata: c\n\n"
+                + "event:content_block_delta\ndata: two\n\nevent: content_block_deltas\ndata:\n\n"))
+                .containsExactly(new SseEvent("content_block_delta", "one"), new SseEvent("brand_new", "a\n\nc"),
+                        new SseEvent("content_block_delta", "two"), new SseEvent("content_block_deltas", ""));
+    }
+
+    @Test
+    void fieldNamesAreMatchedOnBytesEvenNextToMalformedUtf8() throws IOException {
+        byte[] bytes = "\u00ffdata: x\nda\u00e9ta: y\ndata: z\n\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(readAll(bytes)).containsExactly(new SseEvent("message", "z"));
+    }
 }
