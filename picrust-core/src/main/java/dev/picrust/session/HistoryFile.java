@@ -1,5 +1,6 @@
 package dev.picrust.session;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
  */
 final class HistoryFile implements AutoCloseable {
     private final Path path;
+    private final File file;
     private final byte[] relativePath;
     private final Journal journal;
     private final WriteCounters counters;
@@ -24,13 +26,14 @@ final class HistoryFile implements AutoCloseable {
 
     HistoryFile(Path path, Journal journal, WriteCounters counters) throws IOException {
         this.path = path;
+        this.file = path.toFile();
         this.relativePath = journal.relativePathOf(path);
         this.journal = journal;
         this.counters = counters;
-        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-            size = file.length();
-            if (endsWithoutNewline(file)) {
-                terminateTornTail(file);
+        try (RandomAccessFile existing = new RandomAccessFile(file, "rw")) {
+            size = existing.length();
+            if (endsWithoutNewline(existing)) {
+                terminateTornTail(existing);
             }
         }
     }
@@ -72,12 +75,12 @@ final class HistoryFile implements AutoCloseable {
         long offset = size;
         // RandomAccessFile rather than a FileChannel: an interrupted agent thread must not leave a
         // half-done append behind a closed channel.
-        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-            file.seek(offset);
+        try (RandomAccessFile out = new RandomAccessFile(file, "rw")) {
+            out.seek(offset);
             try {
-                file.write(line);
+                out.write(line);
             } catch (IOException e) {
-                size = file.length();
+                size = out.length();
                 needsNewline = true;
                 throw e;
             }
@@ -93,8 +96,8 @@ final class HistoryFile implements AutoCloseable {
     @Override
     public synchronized void close() throws IOException {
         if (unforced) {
-            try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-                file.getFD().sync();
+            try (RandomAccessFile out = new RandomAccessFile(file, "rw")) {
+                out.getFD().sync();
             }
             counters.syncs.incrementAndGet();
             unforced = false;

@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -56,6 +56,8 @@ final class Journal {
     private static final byte MARKER = 'J';
     private static final int MAX_PATH_BYTES = 4096;
     private static final int CHECKPOINT_PARALLELISM = 64;
+    /** Batch buffers up to this size are kept for the next batch. */
+    private static final int MAX_KEPT_BUFFER = 1 << 20;
     private static final AtomicLong SEGMENT_NUMBER = new AtomicLong();
     /**
      * Segments written by journals alive in this JVM. Recovery in this JVM must not even open them:
@@ -68,7 +70,6 @@ final class Journal {
     private final long segmentBytes;
     private final WriteCounters counters;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition committed = lock.newCondition();
     private List<Entry> pending = new ArrayList<>();
     private boolean committing;
     private Segment active;
@@ -89,37 +90,60 @@ final class Journal {
 
     /**
      * Makes {@code line}, already written at {@code offset} of {@code file} (named
-     * {@code relativePath} in records), durable; returns once it is.
+     * {@code relativePath} in records), durable; returns once it is. {@code line} must not change
+     * until then.
+     *
+     * <p>Each waiter is woken once, directly, by the leader whose force covered it; nobody takes the
+     * lock again after the force (a condition's {@code signalAll} would make every waiter re-acquire
+     * it in turn: one hand-off per waiter, one after the other). When more appends arrived during a
+     * force, the leader hands the lead to the first of them.
      */
     void commit(Path file, byte[] relativePath, long offset, byte[] line) throws IOException {
-        Entry entry = new Entry(file, encode(relativePath, offset, line));
+        Entry entry = new Entry(file, relativePath, offset, line, Thread.currentThread());
+        boolean leading;
         lock.lock();
         try {
             pending.add(entry);
-            while (!entry.done) {
-                if (committing) {
-                    // An append is not abandoned half-way: its line is already in the history file.
-                    committed.awaitUninterruptibly();
-                } else {
-                    lead();
-                }
-            }
+            leading = !committing;
+            committing = true;
         } finally {
             lock.unlock();
+        }
+        boolean interrupted = false;
+        // An append is not abandoned half-way: its line is already in the history file.
+        while (!entry.done) {
+            if (leading || entry.promoted) {
+                entry.promoted = false;
+                leading = false;
+                lead();
+            } else {
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (entry.failure != null) {
             throw new IOException("journal commit failed: " + entry.failure.getMessage(), entry.failure);
         }
     }
 
-    /** Writes and forces everything pending as one batch. Called with the lock held; drops it for the I/O. */
+    /** Writes and forces everything pending as one batch. Called by the leader, without the lock. */
     private void lead() {
-        committing = true;
-        List<Entry> batch = pending;
-        pending = new ArrayList<>();
+        List<Entry> batch;
+        Segment segment;
+        lock.lock();
+        try {
+            batch = pending;
+            pending = new ArrayList<>();
+            segment = active;
+        } finally {
+            lock.unlock();
+        }
         IOException failure = null;
-        Segment segment = active;
-        lock.unlock();
         // The leader works for every waiting appender: its own interrupt must not fail their commit
         // (channel operations give up on an interrupted thread). The flag is restored afterwards.
         boolean interrupted = Thread.interrupted();
@@ -134,31 +158,47 @@ final class Journal {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            lock.lock();
         }
         Segment toCheckpoint = null;
-        if (failure == null) {
-            active = segment;
-            for (Entry e : batch) {
-                segment.dirty.add(e.file);
-            }
-            if (segment.size >= segmentBytes) {
+        Entry next = null;
+        lock.lock();
+        try {
+            if (failure == null) {
+                active = segment;
+                for (Entry e : batch) {
+                    segment.dirty.add(e.file);
+                }
+                if (segment.size >= segmentBytes) {
+                    sealed.add(segment);
+                    active = null;
+                    toCheckpoint = segment;
+                }
+            } else if (segment != null && segment == active) {
+                // A segment that failed a write may hold a torn record; nothing may follow it.
                 sealed.add(segment);
                 active = null;
                 toCheckpoint = segment;
             }
-        } else if (segment != null && segment == active) {
-            // A segment that failed a write may hold a torn record; nothing may follow it.
-            sealed.add(segment);
-            active = null;
-            toCheckpoint = segment;
+            if (pending.isEmpty()) {
+                committing = false;
+            } else {
+                next = pending.getFirst();  // stays committing: the lead passes to it
+            }
+        } finally {
+            lock.unlock();
         }
+        Thread self = Thread.currentThread();
         for (Entry e : batch) {
             e.failure = failure;
             e.done = true;
+            if (e.waiter != self) {
+                LockSupport.unpark(e.waiter);
+            }
         }
-        committing = false;
-        committed.signalAll();
+        if (next != null) {
+            next.promoted = true;
+            LockSupport.unpark(next.waiter);
+        }
         if (toCheckpoint != null) {
             Segment full = toCheckpoint;
             Thread worker = Thread.ofVirtual().name("picrust-journal-checkpoint").unstarted(() -> {
@@ -279,11 +319,14 @@ final class Journal {
 
     // ------------------------------------------------------------------------------------ records
 
-    private static byte[] encode(byte[] path, long offset, byte[] line) {
-        ByteBuffer record = ByteBuffer.allocate(1 + 4 + path.length + 8 + 4 + line.length + 4);
-        record.put(MARKER).putInt(path.length).put(path).putLong(offset).putInt(line.length).put(line)
-                .putInt(crc(path, offset, line));
-        return record.array();
+    private static int encodedLength(Entry e) {
+        return 1 + 4 + e.relativePath.length + 8 + 4 + e.line.length + 4;
+    }
+
+    /** Writes one record at the buffer's position. */
+    private static void encode(Entry e, ByteBuffer into) {
+        into.put(MARKER).putInt(e.relativePath.length).put(e.relativePath).putLong(e.offset)
+                .putInt(e.line.length).put(e.line).putInt(crc(e.relativePath, e.offset, e.line));
     }
 
     private static int crc(byte[] path, long offset, byte[] line) {
@@ -421,13 +464,22 @@ final class Journal {
 
     private static final class Entry {
         final Path file;
-        final byte[] record;
-        boolean done;
+        final byte[] relativePath;
+        final long offset;
+        final byte[] line;
+        final Thread waiter;
+        /** Written by the leader before {@link #done}. */
         IOException failure;
+        volatile boolean done;
+        /** Set by the previous leader: this entry's thread leads the next batch. */
+        volatile boolean promoted;
 
-        Entry(Path file, byte[] record) {
+        Entry(Path file, byte[] relativePath, long offset, byte[] line, Thread waiter) {
             this.file = file;
-            this.record = record;
+            this.relativePath = relativePath;
+            this.offset = offset;
+            this.line = line;
+            this.waiter = waiter;
         }
     }
 
@@ -437,6 +489,7 @@ final class Journal {
         final RandomAccessFile file;
         final FileLock fileLock;
         final Set<Path> dirty = new HashSet<>();
+        private byte[] buffer = new byte[4096];
         long size;
         boolean deleted;
 
@@ -490,18 +543,22 @@ final class Journal {
         void append(List<Entry> batch, WriteCounters counters) throws IOException {
             int length = 0;
             for (Entry e : batch) {
-                length += e.record.length;
+                length += encodedLength(e);
             }
-            byte[] bytes = new byte[length];
-            int at = 0;
+            // One buffer per segment, reused batch after batch (only the leader writes): a batch of
+            // thousands of records would otherwise be a new large array every force.
+            if (buffer.length < length && length <= MAX_KEPT_BUFFER) {
+                buffer = new byte[Math.max(length, Math.min(buffer.length * 2, MAX_KEPT_BUFFER))];
+            }
+            byte[] bytes = length <= buffer.length ? buffer : new byte[length];
+            ByteBuffer records = ByteBuffer.wrap(bytes, 0, length);
             for (Entry e : batch) {
-                System.arraycopy(e.record, 0, bytes, at, e.record.length);
-                at += e.record.length;
+                encode(e, records);
             }
             // RandomAccessFile rather than a FileChannel: an interrupt of the committing thread must
             // not close the journal under every other appender.
             file.seek(size);
-            file.write(bytes);
+            file.write(bytes, 0, length);
             file.getFD().sync();
             size += length;
             counters.syncs.incrementAndGet();
