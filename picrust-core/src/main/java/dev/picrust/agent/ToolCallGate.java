@@ -2,6 +2,7 @@ package dev.picrust.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.Cancellation;
+import dev.picrust.hook.HookEvent;
 import dev.picrust.hook.HookInput;
 import dev.picrust.hook.HookOutcome;
 import dev.picrust.llm.ToolUseBlock;
@@ -62,7 +63,9 @@ final class ToolCallGate {
             return verdict(waitForHuman(query, request, cancellation), request.input(), List.of());
         }
 
-        HookOutcome hooks = agent.runHooks(new HookInput.PreToolUse(agent.hookContext(), call.name(), call.input(), call.id()));
+        HookOutcome hooks = agent.hasHooksFor(HookEvent.PRE_TOOL_USE)
+                ? agent.runHooks(new HookInput.PreToolUse(agent.hookContext(), call.name(), call.input(), call.id()))
+                : HookOutcome.none(HookEvent.PRE_TOOL_USE);
         if (hooks.stopRequested()) {
             return new Verdict.Refuse(ToolExecutor.notRunAfterStop(hooks.stopReason().orElse("")));
         }

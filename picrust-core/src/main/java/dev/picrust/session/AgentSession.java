@@ -23,6 +23,8 @@ public final class AgentSession implements AutoCloseable {
     private final SessionStore store;
     private final HistoryFile history;
     private final List<Message> messages;
+    /** {@link #messages()} until the next append: read before every model call, so not copied each time. */
+    private List<Message> snapshot;
     private final Map<String, JsonNode> state;
     private final List<ObjectNode> records;
     private final List<String> loadWarnings;
@@ -58,7 +60,15 @@ public final class AgentSession implements AutoCloseable {
 
     /** A snapshot of the conversation so far. */
     public synchronized List<Message> messages() {
-        return List.copyOf(messages);
+        if (snapshot == null) {
+            snapshot = List.copyOf(messages);
+        }
+        return snapshot;
+    }
+
+    /** The last message of the conversation, if any (no snapshot of the whole history). */
+    public synchronized Optional<Message> lastMessage() {
+        return messages.isEmpty() ? Optional.empty() : Optional.of(messages.getLast());
     }
 
     public synchronized int messageCount() {
@@ -69,6 +79,7 @@ public final class AgentSession implements AutoCloseable {
     public synchronized void append(Message message) {
         write(Json.writeBytes(MessageCodec.toJson(message)));
         messages.add(message);
+        snapshot = null;
     }
 
     /**
