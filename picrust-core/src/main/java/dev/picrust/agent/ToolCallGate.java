@@ -81,7 +81,7 @@ final class ToolCallGate {
         if (decision instanceof PermissionDecision.Ask ask) {
             decision = ask.withoutAnswerer();
         }
-        record(call.id(), call.name(), decision);
+        recordAutomatic(call.id(), call.name(), decision);
         return verdict(decision, input, hooks.contexts());
     }
 
@@ -112,6 +112,16 @@ final class ToolCallGate {
     private void record(String toolUseId, String toolName, PermissionDecision decision) {
         agent.emit(decision.toChunk(toolUseId, toolName));
         agent.session().appendRecord("permission_decision", decision.toRecord(toolUseId, toolName));
+    }
+
+    /**
+     * A decision made without a human (rules, mode, hooks): durable together with the call's result,
+     * which is appended right after the batch; a crash in between loses the record with the result,
+     * and the resumed session answers the call as interrupted. A human's answer is made durable at once.
+     */
+    private void recordAutomatic(String toolUseId, String toolName, PermissionDecision decision) {
+        agent.emit(decision.toChunk(toolUseId, toolName));
+        agent.session().appendRecordWithNext("permission_decision", decision.toRecord(toolUseId, toolName));
     }
 
     private PermissionQuery query(Tool tool, JsonNode input) {

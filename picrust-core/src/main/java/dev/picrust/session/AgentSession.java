@@ -87,12 +87,34 @@ public final class AgentSession implements AutoCloseable {
      * written as the {@code "record"} field.
      */
     public synchronized void appendRecord(String kind, ObjectNode body) {
+        ObjectNode line = recordLine(kind, body);
+        write(Json.writeBytes(line));
+        records.add(line);
+    }
+
+    /**
+     * As {@link #appendRecord}, for records that may become durable together with the next append
+     * of this session (or its close) rather than on return: an automatic permission decision, whose
+     * tool's result is appended right after. Returns without waiting for a disk force when one is
+     * running for other sessions already; the record is in the file and in {@link #records()} either
+     * way, and a later append that returns guarantees it is durable.
+     */
+    public synchronized void appendRecordWithNext(String kind, ObjectNode body) {
+        ObjectNode line = recordLine(kind, body);
+        try {
+            history.appendLater(Json.writeBytes(line));
+        } catch (IOException e) {
+            throw new SessionException("cannot append to session " + id() + ": " + e.getMessage(), e);
+        }
+        records.add(line);
+    }
+
+    private static ObjectNode recordLine(String kind, ObjectNode body) {
         ObjectNode line = Json.object();
         line.put("record", kind);
         line.put("ts", Instant.now().toString());
         line.setAll(body);
-        write(Json.writeBytes(line));
-        records.add(line);
+        return line;
     }
 
     /** Non-message, non-state records read from disk or appended since, in order. */

@@ -4,6 +4,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The append-only {@code history.jsonl}. Every {@link #append} writes one complete line and returns
@@ -23,6 +25,8 @@ final class HistoryFile implements AutoCloseable {
     private long size;
     private boolean needsNewline;
     private boolean unforced;
+    /** Lines of {@link #appendLater} not yet known to be durable, oldest first. */
+    private final List<Journal.Entry> uncommitted = new ArrayList<>(2);
 
     HistoryFile(Path path, Journal journal, WriteCounters counters) throws IOException {
         this.path = path;
@@ -60,6 +64,36 @@ final class HistoryFile implements AutoCloseable {
 
     /** Appends one record: {@code json} is the record's UTF-8 bytes, without the newline. */
     synchronized void append(byte[] json) throws IOException {
+        long offset = size;
+        byte[] line = write(json);
+        journal.commit(path, relativePath, offset, line);
+        awaitUncommitted();
+    }
+
+    /**
+     * Batches are forced in order, so lines of {@link #appendLater} before a commit are durable once it
+     * returns, unless their batch failed: that is reported here.
+     */
+    private void awaitUncommitted() throws IOException {
+        while (!uncommitted.isEmpty()) {
+            journal.await(uncommitted.removeFirst());
+        }
+    }
+
+    /**
+     * Appends one record that becomes durable with the next {@link #append} of this file (or when it
+     * is closed); returns without waiting for a force when one is running already.
+     */
+    synchronized void appendLater(byte[] json) throws IOException {
+        long offset = size;
+        byte[] line = write(json);
+        Journal.Entry entry = journal.commitLater(path, relativePath, offset, line);
+        if (!entry.done) {
+            uncommitted.add(entry);
+        }
+    }
+
+    private byte[] write(byte[] json) throws IOException {
         for (byte b : json) {
             if (b == '\n') {
                 throw new IllegalArgumentException("a history record must be one line");
@@ -89,12 +123,13 @@ final class HistoryFile implements AutoCloseable {
         needsNewline = false;
         unforced = true;
         counters.historyBytes.addAndGet(line.length);
-        journal.commit(path, relativePath, offset, line);
+        return line;
     }
 
     /** Forces the file, so the journal no longer needs to keep its lines. */
     @Override
     public synchronized void close() throws IOException {
+        awaitUncommitted();  // before the release: no batch may name this file after it
         if (unforced) {
             try (RandomAccessFile out = new RandomAccessFile(file, "rw")) {
                 out.getFD().sync();

@@ -104,11 +104,64 @@ final class Journal {
         lock.lock();
         try {
             pending.add(entry);
+            entry.waiting = true;
             leading = !committing;
             committing = true;
         } finally {
             lock.unlock();
         }
+        await(entry, leading);
+    }
+
+    /**
+     * As {@link #commit}, but when a force is running already the line only joins the next batch and
+     * this returns at once: the line is durable once {@link Entry#done} (check with {@link #await}),
+     * at the latest when a later commit of the same thread returns, as batches go in order. When no
+     * force runs this commits at once (nothing would carry the line otherwise).
+     */
+    Entry commitLater(Path file, byte[] relativePath, long offset, byte[] line) throws IOException {
+        Entry entry = new Entry(file, relativePath, offset, line, Thread.currentThread());
+        boolean leading;
+        lock.lock();
+        try {
+            pending.add(entry);
+            leading = !committing;
+            if (leading) {
+                entry.waiting = true;
+                committing = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (leading) {
+            await(entry, true);
+        }
+        return entry;
+    }
+
+    /** Returns once {@code entry} is durable; throws if its batch failed. */
+    void await(Entry entry) throws IOException {
+        if (entry.done) {
+            throwIfFailed(entry);
+            return;
+        }
+        boolean leading;
+        lock.lock();
+        try {
+            if (entry.done) {
+                leading = false;
+            } else {
+                entry.waiting = true;
+                leading = !committing;
+                committing = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        await(entry, leading);
+    }
+
+    private void await(Entry entry, boolean leading) throws IOException {
         boolean interrupted = false;
         // An append is not abandoned half-way: its line is already in the history file.
         while (!entry.done) {
@@ -126,13 +179,36 @@ final class Journal {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        throwIfFailed(entry);
+    }
+
+    private static void throwIfFailed(Entry entry) throws IOException {
         if (entry.failure != null) {
             throw new IOException("journal commit failed: " + entry.failure.getMessage(), entry.failure);
         }
     }
 
-    /** Writes and forces everything pending as one batch. Called by the leader, without the lock. */
+    /**
+     * Writes and forces everything pending as batches, until what is left has a waiting thread to
+     * lead it (or nothing is left). Called by the leader, without the lock.
+     */
     private void lead() {
+        Entry next;
+        do {
+            next = leadOnce();
+        } while (next == NOBODY_WAITS);
+        if (next != null) {
+            next.promoted = true;
+            LockSupport.unpark(next.waiter);
+        }
+    }
+
+    /**
+     * Writes and forces everything pending as one batch. Returns the waiting entry to pass the lead
+     * to, {@link #NOBODY_WAITS} if only lines of {@link #commitLater} are left (the leader goes on),
+     * or null when nothing is left.
+     */
+    private Entry leadOnce() {
         List<Entry> batch;
         Segment segment;
         lock.lock();
@@ -182,7 +258,13 @@ final class Journal {
             if (pending.isEmpty()) {
                 committing = false;
             } else {
-                next = pending.getFirst();  // stays committing: the lead passes to it
+                next = NOBODY_WAITS;  // stays committing: the lead passes to a waiter, or stays here
+                for (Entry e : pending) {
+                    if (e.waiting) {
+                        next = e;
+                        break;
+                    }
+                }
             }
         } finally {
             lock.unlock();
@@ -194,10 +276,6 @@ final class Journal {
             if (e.waiter != self) {
                 LockSupport.unpark(e.waiter);
             }
-        }
-        if (next != null) {
-            next.promoted = true;
-            LockSupport.unpark(next.waiter);
         }
         if (toCheckpoint != null) {
             Segment full = toCheckpoint;
@@ -211,6 +289,7 @@ final class Journal {
             checkpoints.add(worker);
             worker.start();
         }
+        return next;
     }
 
     /**
@@ -462,7 +541,10 @@ final class Journal {
 
     // ------------------------------------------------------------------------------------ pieces
 
-    private static final class Entry {
+    /** The lead stays with the current leader: only lines nobody waits for are pending. */
+    private static final Entry NOBODY_WAITS = new Entry(null, new byte[0], 0, new byte[0], null);
+
+    static final class Entry {
         final Path file;
         final byte[] relativePath;
         final long offset;
@@ -473,6 +555,8 @@ final class Journal {
         volatile boolean done;
         /** Set by the previous leader: this entry's thread leads the next batch. */
         volatile boolean promoted;
+        /** A thread waits for this entry and can take the lead. Guarded by the journal's lock. */
+        boolean waiting;
 
         Entry(Path file, byte[] relativePath, long offset, byte[] line, Thread waiter) {
             this.file = file;
