@@ -151,6 +151,7 @@ public final class StandardAgent {
             emit(new OutputChunk.Done("error"));
         } finally {
             currentTurn = null;
+            session.release();
         }
     }
 
@@ -209,6 +210,7 @@ public final class StandardAgent {
         if (request.isEmpty()) {
             return new Step.End("blocked");
         }
+        session.release();  // no descriptor held while waiting for the model
         StreamedText streamed = new StreamedText();
         LlmResponse response;
         long started = System.nanoTime();

@@ -126,6 +126,15 @@ public final class AgentSession implements AutoCloseable {
         return sessionState;
     }
 
+    /**
+     * Lets go of the history file's descriptor, held since the last appends; the next append opens it
+     * again. Call before a long wait (a model call, a human, the end of a turn), so waiting sessions
+     * hold no descriptor.
+     */
+    public void release() {
+        history.release();
+    }
+
     /** Problems found while loading (torn or corrupt lines that were skipped). Empty for a new session. */
     public List<String> loadWarnings() {
         return loadWarnings;

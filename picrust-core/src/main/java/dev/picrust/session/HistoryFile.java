@@ -12,9 +12,10 @@ import java.util.List;
  * only once the line is durable: the {@link Journal}'s group commit covers it, and the file itself is
  * forced when it is closed (or by a journal checkpoint), so an acknowledged record survives a crash.
  *
- * <p>The file is opened for each append rather than held open: ten thousand idle sessions would
- * otherwise hold ten thousand descriptors. One writer per session at a time: lines go at the
- * offset this object tracks.
+ * <p>The file is opened by the first append after a {@link #release} and held until the next
+ * one: the few appends of one step of an agent (its model's message, permission decisions, tool
+ * results) share a descriptor, while ten thousand idle sessions, or sessions waiting for their
+ * model, hold none. One writer per session at a time: lines go at the offset this object tracks.
  */
 final class HistoryFile implements AutoCloseable {
     private final Path path;
@@ -25,6 +26,9 @@ final class HistoryFile implements AutoCloseable {
     private long size;
     private boolean needsNewline;
     private boolean unforced;
+    /** Open from the first append after a {@link #release} until the next; null otherwise. */
+    private RandomAccessFile handle;
+    private boolean closed;
     /** Lines of {@link #appendLater} not yet known to be durable, oldest first. */
     private final List<Journal.Entry> uncommitted = new ArrayList<>(2);
 
@@ -109,33 +113,59 @@ final class HistoryFile implements AutoCloseable {
         long offset = size;
         // RandomAccessFile rather than a FileChannel: an interrupted agent thread must not leave a
         // half-done append behind a closed channel.
-        try (RandomAccessFile out = new RandomAccessFile(file, "rw")) {
-            out.seek(offset);
+        if (handle == null) {
+            handle = new RandomAccessFile(file, "rw");
+        }
+        handle.seek(offset);
+        try {
+            handle.write(line);
+        } catch (IOException e) {
             try {
-                out.write(line);
-            } catch (IOException e) {
-                size = out.length();
+                size = handle.length();
                 needsNewline = true;
-                throw e;
+            } finally {
+                release();
             }
+            throw e;
         }
         size = offset + line.length;
+        if (closed) {
+            release();  // an append after close (not the usual order) keeps no descriptor
+        }
         needsNewline = false;
         unforced = true;
         counters.historyBytes.addAndGet(line.length);
         return line;
     }
 
+    /** Closes the descriptor held since the last appends, if any; the next append opens it again. */
+    synchronized void release() {
+        if (handle != null) {
+            try {
+                handle.close();
+            } catch (IOException ignored) {
+                // the lines were written (or their failure reported); closing frees the descriptor either way
+            }
+            handle = null;
+        }
+    }
+
     /** Forces the file, so the journal no longer needs to keep its lines. */
     @Override
     public synchronized void close() throws IOException {
-        awaitUncommitted();  // before the release: no batch may name this file after it
-        if (unforced) {
-            try (RandomAccessFile out = new RandomAccessFile(file, "rw")) {
-                out.getFD().sync();
+        try {
+            awaitUncommitted();  // before the journal lets go: no batch may name this file after it
+            if (unforced) {
+                if (handle == null) {
+                    handle = new RandomAccessFile(file, "rw");
+                }
+                handle.getFD().sync();
+                counters.syncs.incrementAndGet();
+                unforced = false;
             }
-            counters.syncs.incrementAndGet();
-            unforced = false;
+        } finally {
+            release();
+            closed = true;
         }
         journal.released(path);
     }

@@ -239,4 +239,43 @@ class JournalTest {
             }
         }
     }
+
+    @Test
+    void appendsShareOneDescriptorUntilReleasedAndAReleasedSessionHoldsNone() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc");
+        SessionStore store = new SessionStore(dir);
+        try (AgentSession session = store.create(SessionMetadata.create("d1", "agent", "m", "p"))) {
+            Path history = dir.resolve("d1/history.jsonl").toRealPath();
+            session.append(Message.assistant("call"));
+            session.appendRecordWithNext("decision", dev.picrust.json.Json.object().put("k", 1));
+            session.append(Message.user("result"));
+            assertThat(descriptorsOf(history)).isEqualTo(1);
+            session.release();
+            assertThat(descriptorsOf(history)).isZero();
+            session.append(Message.assistant("next"));
+            assertThat(descriptorsOf(history)).isEqualTo(1);
+            session.close();
+            assertThat(descriptorsOf(history)).isZero();
+        }
+        try (AgentSession s = store.open("d1")) {
+            assertThat(s.messages()).containsExactly(Message.assistant("call"), Message.user("result"),
+                    Message.assistant("next"));
+        }
+    }
+
+    private static long descriptorsOf(Path file) throws Exception {
+        long n = 0;
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(file)) {
+                        n++;
+                    }
+                } catch (java.io.IOException gone) {
+                    // closed while listing
+                }
+            }
+        }
+        return n;
+    }
 }
