@@ -233,6 +233,9 @@ public record CachePolicy(boolean enabled, Ttl ttl) {
     }
 
     private Map<String, JsonNode> with(Map<String, JsonNode> extras) {
+        if (extras.isEmpty()) {
+            return Map.of(CACHE_CONTROL, marker());  // the usual case; the block copies it anyway
+        }
         Map<String, JsonNode> copy = new LinkedHashMap<>(extras);
         copy.put(CACHE_CONTROL, marker());
         return copy;
