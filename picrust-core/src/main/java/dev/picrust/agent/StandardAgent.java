@@ -30,6 +30,7 @@ import dev.picrust.runtime.OutputBus;
 import dev.picrust.runtime.OutputChunk;
 import dev.picrust.session.AgentSession;
 import dev.picrust.tool.PathResolver;
+import dev.picrust.tool.Tool;
 import dev.picrust.tool.ToolException;
 import dev.picrust.tool.UserQuestions;
 import java.nio.file.Path;
@@ -233,14 +234,20 @@ public final class StandardAgent {
         }
         reportIncomplete(response.incompleteToolUses());
         Message reply = withoutEmptyText(response.toMessage());
+        List<ToolUseBlock> toolUses = toolUsesOf(reply.content());
         if (!reply.content().isEmpty()) {
-            session.append(reply);
+            if (onlyReadOnly(toolUses)) {
+                // Durable with the results, which are appended before anything else can happen: a
+                // crash in between loses calls that changed nothing, and the turn is asked again.
+                session.appendWithNext(reply);
+            } else {
+                session.append(reply);  // durable before any tool with effects runs
+            }
         }
         if (hasHooksFor(HookEvent.POST_ASSISTANT_RESPONSE)) {
             runHooks(new HookInput.PostAssistantResponse(hookContext(), reply, response.stopReason()));
         }
 
-        List<ToolUseBlock> toolUses = toolUsesOf(response.content());
         if (!toolUses.isEmpty()) {
             return new Step.RunTools(toolUses);
         }
@@ -392,6 +399,20 @@ public final class StandardAgent {
                 .filter(last -> last.role() == Role.ASSISTANT)
                 .map(last -> toolUsesOf(last.content()))
                 .orElse(List.of());
+    }
+
+    /** True if there are calls and every one is of a known read-only tool. */
+    private boolean onlyReadOnly(List<ToolUseBlock> calls) {
+        if (calls.isEmpty()) {
+            return false;
+        }
+        for (ToolUseBlock call : calls) {
+            Optional<Tool> tool = config.tools().find(call.name());
+            if (tool.isEmpty() || !tool.get().readOnly()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The tool calls among {@code content}, in order (a plain loop: runs several times per model call). */

@@ -93,6 +93,22 @@ public final class AgentSession implements AutoCloseable {
     }
 
     /**
+     * As {@link #append}, for a message that may become durable together with the next append of
+     * this session (or its close) rather than on return: a model's message whose tool calls only
+     * read, so that losing it in a crash together with their results loses nothing that happened.
+     * Returns without waiting for a disk force when one is running for other sessions already.
+     */
+    public synchronized void appendWithNext(Message message) {
+        try {
+            history.appendLater(Json.writeBytes(MessageCodec.toJson(message)));
+        } catch (IOException e) {
+            throw new SessionException("cannot append to session " + id() + ": " + e.getMessage(), e);
+        }
+        messages.add(message);
+        snapshot = null;
+    }
+
+    /**
      * As {@link #appendRecord}, for records that may become durable together with the next append
      * of this session (or its close) rather than on return: an automatic permission decision, whose
      * tool's result is appended right after. Returns without waiting for a disk force when one is
