@@ -130,7 +130,9 @@ public record CachePolicy(boolean enabled, Ttl ttl) {
                 break;
             }
         }
-        return request.withTools(tools).withSystem(system).withMessages(messages);
+        // One request, not three: each would copy every list again.
+        return new LlmRequest(request.model(), system, messages, tools, request.maxTokens(), request.thinking(),
+                request.temperature(), request.extraBody());
     }
 
     /** Counts breakpoints in a request (tools, system, messages and nested tool-result content). */
