@@ -74,6 +74,7 @@ final class HumanRequests {
         if (pending.get(request.requestId()).isEmpty()) {
             pending.add(request);  // durable before anyone can see the request
         }
+        agent.session().release();  // a human may take hours: hold no descriptor meanwhile
         CompletableFuture<Object> answer = new CompletableFuture<>();
         open.put(request.requestId(), new Open(request.kind(), answer));
         AgentState before = agent.state();

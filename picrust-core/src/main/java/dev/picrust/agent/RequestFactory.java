@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Turns the session's history into the next LLM request. The history is append-only, so it can hold
@@ -18,16 +19,15 @@ import java.util.Optional;
  */
 public final class RequestFactory {
     private final AgentConfig config;
+    private final List<TextBlock> system;
 
     public RequestFactory(AgentConfig config) {
         this.config = config;
+        this.system = config.systemPrompt().isEmpty() ? List.of() : List.of(new TextBlock(config.systemPrompt()));
     }
 
     /** The request as stored history says it: no cache breakpoints, no injected context. */
     public LlmRequest create(List<Message> history) {
-        List<TextBlock> system = config.systemPrompt().isEmpty()
-                ? List.of()
-                : List.of(new TextBlock(config.systemPrompt()));
         return new LlmRequest(config.model(), system, mergeNeighbours(history), config.tools().definitions(),
                 config.maxTokens(), config.thinking(), Optional.empty(), Map.of());
     }
@@ -38,13 +38,21 @@ public final class RequestFactory {
      * ever written to the session.
      */
     public LlmRequest createForCall(List<Message> history, InjectionContext injection) {
+        return createForCall(history, () -> injection);
+    }
+
+    /** As {@link #createForCall(List, InjectionContext)}; the context is built only if an injector needs it. */
+    public LlmRequest createForCall(List<Message> history, Supplier<InjectionContext> injection) {
         LlmRequest cached = config.cachePolicy().apply(create(history));
         return config.contextInjectors().isEmpty()
                 ? cached
-                : ContextInjection.apply(cached, config.contextInjectors(), injection);
+                : ContextInjection.apply(cached, config.contextInjectors(), injection.get());
     }
 
     static List<Message> mergeNeighbours(List<Message> history) {
+        if (alternates(history)) {
+            return history;  // the usual case: nothing to merge, nothing to copy
+        }
         List<Message> merged = new ArrayList<>(history.size());
         for (Message m : history) {
             if (!merged.isEmpty() && merged.getLast().role() == m.role()) {
@@ -57,5 +65,14 @@ public final class RequestFactory {
             }
         }
         return merged;
+    }
+
+    private static boolean alternates(List<Message> history) {
+        for (int i = 1; i < history.size(); i++) {
+            if (history.get(i).role() == history.get(i - 1).role()) {
+                return false;
+            }
+        }
+        return true;
     }
 }

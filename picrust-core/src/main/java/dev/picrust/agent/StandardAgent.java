@@ -30,6 +30,7 @@ import dev.picrust.runtime.OutputBus;
 import dev.picrust.runtime.OutputChunk;
 import dev.picrust.session.AgentSession;
 import dev.picrust.tool.PathResolver;
+import dev.picrust.tool.Tool;
 import dev.picrust.tool.ToolException;
 import dev.picrust.tool.UserQuestions;
 import java.nio.file.Path;
@@ -67,6 +68,7 @@ public final class StandardAgent {
     private final Map<Class<?>, Object> resources = new ConcurrentHashMap<>();
     private final HumanRequests humans;
     private final StopGuard stopGuard = new StopGuard();
+    private final HookContext hookContext;
     /** SessionStart hooks' context, given to the model with the next prompt. Agent thread only. */
     private final List<String> sessionStartContexts = new ArrayList<>();
     private volatile String stopRequest;
@@ -81,6 +83,8 @@ public final class StandardAgent {
         this.session = session;
         this.bus = bus;
         this.requests = new RequestFactory(config);
+        this.hookContext = new HookContext(session.id(), config.agentType(), config.workingDirectory(),
+                config.permissions().mode());
         this.humans = new HumanRequests(this);
         PermissionPolicy policy = new PermissionPolicy(config.permissions().store(), config.permissions().rules(),
                 Path.of(System.getProperty("user.home")));
@@ -148,6 +152,7 @@ public final class StandardAgent {
             emit(new OutputChunk.Done("error"));
         } finally {
             currentTurn = null;
+            session.release();
         }
     }
 
@@ -206,6 +211,7 @@ public final class StandardAgent {
         if (request.isEmpty()) {
             return new Step.End("blocked");
         }
+        session.release();  // no descriptor held while waiting for the model
         StreamedText streamed = new StreamedText();
         LlmResponse response;
         long started = System.nanoTime();
@@ -222,17 +228,28 @@ public final class StandardAgent {
             return new Step.End("error");
         }
         emit(new OutputChunk.UsageReport(response.model(), response.usage()));
-        runHooks(new HookInput.PostLlmCall(hookContext(), request.get(), response,
-                Duration.ofNanos(System.nanoTime() - started), iteration));
+        if (hasHooksFor(HookEvent.POST_LLM_CALL)) {
+            runHooks(new HookInput.PostLlmCall(hookContext(), request.get(), response,
+                    Duration.ofNanos(System.nanoTime() - started), iteration));
+        }
         reportIncomplete(response.incompleteToolUses());
         Message reply = withoutEmptyText(response.toMessage());
+        List<ToolUseBlock> toolUses = toolUsesOf(reply.content());
         if (!reply.content().isEmpty()) {
-            session.append(reply);
+            if (onlyReadOnly(toolUses)) {
+                // Durable with the results, which are appended before anything else can happen: a
+                // crash in between loses calls that changed nothing, and the turn is asked again.
+                session.appendWithNext(reply);
+            } else {
+                session.append(reply);  // durable before any tool with effects runs
+            }
         }
-        runHooks(new HookInput.PostAssistantResponse(hookContext(), reply, response.stopReason()));
+        if (hasHooksFor(HookEvent.POST_ASSISTANT_RESPONSE)) {
+            runHooks(new HookInput.PostAssistantResponse(hookContext(), reply, response.stopReason()));
+        }
 
-        if (!response.toolUses().isEmpty()) {
-            return new Step.RunTools(response.toolUses());
+        if (!toolUses.isEmpty()) {
+            return new Step.RunTools(toolUses);
         }
         if (stopRequest != null) {
             return new Step.End(stopped());  // a PostLLMCall or PostAssistantResponse hook said stop
@@ -334,9 +351,11 @@ public final class StandardAgent {
 
     /** Cache breakpoints, injected context, then PreLLMCall hooks (which may edit or block the call). */
     private Optional<LlmRequest> prepareRequest(int iteration) {
-        InjectionContext injection = new InjectionContext(session.id(), config.workingDirectory(), turns, iteration,
-                Instant.now(), session.state().get("todos"));
-        LlmRequest request = requests.createForCall(session.messages(), injection);
+        LlmRequest request = requests.createForCall(session.messages(), () -> new InjectionContext(session.id(),
+                config.workingDirectory(), turns, iteration, Instant.now(), session.state().get("todos")));
+        if (!hasHooksFor(HookEvent.PRE_LLM_CALL)) {
+            return Optional.of(request);
+        }
         HookOutcome hooks = runHooks(new HookInput.PreLlmCall(hookContext(), request, iteration));
         if (hooks.denied()) {
             emit(new OutputChunk.Error("model call blocked: " + hooks.denyReason().orElse("by a hook")));
@@ -376,11 +395,38 @@ public final class StandardAgent {
 
     /** Tool calls of the last message that have no results: only after a crash or failure mid-batch. */
     private List<ToolUseBlock> unansweredToolCalls() {
-        List<Message> history = session.messages();
-        if (history.isEmpty() || history.getLast().role() != Role.ASSISTANT) {
-            return List.of();
+        return session.lastMessage()
+                .filter(last -> last.role() == Role.ASSISTANT)
+                .map(last -> toolUsesOf(last.content()))
+                .orElse(List.of());
+    }
+
+    /** True if there are calls and every one is of a known read-only tool. */
+    private boolean onlyReadOnly(List<ToolUseBlock> calls) {
+        if (calls.isEmpty()) {
+            return false;
         }
-        return history.getLast().toolUses();
+        for (ToolUseBlock call : calls) {
+            Optional<Tool> tool = config.tools().find(call.name());
+            if (tool.isEmpty() || !tool.get().readOnly()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The tool calls among {@code content}, in order (a plain loop: runs several times per model call). */
+    private static List<ToolUseBlock> toolUsesOf(List<ContentBlock> content) {
+        List<ToolUseBlock> uses = null;
+        for (ContentBlock b : content) {
+            if (b instanceof ToolUseBlock u) {
+                if (uses == null) {
+                    uses = new ArrayList<>(2);
+                }
+                uses.add(u);
+            }
+        }
+        return uses == null ? List.of() : List.copyOf(uses);
     }
 
     /** True if the process stopped while a tool call waited for a human's answer. */
@@ -398,16 +444,25 @@ public final class StandardAgent {
     }
 
     private boolean endsWithUserMessage() {
-        List<Message> history = session.messages();
-        return !history.isEmpty() && history.getLast().role() == Role.USER;
+        return session.lastMessage().filter(last -> last.role() == Role.USER).isPresent();
     }
 
     /** The API rejects empty text blocks in a request, and models sometimes stream one (a refusal). */
     private static Message withoutEmptyText(Message message) {
-        List<ContentBlock> kept = message.content().stream()
-                .filter(b -> !(b instanceof TextBlock t && t.text().isEmpty()))
-                .toList();
-        return kept.size() == message.content().size() ? message : new Message(message.role(), kept);
+        boolean any = false;
+        for (ContentBlock b : message.content()) {
+            any |= b instanceof TextBlock t && t.text().isEmpty();
+        }
+        if (!any) {
+            return message;
+        }
+        List<ContentBlock> kept = new ArrayList<>(message.content().size());
+        for (ContentBlock b : message.content()) {
+            if (!(b instanceof TextBlock t && t.text().isEmpty())) {
+                kept.add(b);
+            }
+        }
+        return new Message(message.role(), kept);
     }
 
     private static List<ContentBlock> interruptedContent(String partialText) {
@@ -572,7 +627,12 @@ public final class StandardAgent {
 
     /** What hooks learn about this agent; public for runtime collaborators (subagents). */
     public HookContext hookContext() {
-        return new HookContext(session.id(), config.agentType(), config.workingDirectory(), config.permissions().mode());
+        return hookContext;
+    }
+
+    /** True if hooks are registered for {@code event}: lets the loop skip building their input. */
+    boolean hasHooksFor(HookEvent event) {
+        return config.hooks().hasHooksFor(event);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.picrust.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.Cancellation;
+import dev.picrust.hook.HookEvent;
 import dev.picrust.hook.HookInput;
 import dev.picrust.hook.HookOutcome;
 import dev.picrust.llm.ToolUseBlock;
@@ -62,7 +63,9 @@ final class ToolCallGate {
             return verdict(waitForHuman(query, request, cancellation), request.input(), List.of());
         }
 
-        HookOutcome hooks = agent.runHooks(new HookInput.PreToolUse(agent.hookContext(), call.name(), call.input(), call.id()));
+        HookOutcome hooks = agent.hasHooksFor(HookEvent.PRE_TOOL_USE)
+                ? agent.runHooks(new HookInput.PreToolUse(agent.hookContext(), call.name(), call.input(), call.id()))
+                : HookOutcome.none(HookEvent.PRE_TOOL_USE);
         if (hooks.stopRequested()) {
             return new Verdict.Refuse(ToolExecutor.notRunAfterStop(hooks.stopReason().orElse("")));
         }
@@ -78,7 +81,7 @@ final class ToolCallGate {
         if (decision instanceof PermissionDecision.Ask ask) {
             decision = ask.withoutAnswerer();
         }
-        record(call.id(), call.name(), decision);
+        recordAutomatic(call.id(), call.name(), decision);
         return verdict(decision, input, hooks.contexts());
     }
 
@@ -109,6 +112,16 @@ final class ToolCallGate {
     private void record(String toolUseId, String toolName, PermissionDecision decision) {
         agent.emit(decision.toChunk(toolUseId, toolName));
         agent.session().appendRecord("permission_decision", decision.toRecord(toolUseId, toolName));
+    }
+
+    /**
+     * A decision made without a human (rules, mode, hooks): durable together with the call's result,
+     * which is appended right after the batch; a crash in between loses the record with the result,
+     * and the resumed session answers the call as interrupted. A human's answer is made durable at once.
+     */
+    private void recordAutomatic(String toolUseId, String toolName, PermissionDecision decision) {
+        agent.emit(decision.toChunk(toolUseId, toolName));
+        agent.session().appendRecordWithNext("permission_decision", decision.toRecord(toolUseId, toolName));
     }
 
     private PermissionQuery query(Tool tool, JsonNode input) {

@@ -3,6 +3,7 @@ package dev.picrust.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.Cancellation;
 import dev.picrust.agent.context.ContextInjection;
+import dev.picrust.hook.HookEvent;
 import dev.picrust.hook.HookInput;
 import dev.picrust.hook.HookOutcome;
 import dev.picrust.llm.ContentBlock;
@@ -206,6 +207,11 @@ public final class ToolExecutor {
     }
 
     private HookOutcome afterHooks(ToolUseBlock call, JsonNode input, Outcome outcome, Duration took) {
+        HookEvent event = outcome.failure().isPresent() ? HookEvent.TOOL_ERROR
+                : outcome.result().isError() ? HookEvent.POST_TOOL_USE_FAILURE : HookEvent.POST_TOOL_USE;
+        if (!agent.hasHooksFor(event)) {
+            return HookOutcome.none(event);  // their inputs copy the tool input: build them only when needed
+        }
         var ctx = agent.hookContext();
         HookInput hookInput = outcome.failure().isPresent()
                 ? new HookInput.ToolError(ctx, call.name(), input, call.id(), outcome.failure().get(), outcome.error(), took)

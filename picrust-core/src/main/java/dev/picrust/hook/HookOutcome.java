@@ -40,8 +40,18 @@ public record HookOutcome(HookEvent event, Optional<HookVerdict> verdict, Option
 
     /** The outcome of no hooks at all. */
     public static HookOutcome none(HookEvent event) {
-        return new HookOutcome(event, Optional.empty(), Optional.empty(), List.of(), Optional.empty(), List.of(),
-                List.of(), false);
+        return NoHooks.OUTCOMES[event.ordinal()];  // asked for several times per model call; immutable
+    }
+
+    private static final class NoHooks {
+        static final HookOutcome[] OUTCOMES = new HookOutcome[HookEvent.values().length];
+
+        static {
+            for (HookEvent e : HookEvent.values()) {
+                OUTCOMES[e.ordinal()] = new HookOutcome(e, Optional.empty(), Optional.empty(), List.of(),
+                        Optional.empty(), List.of(), List.of(), false);
+            }
+        }
     }
 
     /** True if a guard event's action must not happen (PreToolUse: the call is denied). */

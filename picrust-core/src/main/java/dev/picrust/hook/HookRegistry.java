@@ -61,7 +61,12 @@ public final class HookRegistry {
 
     /** True if at least one hook would run for {@code input}; lets the loop skip building expensive inputs. */
     public boolean hasHooksFor(HookEvent event) {
-        return registrations.stream().anyMatch(r -> r.event() == event);
+        for (HookRegistration r : registrations) {  // several times per model call: no stream
+            if (r.event() == event) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public HookOutcome run(HookInput input) {

@@ -68,7 +68,12 @@ public final class PendingRequests {
 
     /** The pending request for a tool call, if any (to re-raise it when that call is re-run on resume). */
     public synchronized Optional<PendingRequest> forToolUse(String toolUseId) {
-        return all().stream().filter(r -> r.toolUseId().equals(toolUseId)).findFirst();
+        for (PendingRequest r : all()) {  // asked for every tool call, nearly always of an empty list
+            if (r.toolUseId().equals(toolUseId)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Requests whose deadline has passed at {@code now}. */

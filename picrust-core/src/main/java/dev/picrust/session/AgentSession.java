@@ -23,6 +23,8 @@ public final class AgentSession implements AutoCloseable {
     private final SessionStore store;
     private final HistoryFile history;
     private final List<Message> messages;
+    /** {@link #messages()} until the next append: read before every model call, so not copied each time. */
+    private List<Message> snapshot;
     private final Map<String, JsonNode> state;
     private final List<ObjectNode> records;
     private final List<String> loadWarnings;
@@ -58,7 +60,15 @@ public final class AgentSession implements AutoCloseable {
 
     /** A snapshot of the conversation so far. */
     public synchronized List<Message> messages() {
-        return List.copyOf(messages);
+        if (snapshot == null) {
+            snapshot = List.copyOf(messages);
+        }
+        return snapshot;
+    }
+
+    /** The last message of the conversation, if any (no snapshot of the whole history). */
+    public synchronized Optional<Message> lastMessage() {
+        return messages.isEmpty() ? Optional.empty() : Optional.of(messages.getLast());
     }
 
     public synchronized int messageCount() {
@@ -69,6 +79,7 @@ public final class AgentSession implements AutoCloseable {
     public synchronized void append(Message message) {
         write(Json.writeBytes(MessageCodec.toJson(message)));
         messages.add(message);
+        snapshot = null;
     }
 
     /**
@@ -76,12 +87,50 @@ public final class AgentSession implements AutoCloseable {
      * written as the {@code "record"} field.
      */
     public synchronized void appendRecord(String kind, ObjectNode body) {
+        ObjectNode line = recordLine(kind, body);
+        write(Json.writeBytes(line));
+        records.add(line);
+    }
+
+    /**
+     * As {@link #append}, for a message that may become durable together with the next append of
+     * this session (or its close) rather than on return: a model's message whose tool calls only
+     * read, so that losing it in a crash together with their results loses nothing that happened.
+     * Returns without waiting for a disk force when one is running for other sessions already.
+     */
+    public synchronized void appendWithNext(Message message) {
+        try {
+            history.appendLater(Json.writeBytes(MessageCodec.toJson(message)));
+        } catch (IOException e) {
+            throw new SessionException("cannot append to session " + id() + ": " + e.getMessage(), e);
+        }
+        messages.add(message);
+        snapshot = null;
+    }
+
+    /**
+     * As {@link #appendRecord}, for records that may become durable together with the next append
+     * of this session (or its close) rather than on return: an automatic permission decision, whose
+     * tool's result is appended right after. Returns without waiting for a disk force when one is
+     * running for other sessions already; the record is in the file and in {@link #records()} either
+     * way, and a later append that returns guarantees it is durable.
+     */
+    public synchronized void appendRecordWithNext(String kind, ObjectNode body) {
+        ObjectNode line = recordLine(kind, body);
+        try {
+            history.appendLater(Json.writeBytes(line));
+        } catch (IOException e) {
+            throw new SessionException("cannot append to session " + id() + ": " + e.getMessage(), e);
+        }
+        records.add(line);
+    }
+
+    private static ObjectNode recordLine(String kind, ObjectNode body) {
         ObjectNode line = Json.object();
         line.put("record", kind);
         line.put("ts", Instant.now().toString());
         line.setAll(body);
-        write(Json.writeBytes(line));
-        records.add(line);
+        return line;
     }
 
     /** Non-message, non-state records read from disk or appended since, in order. */
@@ -91,6 +140,15 @@ public final class AgentSession implements AutoCloseable {
 
     public SessionState state() {
         return sessionState;
+    }
+
+    /**
+     * Lets go of the history file's descriptor, held since the last appends; the next append opens it
+     * again. Call before a long wait (a model call, a human, the end of a turn), so waiting sessions
+     * hold no descriptor.
+     */
+    public void release() {
+        history.release();
     }
 
     /** Problems found while loading (torn or corrupt lines that were skipped). Empty for a new session. */

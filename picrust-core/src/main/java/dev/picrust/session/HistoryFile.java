@@ -1,36 +1,47 @@
 package dev.picrust.session;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The append-only {@code history.jsonl}. Every {@link #append} writes one complete line and returns
  * only once the line is durable: the {@link Journal}'s group commit covers it, and the file itself is
  * forced when it is closed (or by a journal checkpoint), so an acknowledged record survives a crash.
  *
- * <p>The file is opened for each append rather than held open: ten thousand idle sessions would
- * otherwise hold ten thousand descriptors. One writer per session at a time: lines go at the
- * offset this object tracks.
+ * <p>The file is opened by the first append after a {@link #release} and held until the next
+ * one: the few appends of one step of an agent (its model's message, permission decisions, tool
+ * results) share a descriptor, while ten thousand idle sessions, or sessions waiting for their
+ * model, hold none. One writer per session at a time: lines go at the offset this object tracks.
  */
 final class HistoryFile implements AutoCloseable {
     private final Path path;
+    private final File file;
     private final byte[] relativePath;
     private final Journal journal;
     private final WriteCounters counters;
     private long size;
     private boolean needsNewline;
     private boolean unforced;
+    /** Open from the first append after a {@link #release} until the next; null otherwise. */
+    private RandomAccessFile handle;
+    private boolean closed;
+    /** Lines of {@link #appendLater} not yet known to be durable, oldest first. */
+    private final List<Journal.Entry> uncommitted = new ArrayList<>(2);
 
     HistoryFile(Path path, Journal journal, WriteCounters counters) throws IOException {
         this.path = path;
+        this.file = path.toFile();
         this.relativePath = journal.relativePathOf(path);
         this.journal = journal;
         this.counters = counters;
-        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-            size = file.length();
-            if (endsWithoutNewline(file)) {
-                terminateTornTail(file);
+        try (RandomAccessFile existing = new RandomAccessFile(file, "rw")) {
+            size = existing.length();
+            if (endsWithoutNewline(existing)) {
+                terminateTornTail(existing);
             }
         }
     }
@@ -57,6 +68,36 @@ final class HistoryFile implements AutoCloseable {
 
     /** Appends one record: {@code json} is the record's UTF-8 bytes, without the newline. */
     synchronized void append(byte[] json) throws IOException {
+        long offset = size;
+        byte[] line = write(json);
+        journal.commit(path, relativePath, offset, line);
+        awaitUncommitted();
+    }
+
+    /**
+     * Batches are forced in order, so lines of {@link #appendLater} before a commit are durable once it
+     * returns, unless their batch failed: that is reported here.
+     */
+    private void awaitUncommitted() throws IOException {
+        while (!uncommitted.isEmpty()) {
+            journal.await(uncommitted.removeFirst());
+        }
+    }
+
+    /**
+     * Appends one record that becomes durable with the next {@link #append} of this file (or when it
+     * is closed); returns without waiting for a force when one is running already.
+     */
+    synchronized void appendLater(byte[] json) throws IOException {
+        long offset = size;
+        byte[] line = write(json);
+        Journal.Entry entry = journal.commitLater(path, relativePath, offset, line);
+        if (!entry.done) {
+            uncommitted.add(entry);
+        }
+    }
+
+    private byte[] write(byte[] json) throws IOException {
         for (byte b : json) {
             if (b == '\n') {
                 throw new IllegalArgumentException("a history record must be one line");
@@ -72,32 +113,59 @@ final class HistoryFile implements AutoCloseable {
         long offset = size;
         // RandomAccessFile rather than a FileChannel: an interrupted agent thread must not leave a
         // half-done append behind a closed channel.
-        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-            file.seek(offset);
+        if (handle == null) {
+            handle = new RandomAccessFile(file, "rw");
+        }
+        handle.seek(offset);
+        try {
+            handle.write(line);
+        } catch (IOException e) {
             try {
-                file.write(line);
-            } catch (IOException e) {
-                size = file.length();
+                size = handle.length();
                 needsNewline = true;
-                throw e;
+            } finally {
+                release();
             }
+            throw e;
         }
         size = offset + line.length;
+        if (closed) {
+            release();  // an append after close (not the usual order) keeps no descriptor
+        }
         needsNewline = false;
         unforced = true;
         counters.historyBytes.addAndGet(line.length);
-        journal.commit(path, relativePath, offset, line);
+        return line;
+    }
+
+    /** Closes the descriptor held since the last appends, if any; the next append opens it again. */
+    synchronized void release() {
+        if (handle != null) {
+            try {
+                handle.close();
+            } catch (IOException ignored) {
+                // the lines were written (or their failure reported); closing frees the descriptor either way
+            }
+            handle = null;
+        }
     }
 
     /** Forces the file, so the journal no longer needs to keep its lines. */
     @Override
     public synchronized void close() throws IOException {
-        if (unforced) {
-            try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
-                file.getFD().sync();
+        try {
+            awaitUncommitted();  // before the journal lets go: no batch may name this file after it
+            if (unforced) {
+                if (handle == null) {
+                    handle = new RandomAccessFile(file, "rw");
+                }
+                handle.getFD().sync();
+                counters.syncs.incrementAndGet();
+                unforced = false;
             }
-            counters.syncs.incrementAndGet();
-            unforced = false;
+        } finally {
+            release();
+            closed = true;
         }
         journal.released(path);
     }

@@ -58,8 +58,10 @@ final class Journal {
     private static final byte MARKER = 'J';
     private static final int MAX_PATH_BYTES = 4096;
     private static final int CHECKPOINT_PARALLELISM = 64;
-    private static final AtomicLong SEGMENT_NUMBER = new AtomicLong();
+    /** Batch buffers up to this size are kept for the next batch. */
+    private static final int MAX_KEPT_BUFFER = 1 << 20;
     private static final long WRITER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final AtomicLong SEGMENT_NUMBER = new AtomicLong();
     /**
      * Segments written by journals alive in this JVM. Recovery in this JVM must not even open them:
      * closing any descriptor of a file drops this process's POSIX locks on it.
@@ -72,7 +74,7 @@ final class Journal {
     private final WriteCounters counters;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
-    private Batch open = new Batch();
+    private List<Entry> pending = new ArrayList<>();
     private Thread writer;
     private boolean writerWaiting;
     private boolean committing;
@@ -94,15 +96,23 @@ final class Journal {
 
     /**
      * Makes {@code line}, already written at {@code offset} of {@code file} (named
-     * {@code relativePath} in records), durable; returns once it is.
+     * {@code relativePath} in records), durable; returns once it is. {@code line} must not change
+     * until then.
      */
     void commit(Path file, byte[] relativePath, long offset, byte[] line) throws IOException {
-        Entry entry = new Entry(file, encode(relativePath, offset, line), Thread.currentThread());
-        Batch batch;
+        await(commitLater(file, relativePath, offset, line));
+    }
+
+    /**
+     * As {@link #commit}, but returns at once: the line is durable once its entry is
+     * {@link Entry#done} (wait with {@link #await}), at the latest when a later commit of the same
+     * thread returns, as batches are forced in order.
+     */
+    Entry commitLater(Path file, byte[] relativePath, long offset, byte[] line) {
+        Entry entry = new Entry(file, relativePath, offset, line);
         lock.lock();
         try {
-            batch = open;
-            batch.entries.add(entry);
+            pending.add(entry);
             if (writer == null) {
                 writer = Thread.ofPlatform().daemon().name("picrust-journal-writer").start(this::write);
             } else if (writerWaiting) {
@@ -111,52 +121,61 @@ final class Journal {
         } finally {
             lock.unlock();
         }
+        return entry;
+    }
+
+    /** Returns once {@code entry} is durable; throws if its batch failed. */
+    void await(Entry entry) throws IOException {
         // An append is not abandoned half-way (its line is already in the history file), so an
         // interrupt does not end the wait; the flag is restored afterwards.
         boolean interrupted = false;
-        while (!batch.done) {
+        entry.awaitedBy = Thread.currentThread();
+        while (!entry.done) {
             LockSupport.park(this);
             interrupted |= Thread.interrupted();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (batch.failure != null) {
-            throw new IOException("journal commit failed: " + batch.failure.getMessage(), batch.failure);
+        if (entry.failure != null) {
+            throw new IOException("journal commit failed: " + entry.failure.getMessage(), entry.failure);
         }
     }
 
     /**
      * The writer: takes everything appended since its last force as one batch, writes and forces
-     * it, wakes the batch's appenders, repeats; ends after a while without appends.
+     * it, wakes the batch's waiting appenders one by one, repeats; ends after a while without
+     * appends (the next append starts it again).
      *
-     * <p>A platform thread of its own, not a leader elected among the appenders: an appender's
-     * virtual thread that is woken to lead queues behind every other runnable virtual thread, and at
-     * 10,000 agents that put hundreds of milliseconds between two forces while the disk idled.
+     * <p>A platform thread of its own, not a leader elected among the appenders: a virtual thread
+     * woken to lead the next batch queues behind every other runnable virtual thread, and at 10,000
+     * agents that put hundreds of milliseconds between two forces while the disk idled. Waiters are
+     * woken with {@code unpark}, never through a shared condition, whose {@code signalAll} made every
+     * waiter re-take the lock in turn.
      */
     private void write() {
         while (true) {
-            Batch batch;
+            List<Entry> batch;
             Segment segment;
             lock.lock();
             try {
-                while (open.entries.isEmpty()) {
+                while (pending.isEmpty()) {
                     writerWaiting = true;
-                    boolean signalled;
+                    long left;
                     try {
-                        signalled = work.awaitNanos(WRITER_IDLE_NANOS) > 0;
+                        left = work.awaitNanos(WRITER_IDLE_NANOS);
                     } catch (InterruptedException e) {
-                        signalled = true;
+                        left = 1;
                     } finally {
                         writerWaiting = false;
                     }
-                    if (!signalled && open.entries.isEmpty()) {
+                    if (left <= 0 && pending.isEmpty()) {
                         writer = null;
                         return;
                     }
                 }
-                batch = open;
-                open = new Batch();
+                batch = pending;
+                pending = new ArrayList<>();
                 committing = true;
                 segment = active;
             } finally {
@@ -166,13 +185,13 @@ final class Journal {
         }
     }
 
-    private void commitBatch(Batch batch, Segment segment) {
+    private void commitBatch(List<Entry> batch, Segment segment) {
         IOException failure = null;
         try {
             if (segment == null) {
                 segment = Segment.createRetrying(directory, counters);
             }
-            segment.append(batch.entries, counters);
+            segment.append(batch, counters);
         } catch (IOException e) {
             failure = e;
         } catch (RuntimeException e) {
@@ -184,7 +203,7 @@ final class Journal {
         try {
             if (failure == null) {
                 active = segment;
-                for (Entry e : batch.entries) {
+                for (Entry e : batch) {
                     segment.dirty.add(e.file);
                 }
                 if (segment.size >= segmentBytes) {
@@ -202,10 +221,15 @@ final class Journal {
         } finally {
             lock.unlock();
         }
-        batch.failure = failure;
-        batch.done = true;
-        for (Entry e : batch.entries) {
-            LockSupport.unpark(e.thread);
+        for (Entry e : batch) {
+            e.failure = failure;
+            e.done = true;
+            // Only a thread that waits (not always the appender: a session's close awaits lines
+            // another thread appended); a spare permit would cut some later park short.
+            Thread waiting = e.awaitedBy;
+            if (waiting != null) {
+                LockSupport.unpark(waiting);
+            }
         }
         if (toCheckpoint != null) {
             Segment full = toCheckpoint;
@@ -234,7 +258,7 @@ final class Journal {
             }
             if (active != null) {
                 active.dirty.remove(file);
-                if (active.dirty.isEmpty() && !committing && open.entries.isEmpty()) {
+                if (active.dirty.isEmpty() && !committing && pending.isEmpty()) {
                     Segment done = active;
                     active = null;
                     done.delete();
@@ -327,11 +351,14 @@ final class Journal {
 
     // ------------------------------------------------------------------------------------ records
 
-    private static byte[] encode(byte[] path, long offset, byte[] line) {
-        ByteBuffer record = ByteBuffer.allocate(1 + 4 + path.length + 8 + 4 + line.length + 4);
-        record.put(MARKER).putInt(path.length).put(path).putLong(offset).putInt(line.length).put(line)
-                .putInt(crc(path, offset, line));
-        return record.array();
+    private static int encodedLength(Entry e) {
+        return 1 + 4 + e.relativePath.length + 8 + 4 + e.line.length + 4;
+    }
+
+    /** Writes one record at the buffer's position. */
+    private static void encode(Entry e, ByteBuffer into) {
+        into.put(MARKER).putInt(e.relativePath.length).put(e.relativePath).putLong(e.offset)
+                .putInt(e.line.length).put(e.line).putInt(crc(e.relativePath, e.offset, e.line));
     }
 
     private static int crc(byte[] path, long offset, byte[] line) {
@@ -467,17 +494,23 @@ final class Journal {
 
     // ------------------------------------------------------------------------------------ pieces
 
-    /**
-     * Appends that share one force. Filled under the lock while open; once the writer took it no
-     * entry is added, and only the writer writes {@code failure} (before {@code done}).
-     */
-    private static final class Batch {
-        final List<Entry> entries = new ArrayList<>();
-        volatile boolean done;
+    static final class Entry {
+        final Path file;
+        final byte[] relativePath;
+        final long offset;
+        final byte[] line;
+        /** Written by the writer before {@link #done}. */
         IOException failure;
-    }
+        volatile boolean done;
+        /** Set before a waiter parks; with {@code done} both volatile, one side always sees the other. */
+        volatile Thread awaitedBy;
 
-    private record Entry(Path file, byte[] record, Thread thread) {
+        Entry(Path file, byte[] relativePath, long offset, byte[] line) {
+            this.file = file;
+            this.relativePath = relativePath;
+            this.offset = offset;
+            this.line = line;
+        }
     }
 
     /** One journal file, locked for as long as this process may still need it. */
@@ -486,6 +519,7 @@ final class Journal {
         final RandomAccessFile file;
         final FileLock fileLock;
         final Set<Path> dirty = new HashSet<>();
+        private byte[] buffer = new byte[4096];
         long size;
         boolean deleted;
 
@@ -539,18 +573,22 @@ final class Journal {
         void append(List<Entry> batch, WriteCounters counters) throws IOException {
             int length = 0;
             for (Entry e : batch) {
-                length += e.record.length;
+                length += encodedLength(e);
             }
-            byte[] bytes = new byte[length];
-            int at = 0;
+            // One buffer per segment, reused batch after batch (only the writer thread writes): a batch of
+            // thousands of records would otherwise be a new large array every force.
+            if (buffer.length < length && length <= MAX_KEPT_BUFFER) {
+                buffer = new byte[Math.max(length, Math.min(buffer.length * 2, MAX_KEPT_BUFFER))];
+            }
+            byte[] bytes = length <= buffer.length ? buffer : new byte[length];
+            ByteBuffer records = ByteBuffer.wrap(bytes, 0, length);
             for (Entry e : batch) {
-                System.arraycopy(e.record, 0, bytes, at, e.record.length);
-                at += e.record.length;
+                encode(e, records);
             }
             // RandomAccessFile rather than a FileChannel: an interrupt of the committing thread must
             // not close the journal under every other appender.
             file.seek(size);
-            file.write(bytes);
+            file.write(bytes, 0, length);
             file.getFD().sync();
             size += length;
             counters.syncs.incrementAndGet();

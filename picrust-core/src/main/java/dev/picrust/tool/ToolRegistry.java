@@ -12,6 +12,8 @@ public final class ToolRegistry {
     private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,128}$");
 
     private final Map<String, Tool> tools = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+    /** {@link #definitions()} as of the last registration change; read before every model call. */
+    private volatile List<ToolDefinition> definitions;
 
     public ToolRegistry register(Tool tool) {
         if (!NAME.matcher(tool.name()).matches()) {
@@ -20,6 +22,7 @@ public final class ToolRegistry {
         if (tools.putIfAbsent(tool.name(), tool) != null) {
             throw new IllegalArgumentException("a tool named '" + tool.name() + "' is already registered");
         }
+        definitions = null;
         return this;
     }
 
@@ -33,7 +36,9 @@ public final class ToolRegistry {
     }
 
     public boolean remove(String name) {
-        return tools.remove(name) != null;
+        boolean removed = tools.remove(name) != null;
+        definitions = null;
+        return removed;
     }
 
     public List<Tool> tools() {
@@ -42,8 +47,19 @@ public final class ToolRegistry {
         }
     }
 
+    /**
+     * The tools as the model sees them, in registration order. Computed once per registration
+     * change: a tool's {@link Tool#definition()} is taken to be fixed while it is registered.
+     */
     public List<ToolDefinition> definitions() {
-        return tools().stream().map(Tool::definition).toList();
+        List<ToolDefinition> cached = definitions;
+        if (cached == null) {
+            synchronized (tools) {
+                cached = tools.values().stream().map(Tool::definition).toList();
+                definitions = cached;
+            }
+        }
+        return cached;
     }
 
     /** A registry holding only the named tools of this one (for subagents); unknown names are ignored. */

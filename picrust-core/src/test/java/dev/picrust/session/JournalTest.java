@@ -178,4 +178,104 @@ class JournalTest {
             assertThat(s.messages()).containsExactly(Message.user("while interrupted"), Message.user("and again"));
         }
     }
+
+    @Test
+    void recordsDurableWithTheNextAppendAreRestoredWhenThatAppendWasAcknowledged() throws Exception {
+        SessionStore store = new SessionStore(dir);
+        AgentSession session = store.create(SessionMetadata.create("w1", "agent", "m", "p"));
+        session.append(Message.assistant("call"));
+        session.appendRecordWithNext("permission_decision", dev.picrust.json.Json.object().put("decision", "allow"));
+        session.append(Message.user("result"));
+        Path copy = abandonedCopyOfLiveSegment(store);
+        Files.writeString(dir.resolve("w1/history.jsonl"), "");  // an OS crash lost the unforced file
+
+        try (AgentSession reopened = new SessionStore(dir).open("w1")) {
+            assertThat(reopened.messages()).containsExactly(Message.assistant("call"), Message.user("result"));
+            assertThat(reopened.records()).singleElement()
+                    .satisfies(r -> assertThat(r.path("decision").asText()).isEqualTo("allow"));
+        }
+        assertThat(copy).doesNotExist();
+        session.close();
+    }
+
+    @Test
+    void recordsDurableWithTheNextAppendNeverStallOtherAppendersAndLandInOrder() throws Exception {
+        SessionStore store = new SessionStore(dir);
+        int sessions = 40;
+        int rounds = 10;
+        List<AgentSession> open = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            open.add(store.create(SessionMetadata.create("r" + i, "agent", "m", "p")));
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (AgentSession session : open) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int k = 0; k < rounds; k++) {
+                        session.append(Message.assistant("call " + k));
+                        session.appendRecordWithNext("decision", dev.picrust.json.Json.object().put("k", k));
+                        session.append(Message.user("result " + k));
+                    }
+                    // The last thing may be a record nobody waits for: closing makes it durable.
+                    session.appendRecordWithNext("decision", dev.picrust.json.Json.object().put("k", rounds));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        open.forEach(AgentSession::close);
+        assertThat(store.journal().segmentFiles()).isEmpty();
+        SessionStore reader = new SessionStore(dir);
+        for (int i = 0; i < sessions; i++) {
+            try (AgentSession s = reader.open("r" + i)) {
+                assertThat(s.messages()).hasSize(2 * rounds);
+                assertThat(s.records()).extracting(r -> r.path("k").asInt())
+                        .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(0, rounds).boxed().toList());
+            }
+        }
+    }
+
+    @Test
+    void appendsShareOneDescriptorUntilReleasedAndAReleasedSessionHoldsNone() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc");
+        SessionStore store = new SessionStore(dir);
+        try (AgentSession session = store.create(SessionMetadata.create("d1", "agent", "m", "p"))) {
+            Path history = dir.resolve("d1/history.jsonl").toRealPath();
+            session.append(Message.assistant("call"));
+            session.appendRecordWithNext("decision", dev.picrust.json.Json.object().put("k", 1));
+            session.append(Message.user("result"));
+            assertThat(descriptorsOf(history)).isEqualTo(1);
+            session.release();
+            assertThat(descriptorsOf(history)).isZero();
+            session.append(Message.assistant("next"));
+            assertThat(descriptorsOf(history)).isEqualTo(1);
+            session.close();
+            assertThat(descriptorsOf(history)).isZero();
+        }
+        try (AgentSession s = store.open("d1")) {
+            assertThat(s.messages()).containsExactly(Message.assistant("call"), Message.user("result"),
+                    Message.assistant("next"));
+        }
+    }
+
+    private static long descriptorsOf(Path file) throws Exception {
+        long n = 0;
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(file)) {
+                        n++;
+                    }
+                } catch (java.io.IOException gone) {
+                    // closed while listing
+                }
+            }
+        }
+        return n;
+    }
 }

@@ -94,20 +94,30 @@ public record CachePolicy(boolean enabled, Ttl ttl) {
         if (!enabled) {
             return request;
         }
+        // Plain loops, and the request's own lists kept where nothing changes: this runs before every
+        // model call over the whole history.
         int budget = MAX_BREAKPOINTS;
-        List<ToolDefinition> tools = new ArrayList<>(request.tools().stream()
-                .map(t -> t.extras().containsKey(CACHE_CONTROL) ? t.withExtras(without(t.extras())) : t).toList());
+        List<ToolDefinition> tools = new ArrayList<>(request.tools().size());
+        for (ToolDefinition t : request.tools()) {
+            tools.add(t.extras().containsKey(CACHE_CONTROL) ? t.withExtras(without(t.extras())) : t);
+        }
         if (!tools.isEmpty()) {
             ToolDefinition last = tools.getLast();
             tools.set(tools.size() - 1, last.withExtras(with(last.extras())));
             budget--;
         }
-        List<TextBlock> system = new ArrayList<>(request.system().stream().map(b -> (TextBlock) stripped(b)).toList());
+        List<TextBlock> system = new ArrayList<>(request.system().size());
+        for (TextBlock b : request.system()) {
+            system.add((TextBlock) stripped(b));
+        }
         if (!system.isEmpty()) {
             system.set(system.size() - 1, (TextBlock) marked(system.getLast()));
             budget--;
         }
-        List<Message> messages = new ArrayList<>(request.messages().stream().map(CachePolicy::stripped).toList());
+        List<Message> messages = new ArrayList<>(request.messages().size());
+        for (Message m : request.messages()) {
+            messages.add(stripped(m));
+        }
         int last = messages.size() - 1;
         if (last >= 0 && budget > 0 && markLastCacheable(messages, last)) {
             budget--;
@@ -120,7 +130,9 @@ public record CachePolicy(boolean enabled, Ttl ttl) {
                 break;
             }
         }
-        return request.withTools(tools).withSystem(system).withMessages(messages);
+        // One request, not three: each would copy every list again.
+        return new LlmRequest(request.model(), system, messages, tools, request.maxTokens(), request.thinking(),
+                request.temperature(), request.extraBody());
     }
 
     /** Counts breakpoints in a request (tools, system, messages and nested tool-result content). */
@@ -178,15 +190,30 @@ public record CachePolicy(boolean enabled, Ttl ttl) {
     }
 
     private static Message stripped(Message m) {
-        boolean any = m.content().stream().anyMatch(CachePolicy::carriesCacheControl);
-        return any ? new Message(m.role(), m.content().stream().map(CachePolicy::stripped).toList()) : m;
+        return anyCarriesCacheControl(m.content()) ? new Message(m.role(), strippedAll(m.content())) : m;
+    }
+
+    private static boolean anyCarriesCacheControl(List<ContentBlock> blocks) {
+        for (ContentBlock b : blocks) {
+            if (carriesCacheControl(b)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<ContentBlock> strippedAll(List<ContentBlock> blocks) {
+        List<ContentBlock> out = new ArrayList<>(blocks.size());
+        for (ContentBlock b : blocks) {
+            out.add(stripped(b));
+        }
+        return out;
     }
 
     private static boolean carriesCacheControl(ContentBlock b) {
         return switch (b) {
             case UnknownBlock u -> u.raw().has(CACHE_CONTROL);
-            case ToolResultBlock r -> r.extras().containsKey(CACHE_CONTROL)
-                    || r.content().stream().anyMatch(CachePolicy::carriesCacheControl);
+            case ToolResultBlock r -> r.extras().containsKey(CACHE_CONTROL) || anyCarriesCacheControl(r.content());
             default -> b.extras().containsKey(CACHE_CONTROL);
         };
     }
@@ -201,13 +228,16 @@ public record CachePolicy(boolean enabled, Ttl ttl) {
                 raw.remove(CACHE_CONTROL);
                 yield new UnknownBlock(raw);
             }
-            case ToolResultBlock r -> new ToolResultBlock(r.toolUseId(),
-                    r.content().stream().map(CachePolicy::stripped).toList(), r.isError(), without(r.extras()));
+            case ToolResultBlock r -> new ToolResultBlock(r.toolUseId(), strippedAll(r.content()), r.isError(),
+                    without(r.extras()));
             default -> withExtras(b, without(b.extras()));
         };
     }
 
     private Map<String, JsonNode> with(Map<String, JsonNode> extras) {
+        if (extras.isEmpty()) {
+            return Map.of(CACHE_CONTROL, marker());  // the usual case; the block copies it anyway
+        }
         Map<String, JsonNode> copy = new LinkedHashMap<>(extras);
         copy.put(CACHE_CONTROL, marker());
         return copy;
