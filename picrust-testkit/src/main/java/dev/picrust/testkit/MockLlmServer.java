@@ -285,9 +285,12 @@ public final class MockLlmServer implements AutoCloseable {
     }
 
     private void handle(HttpConnection.Incoming incoming, HttpConnection connection) throws IOException {
-        RecordedRequest request = record(incoming);
         int number = requestCount.incrementAndGet();
         ServerStep step = script.poll();
+        if (step == null && answeredWithoutTree(incoming, connection)) {
+            return;
+        }
+        RecordedRequest request = record(incoming);
         if (step == null) {
             step = fallback.<ServerStep>map(ServerStep.Dynamic::new).orElse(null);
         }
@@ -308,6 +311,27 @@ public final class MockLlmServer implements AutoCloseable {
                 sendError(failure, connection);
             }
         }
+    }
+
+    /**
+     * The load-run path: with recording off, a {@link ToolLoopResponder} answers from the body
+     * bytes with a response encoded up front, and nothing of the request is kept while the latency
+     * sleeps. False (nothing sent) when this path does not apply.
+     */
+    private boolean answeredWithoutTree(HttpConnection.Incoming incoming, HttpConnection connection)
+            throws IOException {
+        if (recordRequests || !connection.keepAlive()
+                || !(fallback.orElse(null) instanceof ToolLoopResponder loop)) {
+            return false;
+        }
+        Optional<byte[]> response = loop.prepared(incoming.body());
+        if (response.isEmpty()) {
+            return false;
+        }
+        if (delay()) {
+            connection.sendPrepared(response.get());
+        }
+        return true;
     }
 
     private RecordedRequest record(HttpConnection.Incoming incoming) {
@@ -478,22 +502,8 @@ public final class MockLlmServer implements AutoCloseable {
     }
 
     private static void sendRaw(ServerStep.Raw raw, HttpConnection connection) throws IOException {
-        if (!raw.isEventStream()) {
-            connection.sendFixed(raw.status(), raw.headers(), raw.body());
-            return;
-        }
-        connection.startChunked(raw.status(), raw.headers());
-        byte[] body = raw.body();
-        int start = 0;
-        for (int i = 0; i + 1 < body.length; i++) {
-            if (body[i] == '\n' && body[i + 1] == '\n') {
-                connection.bufferChunk(body, start, i + 2 - start);
-                start = i + 2;
-                i++;
-            }
-        }
-        connection.bufferChunk(body, start, body.length - start);
-        connection.endChunked();
+        connection.sendPrepared(HttpConnection.responseBytes(raw.status(), raw.headers(), raw.body(),
+                raw.isEventStream(), connection.keepAlive()));
     }
 
     private static Map<String, String> withRequestId(Map<String, String> headers) {
