@@ -62,8 +62,10 @@ public final class MockServerProcess implements AutoCloseable {
         }
         command.add(MockLlmServerMain.class.getName());
         command.addAll(List.of("--port", "0", "--latency-ms", Long.toString(latency.toMillis()),
-                "--tool-steps", Integer.toString(toolSteps), "--tool-name", toolName,
-                "--warm-up-connections", Integer.toString(WARM_UP_CONNECTIONS)));
+                "--tool-steps", Integer.toString(toolSteps), "--tool-name", toolName));
+        if (WARM_UP_CONNECTIONS > 0) {
+            command.addAll(List.of("--warm-up-connections", Integer.toString(WARM_UP_CONNECTIONS)));
+        }
         Process process = new ProcessBuilder(command).start();
         StringBuilder errors = new StringBuilder();
         Thread.ofVirtual().name("mock-server-stderr").start(() -> collect(process, errors));
