@@ -25,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
 final class HttpConnection {
     private static final int MAX_LINE = 64 * 1024;
     private static final int MAX_HEADERS = 200;
-    private static final int INITIAL_INPUT = 4096;
+    // Most request heads and bodies (2-10 KiB) then arrive in one read.
+    private static final int INITIAL_INPUT = 8192;
     private static final int INITIAL_OUTPUT = 4096;
     /** An output buffer grown past this for one big response is not kept for the next. */
     private static final int MAX_KEPT_OUTPUT = 64 * 1024;
