@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,7 +44,19 @@ final class HttpConnection {
     }
 
     interface Handler {
-        void handle(Incoming request, HttpConnection connection) throws IOException;
+        /**
+         * Answers {@code request}, or returns what answers it later: a reply runs after the request
+         * is out of reach, so a reply that first sleeps (a latency) keeps nothing of it alive.
+         */
+        Reply handle(Incoming request, HttpConnection connection) throws IOException;
+    }
+
+    /** The rest of an answer, run once the request is dropped. */
+    interface Reply {
+        /** Nothing left to do: the handler answered already. */
+        Reply DONE = () -> { };
+
+        void send() throws IOException;
     }
 
     private final Socket socket;
@@ -69,20 +82,29 @@ final class HttpConnection {
     void serve(Handler handler) {
         try (socket) {
             while (keepAlive) {
-                Incoming request = readRequest();
-                if (request == null) {
+                Optional<Reply> reply = handleNext(handler);
+                if (reply.isEmpty()) {
                     return;
                 }
-                responseStarted = false;
-                if (request.header("connection").toLowerCase(Locale.ROOT).contains("close")) {
-                    keepAlive = false;
-                }
-                handler.handle(request, this);
+                reply.get().send();
                 flush();
             }
         } catch (IOException e) {
             // The client went away or the server closed the socket: nothing left to answer.
         }
+    }
+
+    /** Reads the next request and hands it over; empty when the client closed the connection. */
+    private Optional<Reply> handleNext(Handler handler) throws IOException {
+        Incoming request = readRequest();
+        if (request == null) {
+            return Optional.empty();
+        }
+        responseStarted = false;
+        if (request.header("connection").toLowerCase(Locale.ROOT).contains("close")) {
+            keepAlive = false;
+        }
+        return Optional.of(handler.handle(request, this));
     }
 
     boolean responseStarted() {

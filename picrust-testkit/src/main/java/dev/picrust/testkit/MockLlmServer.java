@@ -284,11 +284,21 @@ public final class MockLlmServer implements AutoCloseable {
         }
     }
 
-    private void handle(HttpConnection.Incoming incoming, HttpConnection connection) throws IOException {
+    private HttpConnection.Reply handle(HttpConnection.Incoming incoming, HttpConnection connection)
+            throws IOException {
         int number = requestCount.incrementAndGet();
         ServerStep step = script.poll();
-        if (step == null && answeredWithoutTree(incoming, connection)) {
-            return;
+        if (step == null) {
+            Optional<byte[]> prepared = preparedAnswer(incoming, connection);
+            if (prepared.isPresent()) {
+                byte[] response = prepared.get();
+                // Sleeps after the request is dropped: thousands of waiting requests keep nothing alive.
+                return () -> {
+                    if (delay()) {
+                        connection.sendPrepared(response);
+                    }
+                };
+            }
         }
         RecordedRequest request = record(incoming);
         if (step == null) {
@@ -311,27 +321,19 @@ public final class MockLlmServer implements AutoCloseable {
                 sendError(failure, connection);
             }
         }
+        return HttpConnection.Reply.DONE;
     }
 
     /**
      * The load-run path: with recording off, a {@link ToolLoopResponder} answers from the body
-     * bytes with a response encoded up front, and nothing of the request is kept while the latency
-     * sleeps. False (nothing sent) when this path does not apply.
+     * bytes with a response encoded up front (no JSON tree). Empty when this path does not apply.
      */
-    private boolean answeredWithoutTree(HttpConnection.Incoming incoming, HttpConnection connection)
-            throws IOException {
+    private Optional<byte[]> preparedAnswer(HttpConnection.Incoming incoming, HttpConnection connection) {
         if (recordRequests || !connection.keepAlive()
                 || !(fallback.orElse(null) instanceof ToolLoopResponder loop)) {
-            return false;
+            return Optional.empty();
         }
-        Optional<byte[]> response = loop.prepared(incoming.body());
-        if (response.isEmpty()) {
-            return false;
-        }
-        if (delay()) {
-            connection.sendPrepared(response.get());
-        }
-        return true;
+        return loop.prepared(incoming.body());
     }
 
     private RecordedRequest record(HttpConnection.Incoming incoming) {
