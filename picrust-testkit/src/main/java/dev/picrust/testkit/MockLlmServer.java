@@ -284,10 +284,23 @@ public final class MockLlmServer implements AutoCloseable {
         }
     }
 
-    private void handle(HttpConnection.Incoming incoming, HttpConnection connection) throws IOException {
-        RecordedRequest request = record(incoming);
+    private HttpConnection.Reply handle(HttpConnection.Incoming incoming, HttpConnection connection)
+            throws IOException {
         int number = requestCount.incrementAndGet();
         ServerStep step = script.poll();
+        if (step == null) {
+            Optional<byte[]> prepared = preparedAnswer(incoming, connection);
+            if (prepared.isPresent()) {
+                byte[] response = prepared.get();
+                // Sleeps after the request is dropped: thousands of waiting requests keep nothing alive.
+                return () -> {
+                    if (delay()) {
+                        connection.sendPrepared(response);
+                    }
+                };
+            }
+        }
+        RecordedRequest request = record(incoming);
         if (step == null) {
             step = fallback.<ServerStep>map(ServerStep.Dynamic::new).orElse(null);
         }
@@ -308,6 +321,19 @@ public final class MockLlmServer implements AutoCloseable {
                 sendError(failure, connection);
             }
         }
+        return HttpConnection.Reply.DONE;
+    }
+
+    /**
+     * The load-run path: with recording off, a {@link ToolLoopResponder} answers from the body
+     * bytes with a response encoded up front (no JSON tree). Empty when this path does not apply.
+     */
+    private Optional<byte[]> preparedAnswer(HttpConnection.Incoming incoming, HttpConnection connection) {
+        if (recordRequests || !connection.keepAlive()
+                || !(fallback.orElse(null) instanceof ToolLoopResponder loop)) {
+            return Optional.empty();
+        }
+        return loop.prepared(incoming.body());
     }
 
     private RecordedRequest record(HttpConnection.Incoming incoming) {
@@ -478,22 +504,8 @@ public final class MockLlmServer implements AutoCloseable {
     }
 
     private static void sendRaw(ServerStep.Raw raw, HttpConnection connection) throws IOException {
-        if (!raw.isEventStream()) {
-            connection.sendFixed(raw.status(), raw.headers(), raw.body());
-            return;
-        }
-        connection.startChunked(raw.status(), raw.headers());
-        byte[] body = raw.body();
-        int start = 0;
-        for (int i = 0; i + 1 < body.length; i++) {
-            if (body[i] == '\n' && body[i + 1] == '\n') {
-                connection.bufferChunk(body, start, i + 2 - start);
-                start = i + 2;
-                i++;
-            }
-        }
-        connection.bufferChunk(body, start, body.length - start);
-        connection.endChunked();
+        connection.sendPrepared(HttpConnection.responseBytes(raw.status(), raw.headers(), raw.body(),
+                raw.isEventStream(), connection.keepAlive()));
     }
 
     private static Map<String, String> withRequestId(Map<String, String> headers) {

@@ -17,7 +17,8 @@ import java.util.Optional;
  * </pre>
  *
  * Prints {@code LISTENING <port>} once it accepts connections; exits when stdin reaches end of
- * file or on SIGTERM.
+ * file or on SIGTERM. With {@code --warm-up-connections N} it first runs N whole conversations
+ * against itself (one connection each, 1 ms latency), so that a benchmark measures compiled code.
  */
 public final class MockLlmServerMain {
     private MockLlmServerMain() {}
@@ -28,6 +29,7 @@ public final class MockLlmServerMain {
         int toolSteps = 1;
         String toolName = "echo";
         Optional<JsonNode> toolInput = Optional.empty();
+        int warmUpConnections = 0;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
@@ -44,14 +46,19 @@ public final class MockLlmServerMain {
                 case "--tool-steps" -> toolSteps = Integer.parseInt(value);
                 case "--tool-name" -> toolName = value;
                 case "--tool-input" -> toolInput = Optional.of(parseJson(value));
+                case "--warm-up-connections" -> warmUpConnections = Integer.parseInt(value);
                 default -> fail("unknown option " + flag);
             }
         }
 
         MockLlmServer server = MockLlmServer.start(port)
                 .recordRequests(false)
-                .latency(Duration.ofMillis(latencyMs))
                 .respondAlways(new ToolLoopResponder(toolSteps, toolName, toolInput));
+        if (warmUpConnections > 0) {
+            server.latency(Duration.ofMillis(1)); // so the sleeping path is warmed up too
+            ServerWarmUp.run(server, toolSteps, warmUpConnections);
+        }
+        server.latency(Duration.ofMillis(latencyMs));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "mock-llm-shutdown"));
         System.out.println("LISTENING " + server.port());
         System.out.flush();
@@ -82,6 +89,6 @@ public final class MockLlmServerMain {
 
     private static String usage() {
         return "usage: MockLlmServerMain [--port N] [--latency-ms MS] [--tool-steps K] [--tool-name NAME]"
-                + " [--tool-input JSON]";
+                + " [--tool-input JSON] [--warm-up-connections N]";
     }
 }

@@ -15,12 +15,16 @@ import java.util.function.Function;
  * A {@link MockLlmServer} responder for load runs: every turn of every conversation makes
  * {@code toolSteps} calls of one tool and then answers with text. The step is read from the
  * request itself (assistant messages since the last plain user prompt), so the server keeps no
- * per-conversation state and any number of agents can share it. All response bodies are encoded
- * once, up front; answering a request costs parsing its body and writing bytes.
+ * per-conversation state and any number of agents can share it. All responses are encoded once,
+ * up front, down to the HTTP framing; a server that does not record requests answers from the raw
+ * body ({@link #prepared}) without building a JSON tree, so a request costs one scan of its bytes
+ * and one write.
  */
 public final class ToolLoopResponder implements Function<RecordedRequest, ServerStep> {
     private final List<ServerStep.Raw> streamed;
     private final List<ServerStep.Raw> plain;
+    private final List<byte[]> streamedWire;
+    private final List<byte[]> plainWire;
 
     /** Tool input {@code {"step": n}} for the n-th call. */
     public ToolLoopResponder(int toolSteps, String toolName) {
@@ -48,6 +52,23 @@ public final class ToolLoopResponder implements Function<RecordedRequest, Server
         }
         this.streamed = List.of(streamedSteps);
         this.plain = List.of(plainSteps);
+        this.streamedWire = streamed.stream().map(ToolLoopResponder::keepAliveWire).toList();
+        this.plainWire = plain.stream().map(ToolLoopResponder::keepAliveWire).toList();
+    }
+
+    private static byte[] keepAliveWire(ServerStep.Raw raw) {
+        return HttpConnection.responseBytes(raw.status(), raw.headers(), raw.body(), raw.isEventStream(), true);
+    }
+
+    /**
+     * The whole keep-alive HTTP response {@link #apply} would give for this request body, or empty
+     * when the body needs the ordinary path (a tree). The array is shared: do not modify it.
+     */
+    Optional<byte[]> prepared(byte[] body) {
+        return ToolLoopPosition.scan(body).map(position -> {
+            int step = Math.min(position.step(), streamed.size() - 1);
+            return position.streaming() ? streamedWire.get(step) : plainWire.get(step);
+        });
     }
 
     private static JsonNode toolInput(Optional<JsonNode> input, int step) {

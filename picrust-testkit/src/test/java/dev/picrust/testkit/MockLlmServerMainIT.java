@@ -36,7 +36,8 @@ class MockLlmServerMainIT {
 
     @Test
     void servesAToolLoopConversationAndExitsOnStdinEof() throws Exception {
-        Process process = startMain("--port", "0", "--latency-ms", "100", "--tool-steps", "3", "--tool-name", "lookup");
+        Process process = startMain("--port", "0", "--latency-ms", "100", "--tool-steps", "3", "--tool-name", "lookup",
+                "--warm-up-connections", "50");
         int port = awaitListening(process);
 
         List<String> toolCalls = new ArrayList<>();

@@ -492,6 +492,65 @@ class MockLlmServerTest {
     }
 
     @Test
+    void unrecordedToolLoopAnswersWithTheSameBytesAsTheRecordedPath() throws Exception {
+        ToolLoopResponder responder = new ToolLoopResponder(2, "echo");
+        ObjectNode afterOneStep = requestBody("go", true);
+        afterOneStep.withArray("messages").add(MessageCodec.toJson(Message.assistant(List.of(
+                new ToolUseBlock("t1", "echo", Json.object().put("step", 0))))));
+        afterOneStep.withArray("messages").add(MessageCodec.toJson(Message.user(List.of(
+                ToolResultBlock.text("t1", "{\"step\":0}", false)))));
+        List<String> bodies = List.of(streamingBody("go"), Json.write(requestBody("go", false)),
+                Json.write(afterOneStep), "{\"stream\":\"yes\"}", "not json");
+        try (MockLlmServer recorded = MockLlmServer.start().respondAlways(responder);
+             MockLlmServer unrecorded = MockLlmServer.start().recordRequests(false).respondAlways(responder);
+             Socket toRecorded = new Socket("127.0.0.1", recorded.port());
+             Socket toUnrecorded = new Socket("127.0.0.1", unrecorded.port())) {
+            for (String body : bodies) {
+                for (boolean close : List.of(false, true)) {
+                    Socket a = close ? new Socket("127.0.0.1", recorded.port()) : toRecorded;
+                    Socket b = close ? new Socket("127.0.0.1", unrecorded.port()) : toUnrecorded;
+                    String expected = exchange(a, body, close);
+                    assertThat(exchange(b, body, close)).as(body).isEqualTo(expected);
+                    if (close) {
+                        a.close();
+                        b.close();
+                    }
+                }
+            }
+            assertThat(recorded.requests()).hasSize(2 * bodies.size());
+            assertThat(unrecorded.requests()).isEmpty();
+            assertThat(unrecorded.requestCount()).isEqualTo(2 * bodies.size());
+        }
+    }
+
+    /** One request on an open connection; the whole response (head and body) as text. */
+    private static String exchange(Socket socket, String body, boolean close) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/messages HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                + (close ? "connection: close\r\n" : "") + "content-length: " + bytes.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes);
+        out.flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder response = new StringBuilder();
+        while (!response.toString().endsWith("\r\n\r\n")) {
+            response.append((char) in.read());
+        }
+        String head = response.toString().toLowerCase(java.util.Locale.ROOT);
+        if (head.contains("transfer-encoding: chunked")) {
+            while (!response.toString().endsWith("\r\n0\r\n\r\n")) {
+                response.append((char) in.read());
+            }
+        } else {
+            int length = Integer.parseInt(head.replaceAll("(?s).*content-length: (\\d+).*", "$1"));
+            response.append(new String(in.readNBytes(length), StandardCharsets.ISO_8859_1));
+        }
+        // The 500 for a failed responder names a fresh request id; compare the rest.
+        return response.toString().replaceAll("req_mock_\\w+", "req_mock_ID");
+    }
+
+    @Test
     void manyConcurrentStreamsAreServed() throws Exception {
         server.respondAlways(new ToolLoopResponder(1, "echo"));
         int clients = 200;

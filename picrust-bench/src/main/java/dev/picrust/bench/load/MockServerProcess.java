@@ -30,6 +30,11 @@ import java.util.concurrent.TimeoutException;
 public final class MockServerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Conversations the server runs against itself before it listens for us, so that its CPU during
+     * the measurement (taken from the agents' two cores) is that of compiled code, not of the JIT.
+     */
+    private static final int WARM_UP_CONNECTIONS = Integer.getInteger("picrust.bench.mockWarmUpConnections", 3000);
 
     private final Process process;
     private final int port;
@@ -51,9 +56,16 @@ public final class MockServerProcess implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-Xmx1g");
         command.add("-XX:TieredStopAtLevel=1");
+        String extra = System.getProperty("picrust.bench.mockJvmArgs", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.add(MockLlmServerMain.class.getName());
         command.addAll(List.of("--port", "0", "--latency-ms", Long.toString(latency.toMillis()),
                 "--tool-steps", Integer.toString(toolSteps), "--tool-name", toolName));
+        if (WARM_UP_CONNECTIONS > 0) {
+            command.addAll(List.of("--warm-up-connections", Integer.toString(WARM_UP_CONNECTIONS)));
+        }
         Process process = new ProcessBuilder(command).start();
         StringBuilder errors = new StringBuilder();
         Thread.ofVirtual().name("mock-server-stderr").start(() -> collect(process, errors));
