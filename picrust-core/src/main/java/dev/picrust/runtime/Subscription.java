@@ -2,6 +2,7 @@ package dev.picrust.runtime;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -90,6 +91,25 @@ public final class Subscription implements AutoCloseable {
                 nanos = readable.awaitNanos(nanos);
             }
             return take();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Moves every chunk buffered now into {@code sink} (a {@link OutputChunk.Lagged} first where
+     * chunks were missed), without waiting; returns how many. For front ends that forward output in
+     * batches: one lock per batch instead of one per chunk.
+     */
+    public int drainTo(Collection<? super OutputChunk> sink) {
+        lock.lock();
+        try {
+            int moved = 0;
+            for (Optional<OutputChunk> chunk = take(); chunk.isPresent(); chunk = take()) {
+                sink.add(chunk.get());
+                moved++;
+            }
+            return moved;
         } finally {
             lock.unlock();
         }

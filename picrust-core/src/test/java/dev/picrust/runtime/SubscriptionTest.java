@@ -39,6 +39,22 @@ class SubscriptionTest {
     }
 
     @Test
+    void drainToTakesWhatIsBufferedWithTheLagMarkerAtTheGapAndNeverWaits() {
+        OutputBus bus = new OutputBus();
+        Subscription s = bus.subscribe(2);
+        List<OutputChunk> sink = new ArrayList<>();
+        assertThat(s.drainTo(sink)).isZero();
+        bus.publish(new OutputChunk.TextDelta("a"));
+        bus.publish(new OutputChunk.TextDelta("b"));
+        bus.publish(new OutputChunk.TextDelta("lost"));
+        assertThat(s.drainTo(sink)).isEqualTo(3);
+        bus.publish(new OutputChunk.TextDelta("c"));
+        assertThat(s.drainTo(sink)).isEqualTo(1);
+        assertThat(sink).containsExactly(new OutputChunk.TextDelta("a"), new OutputChunk.TextDelta("b"),
+                new OutputChunk.Lagged(1), new OutputChunk.TextDelta("c"));
+    }
+
+    @Test
     void closedSubscriberIsForgotten() {
         OutputBus bus = new OutputBus();
         Subscription s = bus.subscribe();
