@@ -104,32 +104,16 @@ abstract sealed class Http1Body extends InputStream {
     abstract int readBody(byte[] b, int off, int len) throws IOException;
 
     /**
-     * Reads and discards the rest of the body if that needs no waiting and at most {@code maxBytes};
-     * returns whether the body is now complete.
+     * Reads and discards the rest of the body, at most {@code maxBytes}; returns whether the body
+     * is now complete. Without {@code wait} it stops as soon as a read would have to wait for the
+     * network.
      */
-    final boolean skipBuffered(int maxBytes) {
-        byte[] sink = new byte[Math.min(maxBytes, 2048)];
-        int skipped = 0;
-        try {
-            while (!complete && skipped < maxBytes && (connection.buffered() > 0 || connection.available() > 0)) {
-                int n = readBody(sink, 0, sink.length);
-                if (n < 0) {
-                    break;
-                }
-                skipped += n;
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return complete;
-    }
-
-    /** Reads and discards the rest of the body, waiting as usual; returns whether it completed. */
-    final boolean skipRest(int maxBytes) {
+    final boolean skipRest(int maxBytes, boolean wait) {
         byte[] sink = new byte[2048];
         int skipped = 0;
         try {
-            while (!complete && skipped <= maxBytes) {
+            while (!complete && skipped <= maxBytes
+                    && (wait || connection.buffered() > 0 || connection.available() > 0)) {
                 int n = readBody(sink, 0, sink.length);
                 if (n < 0) {
                     break;

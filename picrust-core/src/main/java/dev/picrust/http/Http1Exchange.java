@@ -59,12 +59,12 @@ final class Http1Exchange implements HttpExchange {
             connection.close();
             return;
         }
-        if (body.complete() || body.skipBuffered(MAX_DRAIN_BYTES)) {
+        if (body.complete() || body.skipRest(MAX_DRAIN_BYTES, false)) {
             pool.release(connection);
             return;
         }
         Thread.ofVirtual().name("picrust-http-drain").start(() -> {
-            if (body.skipRest(MAX_DRAIN_BYTES)) {
+            if (body.skipRest(MAX_DRAIN_BYTES, true)) {
                 pool.release(connection);
             } else {
                 connection.close();

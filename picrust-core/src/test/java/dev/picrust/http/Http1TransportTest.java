@@ -14,7 +14,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -246,16 +245,7 @@ class Http1TransportTest {
             try (HttpExchange exchange = transport.send(post(server.uri("http", "/"), "{}"), cancellation)) {
                 InputStream body = exchange.body();
                 assertThat(body.readNBytes(3)).hasSize(3);
-                CompletableFuture<Object> read = new CompletableFuture<>();
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        read.complete(body.read());
-                    } catch (IOException e) {
-                        read.complete(e);
-                    }
-                });
-                cancellation.cancel();
-                assertThat(read.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(IOException.class);
+                assertThat(BlockedRead.outcomeAfterCancel(body, cancellation, WAIT)).isInstanceOf(IOException.class);
             }
             release.countDown();
             assertThat(transport.idleConnections()).isZero();
