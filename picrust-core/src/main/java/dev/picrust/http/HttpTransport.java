@@ -2,6 +2,9 @@ package dev.picrust.http;
 
 import dev.picrust.Cancellation;
 import java.io.IOException;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 
@@ -25,9 +28,28 @@ public interface HttpTransport {
      */
     HttpExchange send(HttpCall call, Cancellation cancellation) throws IOException;
 
-    /** The default: {@link Http1Transport} with the given connect timeout. */
+    /** {@link Http1Transport} with the given connect timeout. */
     static HttpTransport http1(Duration connectTimeout) {
         return Http1Transport.builder().connectTimeout(connectTimeout).build();
+    }
+
+    /**
+     * What a provider uses when given no transport: {@link Http1Transport}, unless {@code proxies}
+     * (the JVM's {@link ProxySelector#getDefault()}: {@code -Dhttps.proxyHost} and friends) routes
+     * {@code target} through a proxy, which only the JDK client speaks; then a JDK client using that
+     * selector. A configured proxy is never silently bypassed.
+     */
+    static HttpTransport standard(URI target, Duration connectTimeout, ProxySelector proxies) {
+        boolean direct;
+        try {
+            direct = proxies.select(target).stream().allMatch(p -> p.type() == Proxy.Type.DIRECT);
+        } catch (RuntimeException e) {
+            direct = false;
+        }
+        if (direct) {
+            return http1(connectTimeout);
+        }
+        return jdk(HttpClient.newBuilder().proxy(proxies).connectTimeout(connectTimeout).build());
     }
 
     /** A transport over a JDK {@link HttpClient} (HTTP/2, proxies, authenticators). */

@@ -30,8 +30,10 @@ import java.util.Optional;
  *                          streams, so a live stream is never quiet this long)
  * @param retryPolicy       see {@link RetryPolicy}
  * @param sleeper           how to wait between retries (tests record instead of waiting)
- * @param transport         how requests travel; empty for the default, an {@link Http1Transport} built
- *                          from {@code connectTimeout} and shared by every call of the provider
+ * @param transport         how requests travel; empty for the default: an {@link Http1Transport} built
+ *                          from {@code connectTimeout} and shared by every call of the provider, or a
+ *                          JDK client when the JVM's proxy settings route the base URL through a proxy
+ *                          ({@link HttpTransport#standard})
  */
 public record AnthropicConfig(String apiKey, URI baseUrl, String version, List<String> betas, String defaultModel,
                               Duration connectTimeout, Duration requestTimeout, Duration streamIdleTimeout,

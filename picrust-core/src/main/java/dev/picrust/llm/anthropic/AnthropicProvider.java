@@ -21,6 +21,7 @@ import dev.picrust.llm.sse.SseReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.ProxySelector;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
@@ -62,12 +63,13 @@ public final class AnthropicProvider implements LlmProvider {
 
     public AnthropicProvider(AnthropicConfig config) {
         this.config = config;
-        this.transport = config.transport().orElseGet(() -> HttpTransport.http1(config.connectTimeout()));
         String base = config.baseUrl().toString();
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
         this.messagesUri = URI.create(base + "/v1/messages");
+        this.transport = config.transport().orElseGet(() -> HttpTransport.standard(messagesUri,
+                config.connectTimeout(), ProxySelector.getDefault()));
     }
 
     /** A provider configured from {@code ANTHROPIC_API_KEY} and {@code ANTHROPIC_BASE_URL}. */
