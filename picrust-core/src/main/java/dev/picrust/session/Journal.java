@@ -48,7 +48,9 @@ import java.util.zip.CRC32;
  * process writing it; recovery skips locked segments, so another process can open the same store.
  * Record: {@code 'J'}, path length (int), path relative to the root (UTF-8), offset in the history
  * file (long), line length (int), line bytes, CRC32 of path, offset and line (int). A torn or corrupt
- * record ends the segment: nothing after it was ever acknowledged.
+ * record ends the segment: nothing after it was ever acknowledged. Segments are zero-filled ahead of
+ * their records (4 MiB at a time, forced once) so that an append forces only its data; a zero where a
+ * marker should be is the end.
  */
 final class Journal {
     static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
@@ -60,6 +62,8 @@ final class Journal {
     private static final int CHECKPOINT_PARALLELISM = 64;
     /** Batch buffers up to this size are kept for the next batch. */
     private static final int MAX_KEPT_BUFFER = 1 << 20;
+    /** Segments grow by this much zeroed space at a time (see {@code Segment.preallocate}). */
+    private static final int PREALLOCATE_BYTES = 4 << 20;
     private static final long WRITER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final AtomicLong SEGMENT_NUMBER = new AtomicLong();
     /**
@@ -521,6 +525,8 @@ final class Journal {
         final Set<Path> dirty = new HashSet<>();
         private byte[] buffer = new byte[4096];
         long size;
+        /** Bytes of the file written (with zeros ahead of the records) and forced. */
+        private long allocated;
         boolean deleted;
 
         private Segment(Path path, RandomAccessFile file, FileLock fileLock) {
@@ -585,14 +591,35 @@ final class Journal {
             for (Entry e : batch) {
                 encode(e, records);
             }
-            // RandomAccessFile rather than a FileChannel: an interrupt of the committing thread must
-            // not close the journal under every other appender.
+            if (size + length > allocated) {
+                preallocate(size + length, counters);
+            }
             file.seek(size);
             file.write(bytes, 0, length);
-            file.getFD().sync();
+            // Records overwrite blocks that already exist on disk, so only data needs forcing
+            // (fdatasync): no file-system journal commit, which on ext4 first waits for the dirty data
+            // of every other file written since the last commit - here the history files - and then
+            // took hundreds of milliseconds whenever the kernel's flusher was writing them back.
+            file.getChannel().force(false);
             size += length;
             counters.syncs.incrementAndGet();
             counters.journalBytes.addAndGet(length);
+        }
+
+        /**
+         * Writes zeros up to past {@code needed} and forces them with the file's size: from then on
+         * appends change no metadata. Recovery reads a zero where a record marker should be as the end.
+         */
+        private void preallocate(long needed, WriteCounters counters) throws IOException {
+            long target = Math.max(needed, allocated + PREALLOCATE_BYTES);
+            byte[] zeros = new byte[64 * 1024];
+            file.seek(allocated);
+            for (long at = allocated; at < target; at += zeros.length) {
+                file.write(zeros, 0, (int) Math.min(zeros.length, target - at));
+            }
+            file.getFD().sync();
+            counters.syncs.incrementAndGet();
+            allocated = target;
         }
 
         void delete() {

@@ -33,6 +33,22 @@ class JournalTest {
     }
 
     @Test
+    void segmentsAreZeroFilledAheadSoAppendsDoNotGrowTheFile() throws Exception {
+        SessionStore store = new SessionStore(dir);
+        AgentSession session = store.create(SessionMetadata.create("z1", "agent", "m", "p"));
+        session.append(Message.user("one"));
+        Path segment = store.journal().segmentFiles().getFirst();
+        long length = Files.size(segment);
+        assertThat(length).isGreaterThanOrEqualTo(4L << 20);
+        for (int i = 0; i < 50; i++) {
+            session.append(Message.assistant("reply " + i));
+        }
+        // The file's size (metadata) stays as it was: each append only needs its data forced.
+        assertThat(Files.size(segment)).isEqualTo(length);
+        session.close();
+    }
+
+    @Test
     void acknowledgedLinesLostFromTheHistoryFileAreRestoredFromTheJournal() throws Exception {
         SessionStore store = new SessionStore(dir);
         AgentSession session = store.create(SessionMetadata.create("c1", "agent", "m", "p"));
