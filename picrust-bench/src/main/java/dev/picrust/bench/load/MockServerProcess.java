@@ -52,9 +52,14 @@ public final class MockServerProcess implements AutoCloseable {
         command.add(javaExecutable());
         command.add("-cp");
         command.add(serverClasspath());
-        // The server is not what is measured; a small heap and few GC threads leave the cores to the agents.
+        // The server is not what is measured: one GC thread leaves the cores to the agents, and a young
+        // generation large enough that a run's turn phase needs few or no collections. Each pause of the
+        // mock (a serial young collection copies the stacks of thousands of sleeping request threads)
+        // holds back a group of answers that then arrive together, and with an exact latency such a group
+        // stays together for the rest of the run; that burst would be counted against the agents.
         command.add("-XX:+UseSerialGC");
-        command.add("-Xmx1g");
+        command.add("-Xmx3g");
+        command.add("-Xmn2500m");
         command.add("-XX:TieredStopAtLevel=1");
         String extra = System.getProperty("picrust.bench.mockJvmArgs", "").strip();
         if (!extra.isEmpty()) {
