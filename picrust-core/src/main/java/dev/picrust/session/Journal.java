@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -62,7 +63,7 @@ final class Journal {
     private static final int CHECKPOINT_PARALLELISM = 64;
     /** Batch buffers up to this size are kept for the next batch. */
     private static final int MAX_KEPT_BUFFER = 1 << 20;
-    /** Segments grow by this much zeroed space at a time (see {@code Segment.preallocate}). */
+    /** Segments grow by this much zeroed space at a time (see {@code Segment.extend}). */
     private static final int PREALLOCATE_BYTES = 4 << 20;
     private static final long WRITER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final AtomicLong SEGMENT_NUMBER = new AtomicLong();
@@ -526,7 +527,9 @@ final class Journal {
         private byte[] buffer = new byte[4096];
         long size;
         /** Bytes of the file written (with zeros ahead of the records) and forced. */
-        private long allocated;
+        private volatile long allocated;
+        private final ReentrantLock extendLock = new ReentrantLock();
+        private final AtomicBoolean extending = new AtomicBoolean();
         boolean deleted;
 
         private Segment(Path path, RandomAccessFile file, FileLock fileLock) {
@@ -592,34 +595,73 @@ final class Journal {
                 encode(e, records);
             }
             if (size + length > allocated) {
-                preallocate(size + length, counters);
+                extend(size + length, counters);
             }
-            file.seek(size);
-            file.write(bytes, 0, length);
+            FileChannel channel = file.getChannel();
+            ByteBuffer data = ByteBuffer.wrap(bytes, 0, length);
+            for (long at = size; data.hasRemaining(); ) {
+                at += channel.write(data, at);
+            }
             // Records overwrite blocks that already exist on disk, so only data needs forcing
             // (fdatasync): no file-system journal commit, which on ext4 first waits for the dirty data
             // of every other file written since the last commit - here the history files - and then
             // took hundreds of milliseconds whenever the kernel's flusher was writing them back.
-            file.getChannel().force(false);
+            channel.force(false);
             size += length;
             counters.syncs.incrementAndGet();
             counters.journalBytes.addAndGet(length);
+            if (allocated - size < PREALLOCATE_BYTES / 2) {
+                extendAhead(counters);
+            }
         }
 
         /**
-         * Writes zeros up to past {@code needed} and forces them with the file's size: from then on
-         * appends change no metadata. Recovery reads a zero where a record marker should be as the end.
+         * Zero-fills the next stretch of the file on another thread while records go on being
+         * written below it, so appends rarely wait for the full force an extension needs (it commits
+         * the file's new size). Positional writes: the two threads never share a file position.
          */
-        private void preallocate(long needed, WriteCounters counters) throws IOException {
-            long target = Math.max(needed, allocated + PREALLOCATE_BYTES);
-            byte[] zeros = new byte[64 * 1024];
-            file.seek(allocated);
-            for (long at = allocated; at < target; at += zeros.length) {
-                file.write(zeros, 0, (int) Math.min(zeros.length, target - at));
+        private void extendAhead(WriteCounters counters) {
+            if (extending.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("picrust-journal-extend").start(() -> {
+                    try {
+                        extend(allocated + PREALLOCATE_BYTES, counters);
+                    } catch (IOException ignored) {
+                        // The writer extends the file itself when it gets there, and reports failures.
+                    } finally {
+                        extending.set(false);
+                    }
+                });
             }
-            file.getFD().sync();
-            counters.syncs.incrementAndGet();
-            allocated = target;
+        }
+
+        /**
+         * Writes zeros from the end of the zero-filled stretch to at least {@code needed} and forces
+         * them with the file's size: appends below that change no metadata. Recovery reads a zero
+         * where a record marker should be as the end. One extension at a time, and only above what
+         * was already allocated, so zeros never land on records.
+         */
+        private void extend(long needed, WriteCounters counters) throws IOException {
+            extendLock.lock();
+            try {
+                if (needed <= allocated) {
+                    return;
+                }
+                long from = allocated;
+                long target = Math.max(needed, from + PREALLOCATE_BYTES);
+                FileChannel channel = file.getChannel();
+                ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+                for (long at = from; at < target; ) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), target - at));
+                    while (zeros.hasRemaining()) {
+                        at += channel.write(zeros, at);
+                    }
+                }
+                channel.force(true);
+                counters.syncs.incrementAndGet();
+                allocated = target;
+            } finally {
+                extendLock.unlock();
+            }
         }
 
         void delete() {

@@ -49,6 +49,29 @@ class JournalTest {
     }
 
     @Test
+    void recordsWrittenWhileTheSegmentIsExtendedAheadAreAllRecoverable() throws Exception {
+        SessionStore store = new SessionStore(dir);
+        AgentSession session = store.create(SessionMetadata.create("x1", "agent", "m", "p"));
+        String filler = "y".repeat(2000);
+        List<Message> written = new ArrayList<>();
+        for (int i = 0; i < 6000; i++) {  // ~12 MiB of records: past several 4 MiB extensions
+            Message m = Message.user(i + " " + filler);
+            session.append(m);
+            written.add(m);
+        }
+        Path copy = abandonedCopyOfLiveSegment(store);
+        assertThat(Files.size(copy)).isGreaterThan(10L << 20);
+        Path history = dir.resolve("x1/history.jsonl");
+        try (RandomAccessFile f = new RandomAccessFile(history.toFile(), "rw")) {
+            f.setLength(0);  // every line lost: only the journal can bring them back
+        }
+        try (AgentSession reopened = new SessionStore(dir).open("x1")) {
+            assertThat(reopened.messages()).isEqualTo(written);
+        }
+        session.close();
+    }
+
+    @Test
     void acknowledgedLinesLostFromTheHistoryFileAreRestoredFromTheJournal() throws Exception {
         SessionStore store = new SessionStore(dir);
         AgentSession session = store.create(SessionMetadata.create("c1", "agent", "m", "p"));
