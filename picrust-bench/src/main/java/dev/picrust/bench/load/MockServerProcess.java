@@ -59,7 +59,9 @@ public final class MockServerProcess implements AutoCloseable {
         // stays together for the rest of the run; that burst would be counted against the agents.
         command.add("-XX:+UseSerialGC");
         command.add("-Xmx3g");
+        command.add("-Xms3g");
         command.add("-Xmn2500m");
+        command.add("-XX:+AlwaysPreTouch");
         command.add("-XX:TieredStopAtLevel=1");
         String extra = System.getProperty("picrust.bench.mockJvmArgs", "").strip();
         if (!extra.isEmpty()) {
