@@ -163,27 +163,12 @@ class JournalTest {
         SessionStore store = new SessionStore(dir);
         int sessions = 40;
         int appends = 15;
-        List<AgentSession> open = new ArrayList<>();
-        for (int i = 0; i < sessions; i++) {
-            open.add(store.create(SessionMetadata.create("s" + i, "agent", "m", "p")));
-        }
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (AgentSession session : open) {
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int k = 0; k < appends; k++) {
-                        session.append(Message.user(session.id() + "#" + k));
-                    }
-                    return null;
-                }));
+        List<AgentSession> open = createSessions(store, "s", sessions);
+        appendAllAtOnce(open, session -> {
+            for (int k = 0; k < appends; k++) {
+                session.append(Message.user(session.id() + "#" + k));
             }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get();
-            }
-        }
+        });
         long syncsBeforeClose = store.writeStats().syncs();
         open.forEach(AgentSession::close);
         SessionStore reader = new SessionStore(dir);
@@ -242,31 +227,16 @@ class JournalTest {
         SessionStore store = new SessionStore(dir);
         int sessions = 40;
         int rounds = 10;
-        List<AgentSession> open = new ArrayList<>();
-        for (int i = 0; i < sessions; i++) {
-            open.add(store.create(SessionMetadata.create("r" + i, "agent", "m", "p")));
-        }
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (AgentSession session : open) {
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int k = 0; k < rounds; k++) {
-                        session.append(Message.assistant("call " + k));
-                        session.appendRecordWithNext("decision", dev.picrust.json.Json.object().put("k", k));
-                        session.append(Message.user("result " + k));
-                    }
-                    // The last thing may be a record nobody waits for: closing makes it durable.
-                    session.appendRecordWithNext("decision", dev.picrust.json.Json.object().put("k", rounds));
-                    return null;
-                }));
+        List<AgentSession> open = createSessions(store, "r", sessions);
+        appendAllAtOnce(open, session -> {
+            for (int k = 0; k < rounds; k++) {
+                session.append(Message.assistant("call " + k));
+                session.appendRecordWithNext("decision", dev.picrust.json.Json.object().put("k", k));
+                session.append(Message.user("result " + k));
             }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get();
-            }
-        }
+            // The last thing may be a record nobody waits for: closing makes it durable.
+            session.appendRecordWithNext("decision", dev.picrust.json.Json.object().put("k", rounds));
+        });
         open.forEach(AgentSession::close);
         assertThat(store.journal().segmentFiles()).isEmpty();
         SessionStore reader = new SessionStore(dir);
@@ -316,5 +286,37 @@ class JournalTest {
             }
         }
         return n;
+    }
+
+    private static List<AgentSession> createSessions(SessionStore store, String prefix, int count) {
+        List<AgentSession> open = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            open.add(store.create(SessionMetadata.create(prefix + i, "agent", "m", "p")));
+        }
+        return open;
+    }
+
+    /** Appender work that may throw, as the session's append does. */
+    private interface Appends {
+        void run(AgentSession session) throws Exception;
+    }
+
+    /** Runs {@code appends} for every session on its own virtual thread, all released at once. */
+    private static void appendAllAtOnce(List<AgentSession> sessions, Appends appends) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (AgentSession session : sessions) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    appends.run(session);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
     }
 }
