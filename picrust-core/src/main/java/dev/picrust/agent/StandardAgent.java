@@ -139,6 +139,7 @@ public final class StandardAgent {
         setState(AgentState.PROCESSING);
         try {
             String reason = loop(prompt, cancellation);
+            session.awaitDurable();  // steps stored "with next" are on disk before the turn reports done
             emit(new OutputChunk.Done(reason));
         } catch (RuntimeException e) {
             // A bug or a broken disk must not kill the agent: report it, end the turn, stay alive,
@@ -293,7 +294,14 @@ public final class StandardAgent {
         if (canSteer) {
             next.addAll(steeringInput());  // else the turn ends here: the input starts the next one
         }
-        session.append(Message.user(next));
+        if (next.size() == results.size() && onlyReadOnly(calls)) {
+            // Results of calls that only read, with no user input riding along: durable with the next
+            // line, at the latest when the turn ends. A crash before that loses a step that changed
+            // nothing, and the model is asked again; the agent does not wait for the disk per step.
+            session.appendWithNext(Message.user(next));
+        } else {
+            session.append(Message.user(next));
+        }
         tools.batchStored();
         return stopRequest == null ? Optional.empty() : Optional.of(stopped());
     }

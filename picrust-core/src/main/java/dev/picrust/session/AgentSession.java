@@ -151,6 +151,15 @@ public final class AgentSession implements AutoCloseable {
         history.release();
     }
 
+    /** Returns once every line appended so far, including those appended "with next", is durable. */
+    public synchronized void awaitDurable() {
+        try {
+            history.awaitAppended();
+        } catch (IOException e) {
+            throw new SessionException("cannot make session " + id() + " durable: " + e.getMessage(), e);
+        }
+    }
+
     /** Problems found while loading (torn or corrupt lines that were skipped). Empty for a new session. */
     public List<String> loadWarnings() {
         return loadWarnings;

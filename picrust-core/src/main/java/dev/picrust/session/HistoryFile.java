@@ -78,6 +78,10 @@ final class HistoryFile implements AutoCloseable {
      * Batches are forced in order, so lines of {@link #appendLater} before a commit are durable once it
      * returns, unless their batch failed: that is reported here.
      */
+    synchronized void awaitAppended() throws IOException {
+        awaitUncommitted();
+    }
+
     private void awaitUncommitted() throws IOException {
         while (!uncommitted.isEmpty()) {
             journal.await(uncommitted.removeFirst());

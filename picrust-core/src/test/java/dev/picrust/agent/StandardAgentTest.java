@@ -118,6 +118,28 @@ class StandardAgentTest {
     }
 
     @Test
+    void readOnlyStepsStoredWithTheNextLineAreAllInTheHistoryWhenTheTurnIsDone() throws Exception {
+        QueueProvider provider = new QueueProvider();
+        for (int i = 0; i < 4; i++) {
+            int n = i;
+            provider.then(r -> toolCalls(call("t" + n, "Echo", "{\"v\":\"" + n + "\"}")));
+        }
+        provider.then(r -> text("done reading"));
+        AgentHandle h = spawn(provider, new ToolRegistry().register(echo(true)), Permissions.defaults());
+        Subscription sub = h.subscribe();
+        h.send("read four times");
+        assertThat(untilDone(sub)).contains(new OutputChunk.Done("end_turn"));
+
+        List<Message> history = new SessionStore(dir.resolve("sessions")).open("test-session").messages();
+        assertThat(history).hasSize(10);
+        for (int i = 0; i < 4; i++) {
+            assertThat(history.get(1 + 2 * i).toolUses()).extracting(ToolUseBlock::id).containsExactly("t" + i);
+            assertThat(history.get(2 + 2 * i).toolResults().getFirst().text()).isEqualTo("echo:" + i);
+        }
+        assertThat(history.getLast()).isEqualTo(Message.assistant("done reading"));
+    }
+
+    @Test
     void headlessGateRefusesToolsThatAreNotAllowed() throws Exception {
         QueueProvider provider = new QueueProvider()
                 .then(r -> toolCalls(call("t1", "Mutate", "{\"v\":\"x\"}")))

@@ -33,6 +33,25 @@ class JournalTest {
     }
 
     @Test
+    void awaitDurableCoversLinesAppendedWithTheNext() throws Exception {
+        SessionStore store = new SessionStore(dir);
+        AgentSession session = store.create(SessionMetadata.create("d1", "agent", "m", "p"));
+        session.appendWithNext(Message.assistant("read-only call"));
+        session.appendWithNext(Message.user("its result"));
+        session.awaitDurable();
+        Path copy = abandonedCopyOfLiveSegment(store);
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("d1/history.jsonl").toFile(), "rw")) {
+            f.setLength(0);
+        }
+        try (AgentSession reopened = new SessionStore(dir).open("d1")) {
+            assertThat(reopened.messages())
+                    .containsExactly(Message.assistant("read-only call"), Message.user("its result"));
+        }
+        assertThat(copy).doesNotExist();
+        session.close();
+    }
+
+    @Test
     void segmentsAreZeroFilledAheadSoAppendsDoNotGrowTheFile() throws Exception {
         SessionStore store = new SessionStore(dir);
         AgentSession session = store.create(SessionMetadata.create("z1", "agent", "m", "p"));
