@@ -2,6 +2,7 @@ package dev.picrust.bench.load;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.picrust.agent.AgentConfig;
+import dev.picrust.agent.Permissions;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
@@ -152,7 +153,9 @@ public final class AgentLoadBenchmark {
         return AgentConfig.builder(new TimedProvider(endpoint.provider(), timings))
                 .agentType("bench")
                 .systemPrompt("You are a load-test agent. Call the echo tool when asked.")
-                .tools(new ToolRegistry().register(new EchoTool(timings)))
+                .tools(new ToolRegistry().register(new EchoTool(timings, EchoTool.WRITES)))
+                // A tool that writes needs a rule to run headless; a read-only one is allowed by default.
+                .permissions(EchoTool.WRITES ? Permissions.defaults().allow(EchoTool.NAME) : Permissions.defaults())
                 .maxIterations(settings.callsPerAgent() + 2)
                 .maxTokens(1024)
                 .workingDirectory(workingDirectory)

@@ -86,7 +86,8 @@ public record LoadReport(String transport, int agents, int steps, long latencyMs
 
     public String toText() {
         StringBuilder s = new StringBuilder();
-        line(s, "agents", "%d agents x %d tool steps, %d ms per model call (%s)", agents, steps, latencyMs, transport);
+        line(s, "agents", "%d agents x %d tool steps (%s tool), %d ms per model call (%s)", agents, steps,
+                EchoTool.WRITES ? "writing" : "read-only", latencyMs, transport);
         line(s, "result", "%d completed, %d failed", completed, failed);
         for (String f : failureSamples) {
             line(s, "  failure", "%s", f);
