@@ -15,13 +15,14 @@ import java.util.Map;
  * (unknown blocks and unknown fields included).
  */
 public final class MessageCodec {
-    private static final List<String> TEXT_FIELDS = List.of("type", "text");
-    private static final List<String> MEDIA_FIELDS = List.of("type", "source");
-    private static final List<String> TOOL_USE_FIELDS = List.of("type", "id", "name", "input");
-    private static final List<String> TOOL_RESULT_FIELDS = List.of("type", "tool_use_id", "content", "is_error");
-    private static final List<String> THINKING_FIELDS = List.of("type", "thinking", "signature");
-    private static final List<String> REDACTED_FIELDS = List.of("type", "data");
-    private static final List<String> TOOL_FIELDS = List.of("name", "description", "input_schema");
+    // The modelled fields of each wire object, in wire order (MessageJsonWriter uses the same lists).
+    static final List<String> TEXT_FIELDS = List.of("type", "text");
+    static final List<String> MEDIA_FIELDS = List.of("type", "source");
+    static final List<String> TOOL_USE_FIELDS = List.of("type", "id", "name", "input");
+    static final List<String> TOOL_RESULT_FIELDS = List.of("type", "tool_use_id", "content", "is_error");
+    static final List<String> THINKING_FIELDS = List.of("type", "thinking", "signature");
+    static final List<String> REDACTED_FIELDS = List.of("type", "data");
+    static final List<String> TOOL_FIELDS = List.of("name", "description", "input_schema");
 
     private MessageCodec() {}
 

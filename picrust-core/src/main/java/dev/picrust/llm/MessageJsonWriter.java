@@ -18,13 +18,13 @@ import java.util.Set;
  * wire; when it does occur the block is encoded through its tree, which keeps the bytes equal.
  */
 public final class MessageJsonWriter {
-    private static final Set<String> TEXT_FIELDS = Set.of("type", "text");
-    private static final Set<String> MEDIA_FIELDS = Set.of("type", "source");
-    private static final Set<String> TOOL_USE_FIELDS = Set.of("type", "id", "name", "input");
-    private static final Set<String> TOOL_RESULT_FIELDS = Set.of("type", "tool_use_id", "content", "is_error");
-    private static final Set<String> THINKING_FIELDS = Set.of("type", "thinking", "signature");
-    private static final Set<String> REDACTED_FIELDS = Set.of("type", "data");
-    private static final Set<String> TOOL_FIELDS = Set.of("name", "description", "input_schema");
+    private static final Set<String> TEXT_FIELDS = Set.copyOf(MessageCodec.TEXT_FIELDS);
+    private static final Set<String> MEDIA_FIELDS = Set.copyOf(MessageCodec.MEDIA_FIELDS);
+    private static final Set<String> TOOL_USE_FIELDS = Set.copyOf(MessageCodec.TOOL_USE_FIELDS);
+    private static final Set<String> TOOL_RESULT_FIELDS = Set.copyOf(MessageCodec.TOOL_RESULT_FIELDS);
+    private static final Set<String> THINKING_FIELDS = Set.copyOf(MessageCodec.THINKING_FIELDS);
+    private static final Set<String> REDACTED_FIELDS = Set.copyOf(MessageCodec.REDACTED_FIELDS);
+    private static final Set<String> TOOL_FIELDS = Set.copyOf(MessageCodec.TOOL_FIELDS);
 
     private MessageJsonWriter() {}
 
