@@ -154,7 +154,7 @@ public final class AgentSession implements AutoCloseable {
     /** Returns once every line appended so far, including those appended "with next", is durable. */
     public synchronized void awaitDurable() {
         try {
-            history.awaitAppended();
+            history.awaitUncommitted();
         } catch (IOException e) {
             throw new SessionException("cannot make session " + id() + " durable: " + e.getMessage(), e);
         }

@@ -75,14 +75,10 @@ final class HistoryFile implements AutoCloseable {
     }
 
     /**
-     * Batches are forced in order, so lines of {@link #appendLater} before a commit are durable once it
-     * returns, unless their batch failed: that is reported here.
+     * Returns once every line of {@link #appendLater} is durable. After a commit of this file that is
+     * at once (batches are forced in order), unless their batch failed: that is reported here.
      */
-    synchronized void awaitAppended() throws IOException {
-        awaitUncommitted();
-    }
-
-    private void awaitUncommitted() throws IOException {
+    synchronized void awaitUncommitted() throws IOException {
         while (!uncommitted.isEmpty()) {
             journal.await(uncommitted.removeFirst());
         }

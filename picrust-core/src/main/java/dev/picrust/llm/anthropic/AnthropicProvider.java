@@ -60,6 +60,8 @@ public final class AnthropicProvider implements LlmProvider {
     private final AnthropicConfig config;
     private final HttpTransport transport;
     private final URI messagesUri;
+    private final List<HttpCall.Header> streamingHeaders;
+    private final List<HttpCall.Header> plainHeaders;
 
     public AnthropicProvider(AnthropicConfig config) {
         this.config = config;
@@ -70,6 +72,8 @@ public final class AnthropicProvider implements LlmProvider {
         this.messagesUri = URI.create(base + "/v1/messages");
         this.transport = config.transport().orElseGet(() -> HttpTransport.standard(messagesUri,
                 config.connectTimeout(), ProxySelector.getDefault()));
+        this.streamingHeaders = headers(true);
+        this.plainHeaders = headers(false);
     }
 
     /** A provider configured from {@code ANTHROPIC_API_KEY} and {@code ANTHROPIC_BASE_URL}. */
@@ -138,6 +142,12 @@ public final class AnthropicProvider implements LlmProvider {
     }
 
     private HttpCall httpCall(byte[] body, boolean streaming) {
+        return new HttpCall("POST", messagesUri, streaming ? streamingHeaders : plainHeaders, body,
+                config.requestTimeout(), config.streamIdleTimeout());
+    }
+
+    /** The request headers, the same for every call of this provider but for what it accepts. */
+    private List<HttpCall.Header> headers(boolean streaming) {
         List<HttpCall.Header> headers = new ArrayList<>(6);
         headers.add(new HttpCall.Header("x-api-key", config.apiKey()));
         headers.add(new HttpCall.Header("anthropic-version", config.version()));
@@ -146,7 +156,7 @@ public final class AnthropicProvider implements LlmProvider {
         if (!config.betas().isEmpty()) {
             headers.add(new HttpCall.Header("anthropic-beta", String.join(",", config.betas())));
         }
-        return new HttpCall("POST", messagesUri, headers, body, config.requestTimeout(), config.streamIdleTimeout());
+        return List.copyOf(headers);
     }
 
     private LlmResponse attempt(LlmRequest request, String model, boolean streaming, StreamListener listener,
