@@ -33,18 +33,12 @@ final class Http1Connection {
     private boolean receivedAny;
     private volatile boolean closed;
     long idleSinceNanos;
-    private int exchanges;
 
     Http1Connection(Origin origin, Socket socket) throws IOException {
         this.origin = origin;
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
-    }
-
-    /** Whether this connection served an exchange before the current one. */
-    boolean reused() {
-        return exchanges > 1;
     }
 
     /** Whether the current exchange got any byte of an answer. */
@@ -58,7 +52,6 @@ final class Http1Connection {
 
     /** Starts an exchange: writes the whole request at once (one packet for a small request). */
     void write(byte[] head, byte[] body) throws IOException {
-        exchanges++;
         receivedAny = false;
         if (buffer == NO_BUFFER) {
             buffer = new byte[BUFFER_BYTES];

@@ -75,7 +75,7 @@ public final class Http1Transport implements HttpTransport, AutoCloseable {
                     return new Http1Exchange(pool, connection, response, body, abort, registration);
                 } catch (IOException e) {
                     connection.close();
-                    boolean stale = pooled.isPresent() && connection.reused() && !connection.receivedAny()
+                    boolean stale = pooled.isPresent() && !connection.receivedAny()
                             && !(e instanceof HttpTimeoutException);
                     if (!stale || abort.aborted() || Thread.currentThread().isInterrupted()) {
                         throw e;
