@@ -4,6 +4,7 @@ import dev.picrust.event.StatusCode;
 
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Permissions;
+import dev.picrust.hook.HookRegistry;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.RuleStore;
 import dev.picrust.llm.LlmProvider;
@@ -144,7 +145,11 @@ class RunCommand implements Callable<Integer> {
         if (!Files.isDirectory(workingDirectory)) {
             throw new CliException("--cwd " + workingDirectory + " is not a directory");
         }
-        LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), Optional.ofNullable(model));
+        Settings settings = Settings.load(SessionStore.home(), workingDirectory);
+        Optional<String> chosenModel = Optional.ofNullable(model).or(settings::model);
+        LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), chosenModel);
+        HookRegistry hooks = new HookRegistry();
+        settings.hooks().registerInto(hooks);
         AgentConfig.Builder config = AgentConfig.builder(llm)
                 .agentType("cli")
                 .tools(ProviderFactory.defaultTools())
@@ -152,11 +157,10 @@ class RunCommand implements Callable<Integer> {
                 .maxTokens(maxTokens)
                 .streaming(!noStream)
                 .workingDirectory(workingDirectory)
-                .permissions(permissions())
+                .permissions(permissions(settings))
+                .hooks(hooks)
                 .interactive(interactive);
-        if (model != null) {
-            config.model(model);
-        }
+        chosenModel.ifPresent(config::model);
         if (system != null) {
             config.systemPrompt(system);
         }
@@ -167,9 +171,12 @@ class RunCommand implements Callable<Integer> {
         return sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
     }
 
-    /** Rules from flags (the CONFIG tier) plus the persisted local/global rules under the PiCrust home. */
-    Permissions permissions() {
-        PermissionMode mode = PermissionMode.DEFAULT;
+    /**
+     * Rules from the settings files and flags (the CONFIG tier) plus the persisted local/global rules under
+     * the PiCrust home; the mode from the flags, else the settings, else default.
+     */
+    Permissions permissions(Settings settings) {
+        PermissionMode mode = settings.mode().orElse(PermissionMode.DEFAULT);
         if (permissionMode != null) {
             mode = PermissionMode.parse(permissionMode).orElseThrow(() -> new CliException(
                     "unknown --permission-mode '" + permissionMode + "' (use default, acceptEdits, plan or bypassPermissions)"));
@@ -178,7 +185,8 @@ class RunCommand implements Callable<Integer> {
             mode = PermissionMode.BYPASS_PERMISSIONS;
         }
         try {
-            return Permissions.defaults().withMode(mode).withStore(RuleStore.atDefaultLocation())
+            Permissions fromSettings = new Permissions(mode, settings.rules(), Optional.empty(), Optional.empty());
+            return fromSettings.withStore(RuleStore.atDefaultLocation())
                     .allow(allow.toArray(String[]::new))
                     .ask(ask.toArray(String[]::new))
                     .deny(deny.toArray(String[]::new));
