@@ -4,6 +4,7 @@ import dev.picrust.event.StatusCode;
 
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Permissions;
+import dev.picrust.agent.context.WorkspacePrompt;
 import dev.picrust.hook.HookRegistry;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.RuleStore;
@@ -70,7 +71,13 @@ class RunCommand implements Callable<Integer> {
     @Option(names = "--no-stream", description = "Use non-streaming model calls.")
     boolean noStream;
 
-    @Option(names = "--system", description = "System prompt.")
+    /** The CLI agent's role; the environment and the project's AGENTS.md / PICRUST.md follow it. */
+    static final String ROLE = "You are PiCrust, an AI employee working on the user's machine through tools. "
+            + "Read before you change anything, work in small steps you can check, run the project's tests when "
+            + "there are any, and finish by saying what you did and what is left. Ask when a decision is the user's.";
+
+    @Option(names = "--system", description = "The agent's role, replacing the default one; the environment "
+            + "(date, folder, platform, git) and the project's AGENTS.md / PICRUST.md files are always added.")
     String system;
 
     @Option(names = "--allow", paramLabel = "RULE", description = "Allow rule, e.g. Bash, 'Bash(git:*)', 'Edit(src/**)' "
@@ -161,8 +168,11 @@ class RunCommand implements Callable<Integer> {
                 .hooks(hooks)
                 .interactive(interactive);
         chosenModel.ifPresent(config::model);
-        if (system != null) {
-            config.systemPrompt(system);
+        try {
+            config.systemPrompt(WorkspacePrompt.of(system == null ? ROLE : system, workingDirectory));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while reading the workspace");
         }
         return config.build();
     }
