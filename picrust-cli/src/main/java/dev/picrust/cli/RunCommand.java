@@ -252,7 +252,10 @@ class RunCommand implements Callable<Integer> {
         if (result.reason() == EndReason.END_TURN) {
             return 0;
         }
-        err.println("picrust: turn ended: " + result.reason() + result.detail().map(d -> " (" + d + ")").orElse(""));
+        if (format == ChunkPrinter.OutputFormat.JSONL) {
+            // Text mode has shown the error and the reason already (error line, end-of-turn line).
+            err.println("picrust: turn ended: " + result.reason() + result.detail().map(d -> " (" + d + ")").orElse(""));
+        }
         return 1;
     }
 
