@@ -17,8 +17,11 @@ final class SessionsCommand implements Callable<Integer> {
     public Integer call() {
         SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
         for (SessionMetadata m : store.list()) {
-            System.out.printf("%s  %s  %s  %s%s%n", m.id(), m.updatedAt(), m.agentType(), m.model(),
-                    m.parentId().map(p -> "  (child of " + p + ")").orElse(""));
+            String folder = Launch.of(m).map(l -> l.workingDirectory().toString()).orElse("-");
+            String first = m.description().isBlank() ? "" : "  \"" + m.description() + "\"";
+            System.out.printf("%s  %s  %s  %s  %s%s%s%n", m.id(),
+                    m.updatedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), m.agentType(), m.model(), folder,
+                    m.parentId().map(p -> "  (child of " + p + ")").orElse(""), first);
         }
         return 0;
     }
