@@ -114,6 +114,32 @@ class ResumeIT {
     }
 
     @Test
+    void sessionsShowAndExportRenderTheConversation() throws Exception {
+        server.enqueue(ServerStep.toolUse("Bash", Json.object().put("command", "echo '```' tick")),
+                ServerStep.text("All done."));
+        List<String> first = new ArrayList<>();
+        assertThat(cli(first, "run", "--cwd", workspace.toString(), "--allow", "Bash", "show me ticks")).isZero();
+        String id = sessionIdOf(first);
+
+        List<String> shown = new ArrayList<>();
+        assertThat(cli(shown, "sessions", "show", id)).as(shown.getLast()).isZero();
+        assertThat(String.join("\n", shown)).contains("session " + id).contains("folder " + workspace)
+                .contains("── user\nshow me ticks").contains("● Bash").contains("  = ``` tick")
+                .contains("── assistant\nAll done.");
+
+        Path md = dir.resolve("out.md");
+        assertThat(cli(new ArrayList<>(), "sessions", "export", id, "-o", md.toString())).isZero();
+        assertThat(Files.readString(md)).startsWith("# Session " + id).contains("## User\n\nshow me ticks")
+                .contains("````\n``` tick").contains("## Assistant\n\nAll done.");
+
+        List<String> json = new ArrayList<>();
+        assertThat(cli(json, "sessions", "export", id, "--format", "json")).isZero();
+        JsonNode exported = Json.parse(json.getFirst());
+        assertThat(exported.path("metadata").path("id").asText()).isEqualTo(id);
+        assertThat(exported.path("messages")).hasSize(4);
+    }
+
+    @Test
     void continueWithoutASessionInThisFolderIsAClearError() throws Exception {
         List<String> out = new ArrayList<>();
         assertThat(cli(out, "run", "--cwd", workspace.toString(), "-c", "hello")).isEqualTo(2);
