@@ -2,6 +2,7 @@ package dev.picrust.cli;
 
 import dev.picrust.event.OutputChunk;
 import dev.picrust.event.OutputChunkJson;
+import dev.picrust.event.PermissionBehavior;
 import java.io.PrintStream;
 
 /** Renders an agent's output chunks for a terminal or a program. */
@@ -43,8 +44,8 @@ sealed interface ChunkPrinter {
                         + preview(OutputChunkJson.contentText(c.content())));
                 case OutputChunk.Status c -> err.println("[" + c.code() + "] " + c.message());
                 case OutputChunk.Error c -> err.println("error: " + c.message());
-                case OutputChunk.PermissionDecision c -> {
-                    if (c.decision().equals("deny")) {
+                case OutputChunk.PermissionDecided c -> {
+                    if (c.decision() == PermissionBehavior.DENY) {
                         err.println("  denied " + c.toolName() + ": " + c.detail());
                     }
                 }

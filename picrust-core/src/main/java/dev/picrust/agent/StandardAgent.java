@@ -127,7 +127,8 @@ public final class StandardAgent {
             }
         } finally {
             keepUnprocessedInput(unprocessed);
-            runHooks(new HookInput.SessionEnd(hookContext(), shuttingDown ? "shutdown" : "stopped"));
+            runHooks(new HookInput.SessionEnd(hookContext(), shuttingDown ? HookInput.SessionEndReason.SHUTDOWN
+                    : HookInput.SessionEndReason.STOPPED));
             closeResources();
         }
     }

@@ -1,8 +1,8 @@
 package dev.picrust.hook;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.permission.HookRuling;
-import dev.picrust.permission.PermissionBehavior;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,9 +3,9 @@ package dev.picrust.hook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.json.Json;
 import dev.picrust.llm.StopReason;
-import dev.picrust.permission.PermissionBehavior;
 import dev.picrust.permission.PermissionMode;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.Cancellation;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.json.Json;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.StopReason;
-import dev.picrust.permission.PermissionBehavior;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.tool.ToolResult;
 import java.nio.file.Path;
@@ -238,13 +238,13 @@ class HookRegistryTest {
     @Test
     void sessionStartMatchesOnItsSource() {
         List<String> ran = new CopyOnWriteArrayList<>();
-        registry.register(HookEvent.SESSION_START, "compact", in -> {
-            ran.add("after compaction");
+        registry.register(HookEvent.SESSION_START, "resume", in -> {
+            ran.add("after resume");
             return HookDecision.addContext("re-read NOTES.md");
         });
         assertThat(registry.run(new HookInput.SessionStart(CTX, HookInput.SessionStartSource.STARTUP)).isEmpty()).isTrue();
-        HookOutcome outcome = registry.run(new HookInput.SessionStart(CTX, HookInput.SessionStartSource.COMPACT));
-        assertThat(ran).containsExactly("after compaction");
+        HookOutcome outcome = registry.run(new HookInput.SessionStart(CTX, HookInput.SessionStartSource.RESUME));
+        assertThat(ran).containsExactly("after resume");
         assertThat(outcome.additionalContext()).contains("re-read NOTES.md");
     }
 

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.picrust.json.Json;
+import dev.picrust.event.DecisionSourceKind;
 import dev.picrust.event.OutputChunk;
+import dev.picrust.event.PermissionBehavior;
+import dev.picrust.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -218,10 +220,10 @@ class PermissionPolicyTest {
         PermissionPolicy p = policy(RuleSet.EMPTY);
         p.remember(PermissionRule.parse("Bash(make:*)"), PermissionBehavior.ALLOW, PermissionTier.LOCAL, "coder");
         PermissionDecision d = p.decide(bash("make all"));
-        assertThat(d.source().kind()).isEqualTo("rule");
+        assertThat(d.source().kind()).isEqualTo(DecisionSourceKind.RULE);
         assertThat(d.source().detail()).isEqualTo("Bash(make:*) [local]");
-        OutputChunk.PermissionDecision chunk = d.toChunk("toolu_1", "Bash");
-        assertThat(chunk).isEqualTo(new OutputChunk.PermissionDecision("toolu_1", "Bash", "allow", "rule",
+        OutputChunk.PermissionDecided chunk = d.toChunk("toolu_1", "Bash");
+        assertThat(chunk).isEqualTo(new OutputChunk.PermissionDecided("toolu_1", "Bash", PermissionBehavior.ALLOW, DecisionSourceKind.RULE,
                 "Bash(make:*) [local]"));
         assertThat(d.toRecord("toolu_1", "Bash").path("detail").asText()).isEqualTo("Bash(make:*) [local]");
     }
@@ -415,7 +417,7 @@ class PermissionPolicyTest {
         Files.writeString(picrustHome.resolve("permissions/global.json"), "{\"deny\": [\"Bash(rm\"]}");
         PermissionDecision d = policy(List.of("Bash"), List.of(), List.of()).decide(bash("ls"));
         assertDeny(d);
-        assertThat(d.source().kind()).isEqualTo("error");
+        assertThat(d.source().kind()).isEqualTo(DecisionSourceKind.ERROR);
         assertThat(d.reason()).contains("could not be read").contains("global.json");
     }
 }
