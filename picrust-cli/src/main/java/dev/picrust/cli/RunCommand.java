@@ -137,7 +137,7 @@ final class RunCommand implements Callable<Integer> {
         if (system != null) {
             config.systemPrompt(system);
         }
-        SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
+        SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : SessionStore.at(sessionsDir);
         return runTurn(store, config.build(), text, format, System.out, System.err);
     }
 
@@ -201,7 +201,7 @@ final class RunCommand implements Callable<Integer> {
         handle.shutdown();
         handle.awaitTermination(Duration.ofSeconds(30));
         if (format == ChunkPrinter.OutputFormat.TEXT) {
-            err.println("session " + handle.sessionId() + " saved in " + store.directory(handle.sessionId()));
+            err.println("session " + handle.sessionId() + " saved in " + store.location(handle.sessionId()));
         }
         if (result.reason() == EndReason.END_TURN) {
             return 0;
@@ -214,7 +214,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             if (resume != null) {
                 if (!store.exists(resume)) {
-                    throw new CliException("no session '" + resume + "' in " + store.root());
+                    throw new CliException("no session '" + resume + "' in " + store.location());
                 }
                 return runtime.resume(config, resume);
             }

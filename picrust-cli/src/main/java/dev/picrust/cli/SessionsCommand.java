@@ -15,7 +15,7 @@ final class SessionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
+        SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : SessionStore.at(sessionsDir);
         for (SessionMetadata m : store.list()) {
             System.out.printf("%s  %s  %s  %s%s%n", m.id(), m.updatedAt(), m.agentType(), m.model(),
                     m.parentId().map(p -> "  (child of " + p + ")").orElse(""));

@@ -13,12 +13,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SessionStoreTest {
+class JsonlSessionStoreTest {
     @TempDir Path dir;
 
     @Test
     void appendedMessagesAndStateSurviveReopen() {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         try (AgentSession s = store.create(SessionMetadata.create("a1", "agent", "m", "p"))) {
             s.append(Message.user("hello"));
             s.append(Message.assistant("hi"));
@@ -35,7 +35,7 @@ class SessionStoreTest {
 
     @Test
     void tornLastLineIsSkippedReportedAndNotGluedToTheNextAppend() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         try (AgentSession s = store.create(SessionMetadata.create("t1", "agent", "m", "p"))) {
             s.append(Message.user("kept"));
         }
@@ -55,7 +55,7 @@ class SessionStoreTest {
 
     @Test
     void duplicateIdsAndBadIdsAreRejected() {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         store.create(SessionMetadata.create("dup", "agent", "m", "p")).close();
         assertThatThrownBy(() -> store.create(SessionMetadata.create("dup", "agent", "m", "p")))
                 .isInstanceOf(SessionException.class).hasMessageContaining("already exists");
@@ -65,7 +65,7 @@ class SessionStoreTest {
 
     @Test
     void metadataIsRewrittenAtomicallyAndListed() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         try (AgentSession s = store.create(SessionMetadata.create("m1", "coder", "model-a", "p"))) {
             s.updateMetadata(m -> m.withChild("c1").withCustom("k", Json.object().put("v", true)));
         }
