@@ -91,6 +91,31 @@ class JournalTest {
     }
 
     @Test
+    void aDeletedSessionsLinesAreNeverReplayedIntoANewSessionOfTheSameId() throws Exception {
+        JsonlSessionStore store = new JsonlSessionStore(dir);
+        AgentSession keeper = store.create(SessionMetadata.create("keeper", "agent", "m", "p"));
+        keeper.append(Message.user("keeps the segment alive"));
+        try (AgentSession old = store.create(SessionMetadata.create("reused", "agent", "m", "p"))) {
+            old.append(Message.user("a long line of the deleted session's old life ".repeat(20)));
+            old.append(Message.assistant("and another one"));
+        }
+        store.delete("reused");
+        AgentSession again = store.create(SessionMetadata.create("reused", "agent", "m", "p"));
+        again.append(Message.user("new"));
+        Path copy = abandonedCopyOfLiveSegment(store);
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("reused/history.jsonl").toFile(), "rw")) {
+            f.setLength(0);  // a crash lost the new file's data: only the journal can bring it back
+        }
+        try (AgentSession reopened = new JsonlSessionStore(dir).open("reused")) {
+            assertThat(reopened.messages()).containsExactly(Message.user("new"));
+            assertThat(reopened.loadWarnings()).isEmpty();
+        }
+        assertThat(copy).doesNotExist();
+        again.close();
+        keeper.close();
+    }
+
+    @Test
     void acknowledgedLinesLostFromTheHistoryFileAreRestoredFromTheJournal() throws Exception {
         JsonlSessionStore store = new JsonlSessionStore(dir);
         AgentSession session = store.create(SessionMetadata.create("c1", "agent", "m", "p"));

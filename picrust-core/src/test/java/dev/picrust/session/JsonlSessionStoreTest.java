@@ -77,4 +77,29 @@ class JsonlSessionStoreTest {
         }
         assertThat(store.list()).extracting(SessionMetadata::id).containsExactly("m1");
     }
+
+    @Test
+    void deleteLeavesNoFolderAndAHalfDoneDeletionIsFinishedByTheNextStore() throws Exception {
+        JsonlSessionStore store = new JsonlSessionStore(dir);
+        try (AgentSession s = store.create(SessionMetadata.create("del", "agent", "m", "p"))) {
+            s.append(Message.user("bye"));
+        }
+        store.delete("del");
+        try (var entries = Files.list(dir)) {
+            assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("del"));
+        }
+        // What a crash between the rename and the last file removal leaves behind.
+        Path leftover = Files.createDirectories(dir.resolve(".deleted-half-1234"));
+        Files.writeString(leftover.resolve("history.jsonl"), "{}\n");
+        JsonlSessionStore next = new JsonlSessionStore(dir);
+        assertThat(next.list()).isEmpty();
+        assertThat(leftover).doesNotExist();
+    }
+
+    @Test
+    void theDefaultFactoriesMakeThisStore() {
+        assertThat(SessionStore.at(dir)).isInstanceOf(JsonlSessionStore.class);
+        assertThat(SessionStore.at(dir).location()).isEqualTo(dir.toAbsolutePath().normalize().toString());
+        assertThat(SessionStore.at(dir).location("x1")).isEqualTo(dir.toAbsolutePath().normalize().resolve("x1").toString());
+    }
 }
