@@ -108,6 +108,22 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void oneWriterAtATime() throws Exception {
+        try (AgentSession writer = store.create(metadata("solo"))) {
+            writer.append(Message.user("mine"));
+            assertThrows(SessionException.class, () -> store.open("solo"), "a second writer is refused");
+            assertThrows(SessionException.class, () -> openElsewhere("solo"));
+            assertEquals(List.of(Message.user("mine")), store.read("solo").messages(), "reading needs no lock");
+            writer.append(Message.user("still mine"));
+        }
+        try (AgentSession next = store.open("solo")) {
+            assertEquals(List.of(Message.user("mine"), Message.user("still mine")), next.messages());
+            assertThrows(SessionException.class, () -> store.open("solo"));
+        }
+        store.open("solo").close();
+    }
+
+    @Test
     void unknownIdsAreRefused() {
         assertThrows(SessionException.class, () -> store.open("nobody"));
         assertThrows(SessionException.class, () -> store.delete("nobody"));
