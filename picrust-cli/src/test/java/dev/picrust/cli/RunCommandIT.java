@@ -64,6 +64,24 @@ class RunCommandIT {
     }
 
     @Test
+    void resumingASessionAnotherProcessHoldsIsRefusedInOneLine() throws Exception {
+        try (AgentSession held = SessionStore.at(sessions).create(
+                dev.picrust.session.SessionMetadata.create("held", "agent", "m", "anthropic"))) {
+            held.append(Message.user("the holder's turn"));
+            CliProcess cli = run("--resume", "held", "a second writer");
+            int code = cli.finish(new ArrayList<>());
+            assertThat(code).isEqualTo(2);
+            String err = cli.stderr.get().strip();
+            assertThat(err).contains("session held is in use by another process (pid " + ProcessHandle.current().pid());
+            assertThat(err.lines()).hasSize(1);
+            assertThat(server.requests()).isEmpty();
+        }
+        try (AgentSession after = SessionStore.at(sessions).open("held")) {
+            assertThat(after.messages()).containsExactly(Message.user("the holder's turn"));
+        }
+    }
+
+    @Test
     void multiStepToolLoop() throws Exception {
         server.enqueue(
                 ServerStep.content(StopReason.TOOL_USE, List.of(new TextBlock("Writing."),

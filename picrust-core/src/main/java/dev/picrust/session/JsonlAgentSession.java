@@ -246,6 +246,18 @@ final class JsonlAgentSession implements AgentSession {
 
     private final class DurableState implements SessionState {
         @Override
+        public Map<String, JsonNode> snapshot() {
+            lock.lock();
+            try {
+                Map<String, JsonNode> copy = new LinkedHashMap<>();
+                state.forEach((k, v) -> copy.put(k, v.deepCopy()));
+                return copy;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
         public Optional<JsonNode> get(String key) {
             lock.lock();
             try {

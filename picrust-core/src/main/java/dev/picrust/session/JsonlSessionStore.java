@@ -227,7 +227,7 @@ public final class JsonlSessionStore implements SessionStore {
                 .orElseThrow(() -> new SessionException("no such session: " + id + " (looked in " + root + ")"));
         try {
             LoadedHistory loaded = LoadedHistory.read(dir.resolve("history.jsonl"));
-            return new SessionSnapshot(metadata, loaded.messages(), loaded.records(), loaded.warnings());
+            return new SessionSnapshot(metadata, loaded.messages(), loaded.records(), loaded.state(), loaded.warnings());
         } catch (IOException e) {
             throw new SessionException("cannot read session " + id + ": " + e.getMessage(), e);
         }

@@ -64,7 +64,7 @@ public final class InMemorySessionStore implements SessionStore {
         Stored stored = find(id);
         stored.lock.lock();
         try {
-            return new SessionSnapshot(stored.metadata, stored.messages, stored.records, List.of());
+            return new SessionSnapshot(stored.metadata, stored.messages, stored.records, stored.state, List.of());
         } finally {
             stored.lock.unlock();
         }
@@ -268,6 +268,18 @@ public final class InMemorySessionStore implements SessionStore {
         }
 
         private final class State implements SessionState {
+            @Override
+            public Map<String, JsonNode> snapshot() {
+                stored.lock.lock();
+                try {
+                    Map<String, JsonNode> copy = new LinkedHashMap<>();
+                    stored.state.forEach((k, v) -> copy.put(k, v.deepCopy()));
+                    return copy;
+                } finally {
+                    stored.lock.unlock();
+                }
+            }
+
             @Override
             public Optional<JsonNode> get(String key) {
                 stored.lock.lock();
