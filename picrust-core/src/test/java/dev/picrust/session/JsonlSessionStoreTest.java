@@ -189,4 +189,23 @@ class JsonlSessionStoreTest {
             assertThat(s.loadWarnings()).singleElement().asString().contains("line 2").contains("not valid UTF-8");
         }
     }
+
+    @Test
+    void aTwentyFiveMegabyteAnswerAndWriteInputSurviveAResume() throws Exception {
+        // Over Jackson's default 20,000,000-char string limit: such lines used to be skipped on load.
+        String answer = "a".repeat(25_000_000);
+        String content = "w".repeat(25_000_000);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
+        try (AgentSession s = store.create(SessionMetadata.create("big", "agent", "m", "p"))) {
+            s.append(Message.assistant(answer));
+            s.append(Message.assistant(List.of(new ToolUseBlock("w-1", "Write",
+                    Json.object().put("file_path", "big.txt").put("content", content), java.util.Map.of()))));
+        }
+        try (AgentSession s = new JsonlSessionStore(dir).open("big")) {
+            assertThat(s.loadWarnings()).isEmpty();
+            assertThat(s.messages()).hasSize(2);
+            assertThat(s.messages().get(0).text()).isEqualTo(answer);
+            assertThat(s.messages().get(1).toolUses().getFirst().input().get("content").asText()).isEqualTo(content);
+        }
+    }
 }
