@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Inbox {
     private final BlockingQueue<InputMessage> queue = new LinkedBlockingQueue<>();
-    /** Makes "is it closed?" and "add" one step, so nothing is added after {@link #close()} drained. */
+    /** Makes "is it closed?" and "add" one step, so nothing is added after {@code close()} drained. */
     private final ReentrantLock lock = new ReentrantLock();
     private final CurrentTurn turn;
     private final String sessionId;

@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /**
  * Every line a turn writes to its session, and how soon each must be on disk. One rule, in
- * {@link #canWait}: a step that only read (the model's message whose calls are all of read-only
+ * {@code canWait}: a step that only read (the model's message whose calls are all of read-only
  * tools, and their results when no user input rides along) and an automatic permission decision
  * become durable with the next line; everything else is durable when the call returns; and all of
  * it before the turn reports {@code done} ({@link #awaitDurable()}). A crash before a deferred line
