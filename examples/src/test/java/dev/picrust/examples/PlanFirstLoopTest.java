@@ -33,7 +33,7 @@ class PlanFirstLoopTest {
         AgentConfig config = AgentConfig.builder(model)
                 .tools(new ToolRegistry().registerAll(AnnotatedTools.from(new CustomToolExample.Invoices())))
                 .build();
-        SessionStore store = new SessionStore(dir);
+        SessionStore store = SessionStore.at(dir);
         List<OutputChunk> chunks = new ArrayList<>();
         String sessionId;
         try (AgentRuntime runtime = new AgentRuntime(store)) {

@@ -135,7 +135,8 @@ public final class AgentInternals {
             keep(inbox.close());
         } finally {
             try {
-                hooks.run(new HookInput.SessionEnd(hooks.context(), turn.shuttingDown() ? "shutdown" : "stopped"));
+                hooks.run(new HookInput.SessionEnd(hooks.context(), turn.shuttingDown()
+                        ? HookInput.SessionEndReason.SHUTDOWN : HookInput.SessionEndReason.STOPPED));
             } finally {
                 resources.close(output);
             }

@@ -254,12 +254,12 @@ public final class StandardAgent implements AgentLoop {
         HookOutcome hooks = agent.hooks().run(new HookInput.Stop(agent.hooks().context(), response.stopReason(),
                 response.text(), turn.guard().active()));
         return switch (turn.guard().evaluate(hooks)) {
-            case StopGuard.Verdict.End end -> new Step.End(EndReason.END_TURN);
-            case StopGuard.Verdict.Continue c -> {
+            case StopGuard.Action.End end -> new Step.End(EndReason.END_TURN);
+            case StopGuard.Action.Continue c -> {
                 agent.transcript().note(Message.user(c.instruction()));
                 yield new Step.CallAgain();
             }
-            case StopGuard.Verdict.LimitReached limit -> end(agent, EndReason.END_TURN, StatusCode.STOP_HOOK_LIMIT,
+            case StopGuard.Action.LimitReached limit -> end(agent, EndReason.END_TURN, StatusCode.STOP_HOOK_LIMIT,
                     "Stop hooks asked to continue " + limit.limit() + " times in a row; ending the turn");
         };
     }

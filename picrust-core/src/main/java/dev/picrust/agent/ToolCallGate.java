@@ -82,7 +82,7 @@ final class ToolCallGate {
             return new Clearance.Stop(pre.stopReason().get());
         }
         JsonNode input = pre.updatedToolInput().orElse(call.input());
-        PermissionQuery query = query(tool, input).withHookVerdict(pre.verdict());
+        PermissionQuery query = query(tool, input).withHookRuling(pre.ruling());
         PermissionDecision decision = policy.decide(query);
         if (decision instanceof PermissionDecision.Ask ask && humans.canAnswer()) {
             progress.save();

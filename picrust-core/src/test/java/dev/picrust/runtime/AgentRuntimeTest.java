@@ -228,7 +228,7 @@ class AgentRuntimeTest extends RuntimeTestBase {
         assertThat(runtime.find(h.sessionId())).contains(h);
         h.shutdown();
         assertThat(h.awaitTermination(WAIT)).isEqualTo(AgentState.DONE);
-        assertThat(ended).singleElement().satisfies(i -> assertThat(((HookInput.SessionEnd) i).reason()).isEqualTo("shutdown"));
+        assertThat(ended).singleElement().satisfies(i -> assertThat(((HookInput.SessionEnd) i).reason()).isEqualTo(HookInput.SessionEndReason.SHUTDOWN));
         assertThat(history(h.sessionId())).extracting(Message::role).containsExactly(Role.USER, Role.ASSISTANT);
         assertThat(history(h.sessionId()).getLast().text()).isEqualTo("echo: hello");
         assertThat(unused.requests()).isEmpty();
@@ -248,7 +248,7 @@ class AgentRuntimeTest extends RuntimeTestBase {
 
         assertThat(h.awaitTermination(WAIT)).isInstanceOfSatisfying(AgentState.Error.class,
                 e -> assertThat(e.message()).contains("broken loop"));
-        assertThat(ended).singleElement().satisfies(i -> assertThat(((HookInput.SessionEnd) i).reason()).isEqualTo("stopped"));
+        assertThat(ended).singleElement().satisfies(i -> assertThat(((HookInput.SessionEnd) i).reason()).isEqualTo(HookInput.SessionEndReason.STOPPED));
         assertThat(runtime.find(h.sessionId())).isEmpty();
     }
 }
