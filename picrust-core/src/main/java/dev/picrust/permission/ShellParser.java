@@ -316,7 +316,7 @@ final class ShellParser {
                     if (eof() || peekIs(';') || peekIs('\n') || peekIs('#')) {
                         break;
                     }
-                    expandWord(readWordUnits(), true);
+                    expandWord(readRequiredWord(), true);
                 }
             }
         }
@@ -413,7 +413,7 @@ final class ShellParser {
                 readRegex();
                 continue;
             }
-            ShellWord word = single(readWordUnits(), false);
+            ShellWord word = single(readRequiredWord(), false);
             String text = word.value().orElse("");
             if (ARITHMETIC_TESTS.contains(text)) {
                 if (previous != null && !isInteger(previous)) {
@@ -602,7 +602,7 @@ final class ShellParser {
                         checkSubscript(src.substring(pos + 1, close), name + "=(...)");
                     }
                 }
-                expandWord(readWordUnits(), true);
+                expandWord(readRequiredWord(), true);
             }
         }
         expandWord(readWordUnits(), false);
@@ -686,6 +686,11 @@ final class ShellParser {
                 StringBuilder delimiter = new StringBuilder();
                 for (Unit u : units) {
                     delimiter.append(u instanceof Ch ch ? String.valueOf(ch.c()) : ((Dyn) u).source());
+                }
+                if (nesting > 0) {
+                    // bash 5.2 re-reads such a substitution and can run it differently: after a
+                    // here-document in $(...), "ls; break" ran as "ls break"
+                    out.doubt("a here-document inside a command substitution, which bash re-reads");
                 }
                 pendingHeredocs.add(new Heredoc(delimiter.toString(), op.equals("<<-"), quoted, nesting));
             }
@@ -806,6 +811,16 @@ final class ShellParser {
                     pos++;
                 }
             }
+        }
+        return units;
+    }
+
+    /** A word that must be there: loops that read words must consume something each turn. */
+    private List<Unit> readRequiredWord() {
+        int start = pos;
+        List<Unit> units = readWordUnits();
+        if (pos == start) {
+            throw new SyntaxError("unexpected '" + peek() + "'");
         }
         return units;
     }
@@ -953,6 +968,9 @@ final class ShellParser {
             inner.append(c);
             pos++;
         }
+        if (inner.indexOf("<<") >= 0) {
+            out.doubt("a here-document or here-string inside backquotes, which bash re-reads");
+        }
         parse(inner.toString(), depth + 1, out);
         return new Dyn(src.substring(start, pos));
     }
@@ -1029,6 +1047,16 @@ final class ShellParser {
      * substitutions.
      */
     private void readBraceParameter(boolean inDoubleQuotes) {
+        int opened = pos;
+        readBraceParameterBody(inDoubleQuotes);
+        if (src.substring(opened, pos).indexOf('\n') >= 0) {
+            // bash matches quotes while looking for the closing brace, so a here-document or a
+            // multi-line operand is read differently by bash than by a grammar
+            out.doubt("${...} spans lines");
+        }
+    }
+
+    private void readBraceParameterBody(boolean inDoubleQuotes) {
         int start = pos;
         if (peekIs('#') && pos + 1 < src.length() && src.charAt(pos + 1) != '}') {
             pos++; // ${#name}: a length

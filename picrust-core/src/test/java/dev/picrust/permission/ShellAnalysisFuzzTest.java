@@ -71,8 +71,18 @@ class ShellAnalysisFuzzTest {
         for (int i = 0; i < count; i++) {
             String line = command(3, wrappers);
             ShellAnalysis analysis = ShellAnalysis.of(line);
+            if (!analysis.understood()) {
+                continue; // nothing to check: the analyser does not claim to know what it runs
+            }
+            understood++;
             Path scratch = Files.createDirectories(root.resolve("run" + i));
-            Set<String> ran = run(line, scratch, real.get("bash"));
+            Set<String> ran;
+            try {
+                ran = run(line, scratch, real.get("bash"));
+            } catch (IllegalStateException e) {
+                failures.add(e.getMessage());
+                continue;
+            }
             Set<String> analysed = analysis.commands().stream().flatMap(c -> c.name().stream()).collect(Collectors.toSet());
             Set<String> written = analysis.writes().stream().flatMap(w -> w.word().value().stream())
                     .map(v -> Path.of(v).getFileName().toString()).collect(Collectors.toSet());
@@ -80,14 +90,11 @@ class ShellAnalysisFuzzTest {
             try (Stream<Path> files = Files.list(scratch)) {
                 created = files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
             }
-            if (analysis.understood()) {
-                understood++;
-                if (!analysed.containsAll(ran)) {
-                    failures.add("ran " + ran + " but the analyser found " + analysed + ": " + line);
-                }
-                if (!written.containsAll(created)) {
-                    failures.add("created " + created + " but the analyser found writes " + written + ": " + line);
-                }
+            if (!analysed.containsAll(ran)) {
+                failures.add("ran " + ran + " but the analyser found " + analysed + ": " + line);
+            }
+            if (!written.containsAll(created)) {
+                failures.add("created " + created + " but the analyser found writes " + written + ": " + line);
             }
             if (!ran.isEmpty()) {
                 traced++;
@@ -96,7 +103,7 @@ class ShellAnalysisFuzzTest {
         assertThat(failures).as("seed " + seed).isEmpty();
         // the property is not vacuous: most lines are understood, and programs did run
         assertThat(understood).as("lines understood").isGreaterThan(count / 3);
-        assertThat(traced).as("lines that ran a traced program").isGreaterThan(count / 3);
+        assertThat(traced).as("understood lines that ran a traced program").isGreaterThan(understood / 2);
     }
 
     private void stub(String name, String then) throws IOException {
@@ -117,8 +124,10 @@ class ShellAnalysisFuzzTest {
         pb.environment().put("TRACE_LOG", log.toString());
         Process process = pb.start();
         if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            // every generated loop ends; a line that does not is one bash reads differently
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            throw new AssertionError("bash did not finish: " + line);
+            throw new IllegalStateException("bash did not finish a line the analyser understood: " + line);
         }
         return Files.exists(log) ? new HashSet<>(Files.readAllLines(log)) : Set.of();
     }

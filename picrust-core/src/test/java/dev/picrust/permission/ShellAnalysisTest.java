@@ -2,7 +2,12 @@ package dev.picrust.permission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ShellAnalysisTest {
@@ -52,6 +57,8 @@ class ShellAnalysisTest {
         assertThat(commands("cat <<A <<B\na\nA\nb\nB\nls")).containsExactly("cat", "ls");
         assertDoubt("cat <<E\na\\\nE\nrm x\nE", "line continuation");
         assertDoubt("cat <<E\nno end", "not terminated");
+        // bash 5.2 runs "ls; break" after a here-document in $(...) as "ls break"
+        assertDoubt("x=$(cat <<EOF\na\nEOF\nwhile ls; do ls; break; done)", "re-reads");
     }
 
     @Test
@@ -157,5 +164,26 @@ class ShellAnalysisTest {
         assertThat(git.text()).isEqualTo("git fetch");
         assertThat(git.withEnvironment()).isTrue();
         assertThat(ShellAnalysis.of("x=1; git fetch").commands().getFirst().withEnvironment()).isFalse();
+    }
+
+    @Test
+    void malformedInputEndsInADoubtNeverAHangOrACrash() {
+        for (String line : List.of("[[ x =~ \"a\"|b ]]", "for x in a | b; do :; done", "a=(;)", "case x in", "$(",
+                "${", "${x", "`", "echo $'\\x'", "f() {", "if a; then", "cat <<", "((", "$((1+", "{ a", ")", ";;", "| a")) {
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThat(ShellAnalysis.of(line).understood())
+                    .as(line).isFalse());
+        }
+        String alphabet = "ab $'\"`\\(){}[];&|<>#\n\t=!*?~-0123:@%^,./";
+        Random random = new Random(42);
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            for (int i = 0; i < 5_000; i++) {
+                StringBuilder s = new StringBuilder();
+                for (int n = random.nextInt(40); n > 0; n--) {
+                    s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                String line = s.toString();
+                assertThatCode(() -> ShellAnalysis.of(line)).as(line).doesNotThrowAnyException();
+            }
+        });
     }
 }
