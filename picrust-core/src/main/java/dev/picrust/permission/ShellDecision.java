@@ -95,11 +95,13 @@ final class ShellDecision {
         }
         LinkedHashSet<MatchedRule> used = new LinkedHashSet<>();
         boolean editsByMode = false;
-        int commands = 0;
         for (ToolTarget.Subject subject : target.subjects()) {
             switch (subject) {
+                case ToolTarget.Command c when c.invocation().text().isEmpty() -> {
+                    return new PermissionDecision.Ask(described + " needs approval: it runs no command a rule"
+                            + " could match.", new DecisionSource.NoRule());
+                }
                 case ToolTarget.Command c -> {
-                    commands++;
                     Optional<MatchedRule> m = lookup.first(PermissionBehavior.ALLOW, subject);
                     if (m.isEmpty()) {
                         return new PermissionDecision.Ask(described + " needs approval: no rule allows `"
@@ -127,10 +129,6 @@ final class ShellDecision {
                 }
                 default -> { }
             }
-        }
-        if (commands == 0) {
-            return new PermissionDecision.Ask(described + " needs approval: it runs no command a rule could match.",
-                    new DecisionSource.NoRule());
         }
         if (used.isEmpty() && editsByMode) {
             return new PermissionDecision.Allow("acceptEdits mode: redirection inside the working directory",

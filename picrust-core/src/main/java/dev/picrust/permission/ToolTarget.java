@@ -94,6 +94,11 @@ record ToolTarget(List<Subject> subjects, Optional<Shell> shell) {
         ShellAnalysis analysis = ShellAnalysis.of(commandLine);
         List<Subject> subjects = new ArrayList<>();
         analysis.commands().forEach(c -> subjects.add(new Command(c)));
+        if (analysis.commands().isEmpty()) {
+            // a line that runs nothing (assignments, a bare redirection) is still a Bash call:
+            // a rule for the whole tool applies to it, a narrower one never does
+            subjects.add(new Command(new ShellInvocation(List.of(ShellWord.literal("", "")), 0, false)));
+        }
         for (ShellAnalysis.RedirectTarget target : analysis.writes()) {
             String value = target.word().value().orElse("");
             if (target.word().isLiteral() && HARMLESS_TARGET.matcher(value).matches()) {

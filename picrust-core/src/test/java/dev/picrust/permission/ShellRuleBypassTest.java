@@ -156,6 +156,18 @@ class ShellRuleBypassTest {
     }
 
     @Test
+    void aWholeToolDenyCoversLinesThatRunNoCommand() {
+        PermissionPolicy p = policy(List.of(), List.of(), List.of("Bash"));
+        for (String line : List.of("> victim", "x=1", "", "# just a comment")) {
+            assertThat(decide(p, line)).as(line).isInstanceOf(PermissionDecision.Deny.class);
+        }
+        PermissionPolicy narrow = policy(List.of("Bash(echo:*)", "Write(**)"), List.of(), List.of());
+        PermissionDecision d = decide(narrow, "> victim");
+        assertThat(d).isInstanceOf(PermissionDecision.Ask.class);
+        assertThat(d.reason()).contains("runs no command a rule could match");
+    }
+
+    @Test
     void askRulesMatchQuotedAndWrappedCommands() {
         PermissionPolicy p = policy(List.of("Bash"), List.of("Bash(git push:*)"), List.of());
         for (String spelling : List.of("\"git\" push", "env git push", "g\\it push origin", "command git 'push'",
