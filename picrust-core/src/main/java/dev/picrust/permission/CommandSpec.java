@@ -1,5 +1,6 @@
 package dev.picrust.permission;
 
+import dev.picrust.event.PermissionBehavior;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;

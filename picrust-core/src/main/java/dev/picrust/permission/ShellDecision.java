@@ -1,5 +1,6 @@
 package dev.picrust.permission;
 
+import dev.picrust.event.PermissionBehavior;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
