@@ -3,6 +3,7 @@
 #
 #   bench/vs-pi.sh            # RUNS=10 single-task runs each, then N = 1, 10, 100 concurrent tasks
 #   RUNS=20 CONCURRENCY="1 10" bench/vs-pi.sh
+#   RUNS=0 CONCURRENCY=100 bench/vs-pi.sh      # only the N = 100 memory comparison
 #
 # The task: one prompt, two `echo hi` bash tool calls, then a text answer, scripted by the testkit's
 # MockLlmServerMain (Anthropic Messages API, streamed). Pi calls its tool `bash`, PiCrust `Bash`, and
@@ -21,7 +22,8 @@
 # and the median of the per-round ratios Pi/PiCrust. Then N concurrent tasks with 1 s of model
 # latency per call so that all N overlap: Pi as N processes, PiCrust as N agents in one JVM
 # (dev.picrust.bench.compare.SameTaskAgents); total peak RSS of each process tree, sampled every
-# 20 ms (bench/concurrent-rss.py). A Pi N is skipped when free memory cannot hold it.
+# 20 ms (bench/concurrent-rss.py), with how many of the N tasks ended normally. A Pi N is skipped
+# when free memory cannot hold it.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 runs=${RUNS:-10}
@@ -138,12 +140,14 @@ done
 # Floors: what any run of each kind pays before doing work.
 floor="$scratch/floor.tsv"
 for ((r = 0; r < runs; r++)); do
-  /usr/bin/time -f "jvm-start %e %U %S %M" -a -o "$floor" "$root/picrust" --version >/dev/null
+  /usr/bin/time -f "launcher+jvm+picocli %e %U %S %M" -a -o "$floor" "$root/picrust" --version >/dev/null
+  /usr/bin/time -f "jvm+aot-cache %e %U %S %M" -a -o "$floor" "$java" -XX:AOTCache="$(ls "$root"/picrust-cli/target/start-cache/*.aot | head -n1)" \
+    -Xlog:aot=off -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms8m -cp "$jar" dev.picrust.testkit.MockLlmServerMain --help >/dev/null
   /usr/bin/time -f "node22-start %e %U %S %M" -a -o "$floor" "$node22" -e 0
   /usr/bin/time -f "2x-bash-spawn %e %U %S %M" -a -o "$floor" bash -c 'setsid bash -c "echo hi" >/dev/null; setsid bash -c "echo hi" >/dev/null'
 done
 
-python3 - "$results" "$floor" "${contenders[@]}" <<'PY'
+[ "$runs" -gt 0 ] && python3 - "$results" "$floor" "${contenders[@]}" <<'PY'
 import statistics as st, sys
 rows = [l.split() for l in open(sys.argv[1])]
 by = {}
@@ -183,16 +187,17 @@ echo "|---|---|---|---|"
 for n in $concurrency; do
   mkdir -p "$scratch/conc-$n"
   pc=$(cd "$work" && "$root/bench/concurrent-rss.py" 1 "$java" -cp "$jar" dev.picrust.bench.compare.SameTaskAgents \
-        "http://127.0.0.1:$port_picrust_slow" "$n" "$scratch/conc-$n" "$work" "$prompt")
+        "http://127.0.0.1:$port_picrust_slow" "$n" "$scratch/conc-$n" "$work" "$prompt") || true
+  pc_ok=$(sed -n 's/.*"ok": \([0-9]*\).*/\1/p' <<< "$pc")
   pc_kib=$(sed -n 's/.*"peak_rss_kib": \([0-9]*\).*/\1/p' <<< "$pc")
   avail_kib=$(sed -n 's/^MemAvailable: *\([0-9]*\).*/\1/p' /proc/meminfo)
   if [ $((n * 170 * 1024 + 2 * 1024 * 1024)) -gt "$avail_kib" ]; then
-    echo "| $n | $((pc_kib / 1024)) MiB | skipped: $((avail_kib / 1024)) MiB free is too little for $n Pi processes | |"
+    echo "| $n | $((pc_kib / 1024)) MiB ($pc_ok/$n ok) | skipped: $((avail_kib / 1024)) MiB free is too little for $n Pi processes | |"
     continue
   fi
   pi=$(cd "$work" && "$root/bench/concurrent-rss.py" "$n" env PI_CODING_AGENT_DIR="$pi_slow_dir" "$node22" "$pi_latest" \
-        -p --provider mock --model mock-claude "$prompt")
+        -p --provider mock --model mock-claude "$prompt") || true
   pi_kib=$(sed -n 's/.*"peak_rss_kib": \([0-9]*\).*/\1/p' <<< "$pi")
   pi_ok=$(sed -n 's/.*"ok": \([0-9]*\).*/\1/p' <<< "$pi")
-  echo "| $n | $((pc_kib / 1024)) MiB | $((pi_kib / 1024)) MiB ($pi_ok/$n ok) | $(python3 -c "print('%.1fx' % ($pi_kib / $pc_kib))") |"
+  echo "| $n | $((pc_kib / 1024)) MiB ($pc_ok/$n ok) | $((pi_kib / 1024)) MiB ($pi_ok/$n ok) | $(python3 -c "print('%.1fx' % ($pi_kib / $pc_kib))") |"
 done
