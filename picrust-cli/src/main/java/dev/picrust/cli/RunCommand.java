@@ -4,9 +4,12 @@ import dev.picrust.event.StatusCode;
 
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Permissions;
+import dev.picrust.agent.context.WorkspacePrompt;
+import dev.picrust.hook.HookRegistry;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.RuleStore;
 import dev.picrust.llm.LlmProvider;
+import dev.picrust.llm.Usage;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
 import dev.picrust.event.EndReason;
@@ -30,10 +33,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "run", description = "Run one turn of an agent headlessly and stream its answer.",
-        sortOptions = false)
-final class RunCommand implements Callable<Integer> {
+        sortOptions = false, mixinStandardHelpOptions = true, versionProvider = Version.class)
+class RunCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..*", paramLabel = "PROMPT", description = "The task; several words are joined with spaces. "
+            + "'-' (or no prompt with input piped in) reads it from standard input. "
             + "May be omitted with --resume to continue an unfinished turn.")
     List<String> prompt = new ArrayList<>();
 
@@ -67,7 +71,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-stream", description = "Use non-streaming model calls.")
     boolean noStream;
 
-    @Option(names = "--system", description = "System prompt.")
+    /** The CLI agent's role; the environment and the project's AGENTS.md / PICRUST.md follow it. */
+    static final String ROLE = "You are PiCrust, an AI employee working on the user's machine through tools. "
+            + "Read before you change anything, work in small steps you can check, run the project's tests when "
+            + "there are any, and finish by saying what you did and what is left. Ask when a decision is the user's.";
+
+    @Option(names = "--system", description = "The agent's role, replacing the default one; the environment "
+            + "(date, folder, platform, git) and the project's AGENTS.md / PICRUST.md files are always added.")
     String system;
 
     @Option(names = "--allow", paramLabel = "RULE", description = "Allow rule, e.g. Bash, 'Bash(git:*)', 'Edit(src/**)' "
@@ -107,21 +117,46 @@ final class RunCommand implements Callable<Integer> {
             case "jsonl", "json" -> ChunkPrinter.OutputFormat.JSONL;
             default -> throw new CliException("unknown --output '" + output + "' (use text or jsonl)");
         };
-        String text = String.join(" ", prompt).strip();
+        boolean terminal = TerminalApprover.stdinIsTerminal();
+        String text = promptText(terminal);
         if (text.isEmpty() && resume == null) {
-            throw new CliException("no prompt given (usage: picrust run [options] PROMPT)");
+            throw new CliException("no prompt given (usage: picrust run [options] PROMPT, or pipe it to standard input)");
         }
+        if (interactive || terminal) {
+            answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+        }
+        return runTurn(store(), agentConfig(answers.isPresent()), text, format, System.out, System.err);
+    }
+
+    /** The prompt words, or standard input when the prompt is {@code -} or absent with input piped in. */
+    private String promptText(boolean stdinIsTerminal) throws java.io.IOException {
+        boolean fromStdin = prompt.equals(List.of("-")) || (prompt.isEmpty() && resume == null && !stdinIsTerminal);
+        if (!fromStdin) {
+            return String.join(" ", prompt).strip();
+        }
+        if (interactive) {
+            throw new CliException("--interactive answers come from standard input, so the prompt cannot: give it as an argument");
+        }
+        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+
+    /** The agent these options describe; {@code interactive}: a human answers permission requests. */
+    AgentConfig agentConfig(boolean interactive) {
         if (resume != null && sessionId != null) {
             throw new CliException("--resume and --session-id cannot be used together");
+        }
+        if (maxIterations < 1) {
+            throw new CliException("--max-iterations must be at least 1 (got " + maxIterations + ")");
         }
         Path workingDirectory = (cwd == null ? Path.of("") : cwd).toAbsolutePath().normalize();
         if (!Files.isDirectory(workingDirectory)) {
             throw new CliException("--cwd " + workingDirectory + " is not a directory");
         }
-        if (interactive || TerminalApprover.stdinIsTerminal()) {
-            answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
-        }
-        LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), Optional.ofNullable(model));
+        Settings settings = Settings.load(SessionStore.home(), workingDirectory);
+        Optional<String> chosenModel = Optional.ofNullable(model).or(settings::model);
+        LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), chosenModel);
+        HookRegistry hooks = new HookRegistry();
+        settings.hooks().registerInto(hooks);
         AgentConfig.Builder config = AgentConfig.builder(llm)
                 .agentType("cli")
                 .tools(ProviderFactory.defaultTools())
@@ -129,21 +164,29 @@ final class RunCommand implements Callable<Integer> {
                 .maxTokens(maxTokens)
                 .streaming(!noStream)
                 .workingDirectory(workingDirectory)
-                .permissions(permissions())
-                .interactive(answers.isPresent());
-        if (model != null) {
-            config.model(model);
+                .permissions(permissions(settings))
+                .hooks(hooks)
+                .interactive(interactive);
+        chosenModel.ifPresent(config::model);
+        try {
+            config.systemPrompt(WorkspacePrompt.of(system == null ? ROLE : system, workingDirectory));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while reading the workspace");
         }
-        if (system != null) {
-            config.systemPrompt(system);
-        }
-        SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
-        return runTurn(store, config.build(), text, format, System.out, System.err);
+        return config.build();
     }
 
-    /** Rules from flags (the CONFIG tier) plus the persisted local/global rules under the PiCrust home. */
-    Permissions permissions() {
-        PermissionMode mode = PermissionMode.DEFAULT;
+    SessionStore store() {
+        return sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
+    }
+
+    /**
+     * Rules from the settings files and flags (the CONFIG tier) plus the persisted local/global rules under
+     * the PiCrust home; the mode from the flags, else the settings, else default.
+     */
+    Permissions permissions(Settings settings) {
+        PermissionMode mode = settings.mode().orElse(PermissionMode.DEFAULT);
         if (permissionMode != null) {
             mode = PermissionMode.parse(permissionMode).orElseThrow(() -> new CliException(
                     "unknown --permission-mode '" + permissionMode + "' (use default, acceptEdits, plan or bypassPermissions)"));
@@ -152,7 +195,8 @@ final class RunCommand implements Callable<Integer> {
             mode = PermissionMode.BYPASS_PERMISSIONS;
         }
         try {
-            return Permissions.defaults().withMode(mode).withStore(RuleStore.atDefaultLocation())
+            Permissions fromSettings = new Permissions(mode, settings.rules(), Optional.empty(), Optional.empty());
+            return fromSettings.withStore(RuleStore.atDefaultLocation())
                     .allow(allow.toArray(String[]::new))
                     .ask(ask.toArray(String[]::new))
                     .deny(deny.toArray(String[]::new));
@@ -190,6 +234,7 @@ final class RunCommand implements Callable<Integer> {
     private int runTurn(AgentRuntime runtime, SessionStore store, AgentConfig config, String text,
                         ChunkPrinter.OutputFormat format, ChunkPrinter printer, PrintStream err) throws Exception {
         AgentHandle handle = start(runtime, store, config);
+        long started = System.nanoTime();
         Subscription subscription = handle.subscribe(Integer.MAX_VALUE);
         if (text.isEmpty()) {
             handle.continueTurn();
@@ -201,6 +246,7 @@ final class RunCommand implements Callable<Integer> {
         handle.shutdown();
         handle.awaitTermination(Duration.ofSeconds(30));
         if (format == ChunkPrinter.OutputFormat.TEXT) {
+            err.println(result.summary(Duration.ofNanos(System.nanoTime() - started), handle.sessionId()));
             err.println("session " + handle.sessionId() + " saved in " + store.directory(handle.sessionId()));
         }
         if (result.reason() == EndReason.END_TURN) {
@@ -210,7 +256,7 @@ final class RunCommand implements Callable<Integer> {
         return 1;
     }
 
-    private AgentHandle start(AgentRuntime runtime, SessionStore store, AgentConfig config) {
+    AgentHandle start(AgentRuntime runtime, SessionStore store, AgentConfig config) {
         try {
             if (resume != null) {
                 if (!store.exists(resume)) {
@@ -224,8 +270,17 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** How the turn ended, and the last error or status that explains it. */
-    record TurnResult(EndReason reason, Optional<String> detail) {}
+    /** How the turn ended, the last error or status that explains it, and the tokens its model calls used. */
+    record TurnResult(EndReason reason, Optional<String> detail, Usage usage) {
+
+        /** The end-of-turn line: reason when not a normal end, time, tokens, session. */
+        String summary(Duration elapsed, String sessionId) {
+            String ended = reason == EndReason.END_TURN ? "" : reason.wireName() + " · ";
+            return String.format("%s%.1f s · %,d tokens in, %,d out · session %s", ended, elapsed.toMillis() / 1000.0,
+                    usage.inputTokens() + usage.cacheReadInputTokens() + usage.cacheCreationInputTokens(),
+                    usage.outputTokens(), sessionId);
+        }
+    }
 
     /**
      * Prints the turn's chunks until it is done. A permission request or question is answered here,
@@ -234,10 +289,11 @@ final class RunCommand implements Callable<Integer> {
     static TurnResult follow(Subscription subscription, ChunkPrinter printer, Optional<TerminalApprover> approver)
             throws InterruptedException {
         Optional<String> detail = Optional.empty();
+        Usage usage = Usage.ZERO;
         while (true) {
             Optional<OutputChunk> next = subscription.next();
             if (next.isEmpty()) {
-                return new TurnResult(EndReason.ERROR, Optional.of(detail.orElse("the agent stopped unexpectedly")));
+                return new TurnResult(EndReason.ERROR, Optional.of(detail.orElse("the agent stopped unexpectedly")), usage);
             }
             OutputChunk chunk = next.get();
             printer.print(chunk);
@@ -245,8 +301,9 @@ final class RunCommand implements Callable<Integer> {
             switch (chunk) {
                 case OutputChunk.Error e -> detail = Optional.of(e.message());
                 case OutputChunk.Status s when s.code() != StatusCode.RETRY -> detail = Optional.of(s.message());
+                case OutputChunk.UsageReport u -> usage = usage.plus(u.usage());
                 case OutputChunk.Done d -> {
-                    return new TurnResult(d.reason(), detail);
+                    return new TurnResult(d.reason(), detail, usage);
                 }
                 default -> { }
             }
