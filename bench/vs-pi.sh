@@ -181,12 +181,14 @@ PY
 
 # ---- N concurrent tasks
 echo
-echo "## N concurrent tasks (1 s model latency per call): total peak RSS"
+echo "## N concurrent tasks (1 s model latency per call): total peak RSS (ok = tasks that ended normally)"
 echo "| N | picrust: N agents, 1 JVM | pi-latest: N processes | ratio |"
 echo "|---|---|---|---|"
+# The JVM options the launcher gives a one-agent run; no heap cap (with -Xmx64m N = 100 also completes).
+lean=(-XX:+UseSerialGC -Xms8m -XX:TieredStopAtLevel=1 -XX:UserThreadWaitAttemptsAtExit=0)
 for n in $concurrency; do
   mkdir -p "$scratch/conc-$n"
-  pc=$(cd "$work" && "$root/bench/concurrent-rss.py" 1 "$java" -cp "$jar" dev.picrust.bench.compare.SameTaskAgents \
+  pc=$(cd "$work" && "$root/bench/concurrent-rss.py" 1 "$java" "${lean[@]}" -cp "$jar" dev.picrust.bench.compare.SameTaskAgents \
         "http://127.0.0.1:$port_picrust_slow" "$n" "$scratch/conc-$n" "$work" "$prompt") || true
   pc_ok=$(sed -n 's/.*"ok": \([0-9]*\).*/\1/p' <<< "$pc")
   pc_kib=$(sed -n 's/.*"peak_rss_kib": \([0-9]*\).*/\1/p' <<< "$pc")

@@ -61,12 +61,22 @@ public final class SameTaskAgents {
         System.exit(ok == agents ? 0 : 1);
     }
 
+    /** How the turn ended; an abnormal end is explained on stderr with the last error seen. */
     private static EndReason endOf(Subscription turn) throws InterruptedException {
+        String lastError = "the agent stopped without a Done chunk";
         for (Optional<OutputChunk> next = turn.next(); next.isPresent(); next = turn.next()) {
-            if (next.get() instanceof OutputChunk.Done done) {
-                return done.reason();
+            switch (next.get()) {
+                case OutputChunk.Error error -> lastError = error.message();
+                case OutputChunk.Done done -> {
+                    if (done.reason() != EndReason.END_TURN) {
+                        System.err.println("turn ended: " + done.reason() + " (" + lastError + ")");
+                    }
+                    return done.reason();
+                }
+                default -> { }
             }
         }
+        System.err.println("turn ended: " + lastError);
         return EndReason.ERROR;
     }
 }
