@@ -5,7 +5,7 @@ Usage: concurrent-rss.py N CMD [ARG...]   (runs CMD N times in parallel; "{i}" i
 
 Every 20 ms it sums VmRSS over the started processes and all their descendants (tools they spawn
 count too) and keeps the highest sum. Prints one JSON line: {"n", "ok", "wall_s", "peak_rss_kib"}.
-Exits 1 if any command failed.
+Exits 1 if any command failed; the stderr of each is kept in $CONCURRENT_RSS_LOGS/<i>.err when set.
 """
 import json, os, subprocess, sys, time
 
@@ -49,8 +49,13 @@ def main():
     n = int(sys.argv[1])
     cmd = sys.argv[2:]
     start = time.monotonic()
-    procs = [subprocess.Popen([a.replace('{i}', str(i)) for a in cmd],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(n)]
+    logs = os.environ.get('CONCURRENT_RSS_LOGS')
+    if logs:
+        os.makedirs(logs, exist_ok=True)
+    procs = [subprocess.Popen([a.replace('{i}', str(i)) for a in cmd], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL,
+                              stderr=open(os.path.join(logs, f'{i}.err'), 'w') if logs else subprocess.DEVNULL)
+             for i in range(n)]
     peak = 0
     while any(p.poll() is None for p in procs):
         peak = max(peak, tree_rss([p.pid for p in procs if p.poll() is None]))

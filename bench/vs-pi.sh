@@ -185,19 +185,24 @@ echo "## N concurrent tasks (1 s model latency per call): total peak RSS (ok = t
 echo "| N | picrust: N agents, 1 JVM | pi-latest: N processes | ratio |"
 echo "|---|---|---|---|"
 # The JVM options the launcher gives a one-agent run; no heap cap (with -Xmx64m N = 100 also completes).
+# Each contender's stderr (why a task failed) stays in $VS_PI_LOGS (default: a temp folder, printed).
+logs=${VS_PI_LOGS:-$(mktemp -d)}
+echo "(stderr of the concurrent tasks: $logs)" >&2
 lean=(-XX:+UseSerialGC -Xms8m -XX:TieredStopAtLevel=1 -XX:UserThreadWaitAttemptsAtExit=0)
 for n in $concurrency; do
   mkdir -p "$scratch/conc-$n"
-  pc=$(cd "$work" && "$root/bench/concurrent-rss.py" 1 "$java" "${lean[@]}" -cp "$jar" dev.picrust.bench.compare.SameTaskAgents \
+  pc=$(cd "$work" && CONCURRENT_RSS_LOGS="$logs/picrust-$n" "$root/bench/concurrent-rss.py" 1 "$java" "${lean[@]}" -cp "$jar" dev.picrust.bench.compare.SameTaskAgents \
         "http://127.0.0.1:$port_picrust_slow" "$n" "$scratch/conc-$n" "$work" "$prompt") || true
-  pc_ok=$(sed -n 's/.*"ok": \([0-9]*\).*/\1/p' <<< "$pc")
+  # One process runs the N agents; it exits 0 only when every turn ended normally.
+  pc_ok=0
+  [ "$(sed -n 's/.*"ok": \([0-9]*\).*/\1/p' <<< "$pc")" = 1 ] && pc_ok=$n
   pc_kib=$(sed -n 's/.*"peak_rss_kib": \([0-9]*\).*/\1/p' <<< "$pc")
   avail_kib=$(sed -n 's/^MemAvailable: *\([0-9]*\).*/\1/p' /proc/meminfo)
-  if [ $((n * 170 * 1024 + 2 * 1024 * 1024)) -gt "$avail_kib" ]; then
+  if [ $((n * 110 * 1024 + 2 * 1024 * 1024)) -gt "$avail_kib" ]; then
     echo "| $n | $((pc_kib / 1024)) MiB ($pc_ok/$n ok) | skipped: $((avail_kib / 1024)) MiB free is too little for $n Pi processes | |"
     continue
   fi
-  pi=$(cd "$work" && "$root/bench/concurrent-rss.py" "$n" env PI_CODING_AGENT_DIR="$pi_slow_dir" "$node22" "$pi_latest" \
+  pi=$(cd "$work" && CONCURRENT_RSS_LOGS="$logs/pi-$n" "$root/bench/concurrent-rss.py" "$n" env PI_CODING_AGENT_DIR="$pi_slow_dir" "$node22" "$pi_latest" \
         -p --provider mock --model mock-claude "$prompt") || true
   pi_kib=$(sed -n 's/.*"peak_rss_kib": \([0-9]*\).*/\1/p' <<< "$pi")
   pi_ok=$(sed -n 's/.*"ok": \([0-9]*\).*/\1/p' <<< "$pi")
