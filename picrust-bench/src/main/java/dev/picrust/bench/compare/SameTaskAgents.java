@@ -44,7 +44,7 @@ public final class SameTaskAgents {
                 .permissions(Permissions.defaults().allow("Bash"))
                 .build();
         int ok = 0;
-        try (AgentRuntime runtime = new AgentRuntime(new SessionStore(Path.of(args[2])))) {
+        try (AgentRuntime runtime = new AgentRuntime(SessionStore.at(Path.of(args[2])))) {
             List<Subscription> turns = new ArrayList<>();
             for (int i = 0; i < agents; i++) {
                 AgentHandle handle = runtime.spawn(config);
