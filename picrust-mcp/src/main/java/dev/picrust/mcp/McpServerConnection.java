@@ -91,7 +91,10 @@ final class McpServerConnection implements AutoCloseable {
         return status;
     }
 
-    /** The server's tools as of the last listing; empty while disconnected. Same instance while unchanged. */
+    /**
+     * The server's tools as of the last listing (kept while it is reconnected; empty before the first
+     * connection and after close). Same instance while unchanged.
+     */
     List<Tool> tools() {
         return tools;
     }
@@ -244,8 +247,8 @@ final class McpServerConnection implements AutoCloseable {
     }
 
     /**
-     * The server went away ({@code gen} tells which connection): its tools are withdrawn and a
-     * background thread reconnects with backoff. Reports about an older connection are ignored.
+     * The server went away ({@code gen} tells which connection): a background thread reconnects with
+     * backoff; its last known tools stay offered meanwhile. Reports about an older connection are ignored.
      */
     private void lost(int gen, String reason) {
         McpSyncClient old;
@@ -260,7 +263,8 @@ final class McpServerConnection implements AutoCloseable {
             oldProcess = process;
             client = null;
             process = null;
-            tools = List.of();
+            // The tools stay offered: a call waits for the reconnect (within its timeout), and the model's
+            // tool list (and with it the prompt cache) does not flap with every outage.
             status = new McpServerStatus.Disconnected(reason, 1, Instant.now().plus(options.initialBackoff()));
             changed.signalAll();
             if (reconnecting) {
