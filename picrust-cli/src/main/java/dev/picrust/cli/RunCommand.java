@@ -11,6 +11,7 @@ import dev.picrust.runtime.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionStore;
+import dev.picrust.tool.ToolRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -86,6 +87,10 @@ final class RunCommand implements Callable<Integer> {
             + "(deny rules and hooks still apply).")
     boolean skipPermissions;
 
+    @Option(names = "--mcp-config", paramLabel = "FILE", description = "An .mcp.json file of MCP servers whose tools "
+            + "the agent gets, read after the PiCrust home's and the project's (repeatable).")
+    List<Path> mcpConfig = new ArrayList<>();
+
     @Option(names = "--output", defaultValue = "text", description = "text or jsonl (one JSON output chunk per line).")
     String output;
 
@@ -119,9 +124,11 @@ final class RunCommand implements Callable<Integer> {
             answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         }
         LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), Optional.ofNullable(model));
+        ToolRegistry tools = ProviderFactory.defaultTools();
+        List<Path> mcpFiles = McpCommand.configFiles(workingDirectory, mcpConfig);
         AgentConfig.Builder config = AgentConfig.builder(llm)
                 .agentType("cli")
-                .tools(ProviderFactory.defaultTools())
+                .tools(tools)
                 .maxIterations(maxIterations)
                 .maxTokens(maxTokens)
                 .streaming(!noStream)
@@ -135,7 +142,12 @@ final class RunCommand implements Callable<Integer> {
             config.systemPrompt(system);
         }
         SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
-        return runTurn(store, config.build(), text, format, System.out, System.err);
+        if (!mcpFiles.isEmpty()) {
+            McpCli.attach(tools, mcpFiles, System.err);  // the only place the run path loads MCP classes
+        }
+        try (tools) {  // closing the registry stops the MCP servers
+            return runTurn(store, config.build(), text, format, System.out, System.err);
+        }
     }
 
     /** Rules from flags (the CONFIG tier) plus the persisted local/global rules under the PiCrust home. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.picrust.agent.Permissions;
 import dev.picrust.json.Json;
 import dev.picrust.runtime.OutputChunk;
+import dev.picrust.testkit.NpmMcpServers;
 import dev.picrust.testkit.ScriptedModel;
 import dev.picrust.tool.ToolRegistry;
 import java.net.URI;
@@ -23,7 +24,7 @@ class McpHttpIT {
 
     @Test
     void theAgentCallsToolsOverStreamableHttpWithSessionAndCustomHeaders() throws Exception {
-        try (McpTestServers.HttpServer server = McpTestServers.everythingOverHttp();
+        try (NpmMcpServers.HttpServer server = NpmMcpServers.everythingOverHttp();
              McpToolProvider mcp = McpToolProvider.builder().server(new McpServerConfig.Http("web", URI.create(server.url()),
                      Map.of("X-Api-Key", "k-123"))).build();
              AgentRun run = new AgentRun(dir, new ToolRegistry().register(mcp), Permissions.defaults().allow("mcp__web__*"),
@@ -51,7 +52,7 @@ class McpHttpIT {
 
     @Test
     void aServerThatGoesAwayIsAnErrorResultAndIsReconnectedWhenBack() throws Exception {
-        McpTestServers.HttpServer first = McpTestServers.everythingOverHttp();
+        NpmMcpServers.HttpServer first = NpmMcpServers.everythingOverHttp();
         URI url = URI.create(first.url());
         try (McpToolProvider mcp = McpToolProvider.builder().server(new McpServerConfig.Http("web", url, Map.of()))
                 .callTimeout(java.time.Duration.ofSeconds(5))
@@ -64,7 +65,7 @@ class McpHttpIT {
             OutputChunk.ToolEnd down = toolEnds(run.turn("one")).getFirst();
 
             assertThat(down.isError()).isTrue();
-            try (McpTestServers.HttpServer second = McpTestServers.everythingOverHttp(url.getPort())) {
+            try (NpmMcpServers.HttpServer second = NpmMcpServers.everythingOverHttp(url.getPort())) {
                 McpTestServers.await("the reconnect", java.time.Duration.ofSeconds(60),
                         () -> mcp.status().get("web") instanceof McpServerStatus.Connected);
                 run.model.replyToolUse("mcp__web__echo", Json.object().put("message", "back")).replyText("ok");

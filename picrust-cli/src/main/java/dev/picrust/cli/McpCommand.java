@@ -1,0 +1,79 @@
+package dev.picrust.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code picrust mcp ...}. This class and the run path only look for config files; everything that
+ * touches the MCP SDK is in {@link McpCli}, which the JVM loads only when a server is configured
+ * (picocli builds every command class at start-up, so no MCP type may appear here).
+ */
+@Command(name = "mcp", mixinStandardHelpOptions = true,
+        description = "MCP servers: list the configured ones and their tools.",
+        subcommands = {McpCommand.ListServers.class})
+public final class McpCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /**
+     * The {@code .mcp.json} files that apply, in the order they are read (later ones replace servers
+     * of the same name): the PiCrust home's, the project's (working directory), then the explicit
+     * ones. An explicit file that does not exist is an error.
+     */
+    static List<Path> configFiles(Path workingDirectory, List<Path> explicit) {
+        List<Path> files = new ArrayList<>();
+        for (Path candidate : List.of(dev.picrust.session.SessionStore.home().resolve(".mcp.json"),
+                workingDirectory.resolve(".mcp.json"))) {
+            if (Files.isRegularFile(candidate)) {
+                files.add(candidate);
+            }
+        }
+        for (Path file : explicit) {
+            if (!Files.isRegularFile(file)) {
+                throw new CliException("--mcp-config " + file + ": no such file");
+            }
+            files.add(file);
+        }
+        return files;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Connect to each configured MCP server and print its status and tools.")
+    static final class ListServers implements Callable<Integer> {
+        @Option(names = "--mcp-config", paramLabel = "FILE",
+                description = "An .mcp.json file to read after the PiCrust home's and the project's (repeatable).")
+        List<Path> mcpConfig = new ArrayList<>();
+
+        @Option(names = "--cwd", description = "Project folder whose .mcp.json applies (default: the current one).")
+        Path cwd;
+
+        @Option(names = "--timeout", defaultValue = "30", description = "Seconds to wait for each server (default: ${DEFAULT-VALUE}).")
+        int timeoutSeconds;
+
+        @Override
+        public Integer call() {
+            Path wd = Optional.ofNullable(cwd).orElse(Path.of("")).toAbsolutePath().normalize();
+            List<Path> files = configFiles(wd, mcpConfig);
+            PrintStream out = System.out;
+            if (files.isEmpty()) {
+                out.println("No MCP servers configured (no .mcp.json in " + wd + " or "
+                        + dev.picrust.session.SessionStore.home() + ", and no --mcp-config).");
+                return 0;
+            }
+            return McpCli.list(files, timeoutSeconds, out);
+        }
+    }
+}
