@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mcp", mixinStandardHelpOptions = true,
         description = "MCP servers: list the configured ones and their tools.",
-        subcommands = {McpCommand.ListServers.class})
+        subcommands = {McpCommand.ListServers.class, McpCommand.Conformance.class})
 public final class McpCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -74,6 +74,20 @@ public final class McpCommand implements Runnable {
                 return 0;
             }
             return McpCli.list(files, timeoutSeconds, out);
+        }
+    }
+
+    @Command(name = "conformance-client", mixinStandardHelpOptions = true,
+            description = "Act as the client of one scenario of the official MCP conformance suite; the scenario "
+                    + "is read from $MCP_CONFORMANCE_SCENARIO.")
+    static final class Conformance implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(paramLabel = "URL", description = "The suite's mock server.")
+        String url;
+
+        @Override
+        public Integer call() {
+            String scenario = Optional.ofNullable(System.getenv("MCP_CONFORMANCE_SCENARIO")).orElse("tools_call");
+            return ConformanceClient.run(url, scenario, System.out, System.err);
         }
     }
 }

@@ -8,14 +8,12 @@ import dev.picrust.tool.ToolContext;
 import dev.picrust.tool.ToolResult;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.ProtocolVersions;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -146,7 +144,8 @@ final class McpServerConnection implements AutoCloseable {
                 processTransport = new ProcessTransport(stdio, JSON, reason -> lost(gen, reason));
                 transport = processTransport;
             }
-            case McpServerConfig.Http http -> transport = httpTransport(http);
+            case McpServerConfig.Http http -> transport = new StreamableHttpTransport(http, JSON,
+                    options.connectTimeout(), HTTP_PROTOCOL_VERSIONS);
         }
         McpClient.SyncSpec spec = McpClient.sync(transport)
                 .requestTimeout(options.callTimeout())
@@ -168,7 +167,9 @@ final class McpServerConnection implements AutoCloseable {
         McpSyncClient newClient = spec.capabilities(capabilities.build()).build();
         try {
             McpSchema.InitializeResult init = newClient.initialize();
-            List<McpSchema.Tool> listed = listAll(newClient);
+            // A server without the tools capability (prompts or resources only) offers no tools.
+            List<McpSchema.Tool> listed = init.capabilities() != null && init.capabilities().tools() != null
+                    ? listAll(newClient) : List.of();
             lock.lock();
             try {
                 if (closed || gen != generation) {
@@ -189,23 +190,6 @@ final class McpServerConnection implements AutoCloseable {
             throw e;
         }
         onToolsChanged.run();
-    }
-
-    private McpClientTransport httpTransport(McpServerConfig.Http http) {
-        URI url = http.url();
-        String base = url.getScheme() + "://" + url.getRawAuthority();
-        String endpoint = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
-                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        Map<String, String> headers = http.headers();
-        return HttpClientStreamableHttpTransport.builder(base)
-                .endpoint(endpoint)
-                .jsonMapper(JSON)
-                .connectTimeout(options.connectTimeout())
-                .supportedProtocolVersions(HTTP_PROTOCOL_VERSIONS)
-                .resumableStreams(true)
-                .openConnectionOnStartup(false)
-                .httpRequestCustomizer((builder, method, uri, body, context) -> headers.forEach(builder::setHeader))
-                .build();
     }
 
     private static List<McpSchema.Tool> listAll(McpSyncClient client) {

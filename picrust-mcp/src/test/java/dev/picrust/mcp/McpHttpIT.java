@@ -47,6 +47,9 @@ class McpHttpIT {
             assertThat(text(ends.get(1))).contains("42");
             // Progress arrives as SSE events on the call's response stream.
             assertThat(chunks).anyMatch(c -> c instanceof OutputChunk.ToolProgress p && p.output().contains("(2/2)"));
+            // Tools the server adds after initialization are announced on the standalone GET stream.
+            McpTestServers.await("the list_changed tools", java.time.Duration.ofSeconds(30),
+                    () -> mcp.toolNames().get("web").contains("mcp__web__trigger-elicitation-request"));
         }
     }
 
