@@ -401,7 +401,8 @@ final class McpServerConnection implements AutoCloseable {
     }
 
     private ToolResult failed(String toolName, Throwable cause, int gen) {
-        if (cause instanceof McpError error && error.getJsonRpcError() != null) {
+        if (cause instanceof McpError error && error.getJsonRpcError() != null
+                && !StreamableHttpTransport.TRANSPORT_FAILURE.equals(error.getJsonRpcError().data())) {
             // The server answered with a JSON-RPC error: the connection is fine.
             return ToolResult.error("MCP server '" + config.name() + "' refused " + toolName + ": "
                     + error.getJsonRpcError().message() + " (code " + error.getJsonRpcError().code() + ")");

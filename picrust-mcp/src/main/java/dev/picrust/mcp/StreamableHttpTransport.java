@@ -50,6 +50,8 @@ final class StreamableHttpTransport implements McpClientTransport {
     private static final Duration DEFAULT_RETRY = Duration.ofSeconds(1);
     private static final int MAX_RESUMPTIONS = 10;
     private static final int STATUS_ACCEPTED = 202;
+    /** Marks JSON-RPC errors made up here for transport failures, so the connection treats them as such. */
+    static final String TRANSPORT_FAILURE = "picrust-transport-failure";
 
     private final String server;
     private final URI endpoint;
@@ -93,6 +95,11 @@ final class StreamableHttpTransport implements McpClientTransport {
                 post(message, sent);
                 sent.complete(null);
             } catch (Throwable e) {
+                // The SDK does not fail a request whose send failed; answer it here, so it fails now
+                // (with the HTTP status in the message) instead of at its timeout.
+                if (message instanceof McpSchema.JSONRPCRequest r && !closed) {
+                    fail(r.id(), e.getMessage() == null ? e.toString() : e.getMessage());
+                }
                 sent.completeExceptionally(e);
             }
         });
@@ -263,7 +270,9 @@ final class StreamableHttpTransport implements McpClientTransport {
 
     private void fail(Object id, String why) {
         dispatch(McpSchema.JSONRPCResponse.error(id,
-                new McpSchema.JSONRPCResponse.JSONRPCError(-32000, "MCP server '" + server + "': " + why)), false);
+                new McpSchema.JSONRPCResponse.JSONRPCError(-32000,
+                        why.startsWith("MCP server '") ? why : "MCP server '" + server + "': " + why,
+                        TRANSPORT_FAILURE)), false);
     }
 
     private static String readSome(InputStream in) throws IOException {
