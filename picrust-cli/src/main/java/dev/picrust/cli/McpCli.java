@@ -1,9 +1,14 @@
 package dev.picrust.cli;
 
+import dev.picrust.mcp.AgentDelegation;
+import dev.picrust.mcp.AgentMcpServer;
 import dev.picrust.mcp.McpConfigFile;
+import dev.picrust.mcp.McpHttpServer;
+import dev.picrust.mcp.McpStdioServer;
 import dev.picrust.mcp.McpServerConfig;
 import dev.picrust.mcp.McpServerStatus;
 import dev.picrust.mcp.McpToolProvider;
+import dev.picrust.session.SessionStore;
 import dev.picrust.tool.Tool;
 import dev.picrust.tool.ToolRegistry;
 import java.io.IOException;
@@ -13,6 +18,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The CLI's use of picrust-mcp; loaded only when an MCP server is configured (see {@link McpCommand}). */
 final class McpCli {
@@ -82,5 +88,38 @@ final class McpCli {
     private static String firstLine(String text) {
         String line = text.lines().findFirst().orElse("");
         return line.length() > 100 ? line.substring(0, 97) + "..." : line;
+    }
+
+    /** What {@code picrust mcp serve} was asked for; {@code httpPort} empty means stdio. */
+    record ServeSettings(String agentType, Optional<String> description, dev.picrust.llm.LlmProvider provider,
+                         Optional<String> model, Optional<String> system, Path workingDirectory,
+                         Optional<Path> sessionsDir, List<String> allow, java.util.OptionalInt httpPort,
+                         Optional<String> token) {}
+
+    static int serve(ServeSettings s) throws Exception {
+        String toolName = s.agentType().replaceAll("[^A-Za-z0-9_-]", "_");
+        dev.picrust.agent.AgentConfig.Builder config = dev.picrust.agent.AgentConfig.builder(s.provider())
+                .agentType(s.agentType()).tools(ProviderFactory.defaultTools()).workingDirectory(s.workingDirectory())
+                .permissions(dev.picrust.agent.Permissions.defaults().allow(s.allow().toArray(String[]::new)));
+        s.model().ifPresent(config::model);
+        s.system().ifPresent(config::systemPrompt);
+        SessionStore store = s.sessionsDir().map(SessionStore::new).orElseGet(SessionStore::atDefaultLocation);
+        try (dev.picrust.runtime.AgentRuntime runtime = new dev.picrust.runtime.AgentRuntime(store)) {
+            AgentMcpServer server = new AgentMcpServer("picrust", List.of(new AgentMcpServer.AgentTool(toolName,
+                    s.description().orElse("Delegate a task to a PiCrust agent of type '" + s.agentType() + "'. It works "
+                            + "on its own with shell and file tools in " + s.workingDirectory() + " and answers with "
+                            + "its result; progress is reported while it works."),
+                    new AgentDelegation(runtime, config.build()))));
+            if (s.httpPort().isEmpty()) {
+                new McpStdioServer(server).serve(System.in, System.out);
+                return 0;
+            }
+            try (McpHttpServer http = McpHttpServer.start(server, s.token(), s.httpPort().getAsInt())) {
+                System.err.println("picrust: MCP server listening on " + http.url());
+                System.err.flush();
+                new java.util.concurrent.CountDownLatch(1).await();  // until the process is stopped
+                return 0;
+            }
+        }
     }
 }

@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
  * (picocli builds every command class at start-up, so no MCP type may appear here).
  */
 @Command(name = "mcp", mixinStandardHelpOptions = true,
-        description = "MCP servers: list the configured ones and their tools.",
-        subcommands = {McpCommand.ListServers.class, McpCommand.Conformance.class})
+        description = "MCP: list the configured servers and their tools, or serve an agent as an MCP tool.",
+        subcommands = {McpCommand.ListServers.class, McpCommand.Serve.class, McpCommand.Conformance.class})
 public final class McpCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -88,6 +88,71 @@ public final class McpCommand implements Runnable {
         public Integer call() {
             String scenario = Optional.ofNullable(System.getenv("MCP_CONFORMANCE_SCENARIO")).orElse("tools_call");
             return ConformanceClient.run(url, scenario, System.out, System.err);
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Serve an agent type as an MCP tool (\"delegate a task to this employee\"), over stdio "
+                    + "(default) or Streamable HTTP on 127.0.0.1 with a bearer token.")
+    static final class Serve implements Callable<Integer> {
+        @Option(names = "--http", description = "Serve Streamable HTTP at http://127.0.0.1:PORT/mcp instead of stdio.")
+        boolean http;
+
+        @Option(names = "--port", defaultValue = "0", description = "HTTP port (default: any free one; printed on stderr).")
+        int port;
+
+        @Option(names = "--token-env", defaultValue = "PICRUST_MCP_TOKEN",
+                description = "Environment variable holding the bearer token HTTP clients must send (default: ${DEFAULT-VALUE}).")
+        String tokenEnv;
+
+        @Option(names = "--insecure-no-token", description = "HTTP without a bearer token: any local process may use "
+                + "the agent. Only for test suites that cannot send headers.")
+        boolean noToken;
+
+        @Option(names = "--agent-type", defaultValue = "assistant", description = "The agent type, also the tool's name (default: ${DEFAULT-VALUE}).")
+        String agentType;
+
+        @Option(names = "--description", description = "What the tool tells MCP hosts about the agent.")
+        String description;
+
+        @Option(names = "--provider", defaultValue = "anthropic", description = "LLM provider (default: ${DEFAULT-VALUE}).")
+        String provider;
+
+        @Option(names = "--model", description = "Model name (default: the provider's default).")
+        String model;
+
+        @Option(names = "--base-url", description = "Provider base URL (default: $ANTHROPIC_BASE_URL or the public API).")
+        String baseUrl;
+
+        @Option(names = "--system", description = "The agent's system prompt.")
+        String system;
+
+        @Option(names = "--cwd", description = "Working directory of the agent's tools (default: the current one).")
+        Path cwd;
+
+        @Option(names = "--sessions-dir", description = "Sessions folder (default: $PICRUST_HOME/sessions or ~/.picrust/sessions).")
+        Path sessionsDir;
+
+        @Option(names = "--allow", paramLabel = "RULE", description = "Allow rule for the agent's tools (repeatable); "
+                + "nobody answers permission requests, so what no rule allows is denied.")
+        List<String> allow = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            Path wd = Optional.ofNullable(cwd).orElse(Path.of("")).toAbsolutePath().normalize();
+            Optional<String> token = Optional.empty();
+            if (http && noToken) {
+                System.err.println("picrust: warning: serving without a bearer token; any local process can use this agent");
+            } else if (http) {
+                token = Optional.ofNullable(System.getenv(tokenEnv)).filter(t -> !t.isBlank());
+                if (token.isEmpty()) {
+                    throw new CliException("--http needs a bearer token in $" + tokenEnv + " (16 characters or more)");
+                }
+            }
+            return McpCli.serve(new McpCli.ServeSettings(agentType, Optional.ofNullable(description),
+                    ProviderFactory.create(provider, Optional.ofNullable(baseUrl), Optional.ofNullable(model)),
+                    Optional.ofNullable(model), Optional.ofNullable(system), wd, Optional.ofNullable(sessionsDir),
+                    List.copyOf(allow), http ? java.util.OptionalInt.of(port) : java.util.OptionalInt.empty(), token));
         }
     }
 }
