@@ -7,7 +7,7 @@ import dev.picrust.json.Json;
 import dev.picrust.mcp.McpServerConfig;
 import dev.picrust.mcp.McpServerStatus;
 import dev.picrust.mcp.McpToolProvider;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.session.SessionState;
 import dev.picrust.tool.Tool;
 import dev.picrust.tool.ToolContext;

@@ -1,15 +1,22 @@
 package dev.picrust.cli;
 
+import dev.picrust.event.StatusCode;
+
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Permissions;
+import dev.picrust.agent.context.WorkspacePrompt;
+import dev.picrust.hook.HookRegistry;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.RuleStore;
 import dev.picrust.llm.LlmProvider;
+import dev.picrust.llm.Usage;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.EndReason;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionException;
+import dev.picrust.session.SessionMetadata;
 import dev.picrust.session.SessionStore;
 import dev.picrust.tool.ToolRegistry;
 import java.io.BufferedReader;
@@ -22,16 +29,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "run", description = "Run one turn of an agent headlessly and stream its answer.",
-        sortOptions = false)
-final class RunCommand implements Callable<Integer> {
+        sortOptions = false, mixinStandardHelpOptions = true, versionProvider = Version.class)
+class RunCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..*", paramLabel = "PROMPT", description = "The task; several words are joined with spaces. "
+            + "'-' (or no prompt with input piped in) reads it from standard input. "
             + "May be omitted with --resume to continue an unfinished turn.")
     List<String> prompt = new ArrayList<>();
 
@@ -50,8 +61,16 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--session-id", description = "Id for the new session (default: random).")
     String sessionId;
 
-    @Option(names = "--resume", paramLabel = "ID", description = "Continue an existing session.")
+    @Option(names = "--resume", paramLabel = "ID", description = "Continue an existing session with the folder, "
+            + "provider, model, role, permission mode, rules and limits it was started with (options given again "
+            + "override them).")
     String resume;
+
+    @Option(names = {"-c", "--continue"}, description = "Continue the latest session started in this folder.")
+    boolean continueLatest;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--cwd", description = "Working directory of the agent's tools (default: the current one).")
     Path cwd;
@@ -65,7 +84,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-stream", description = "Use non-streaming model calls.")
     boolean noStream;
 
-    @Option(names = "--system", description = "System prompt.")
+    /** The CLI agent's role; the environment and the project's AGENTS.md / PICRUST.md follow it. */
+    static final String ROLE = "You are PiCrust, an AI employee working on the user's machine through tools. "
+            + "Read before you change anything, work in small steps you can check, run the project's tests when "
+            + "there are any, and finish by saying what you did and what is left. Ask when a decision is the user's.";
+
+    @Option(names = "--system", description = "The agent's role, replacing the default one; the environment "
+            + "(date, folder, platform, git) and the project's AGENTS.md / PICRUST.md files are always added.")
     String system;
 
     @Option(names = "--allow", paramLabel = "RULE", description = "Allow rule, e.g. Bash, 'Bash(git:*)', 'Edit(src/**)' "
@@ -109,21 +134,128 @@ final class RunCommand implements Callable<Integer> {
             case "jsonl", "json" -> ChunkPrinter.OutputFormat.JSONL;
             default -> throw new CliException("unknown --output '" + output + "' (use text or jsonl)");
         };
-        String text = String.join(" ", prompt).strip();
+        boolean terminal = TerminalApprover.stdinIsTerminal();
+        resolveSession();
+        String text = promptText(terminal);
         if (text.isEmpty() && resume == null) {
-            throw new CliException("no prompt given (usage: picrust run [options] PROMPT)");
+            throw new CliException("no prompt given (usage: picrust run [options] PROMPT, or pipe it to standard input)");
         }
-        if (resume != null && sessionId != null) {
+        if (interactive || terminal) {
+            answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+        }
+        AgentConfig config = agentConfig(answers.isPresent());
+        try (ToolRegistry tools = config.tools()) {  // closing the registry stops any MCP servers
+            return runTurn(store(), config, text, format, System.out, System.err);
+        }
+    }
+
+    /** The prompt words, or standard input when the prompt is {@code -} or absent with input piped in. */
+    private String promptText(boolean stdinIsTerminal) throws java.io.IOException {
+        boolean fromStdin = prompt.equals(List.of("-")) || (prompt.isEmpty() && resume == null && !stdinIsTerminal);
+        if (!fromStdin) {
+            return String.join(" ", prompt).strip();
+        }
+        if (interactive) {
+            throw new CliException("--interactive answers come from standard input, so the prompt cannot: give it as an argument");
+        }
+        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+
+    /**
+     * Settles which session this run is on: {@code --continue} picks the latest one started in this folder,
+     * and a resumed session's stored launch fills in every option not given again (and says so).
+     */
+    void resolveSession() {
+        if (continueLatest) {
+            if (resume != null) {
+                throw new CliException("--continue and --resume cannot be used together");
+            }
+            Path here = (cwd == null ? Path.of("") : cwd).toAbsolutePath().normalize();
+            resume = store().list().stream()
+                    .filter(m -> m.parentId().isEmpty())
+                    .filter(m -> Launch.of(m).map(l -> l.workingDirectory().equals(here)).orElse(false))
+                    .findFirst().map(SessionMetadata::id)
+                    .orElseThrow(() -> new CliException("no session was started in " + here + " (run without -c to start one)"));
+        }
+        if (resume == null) {
+            return;
+        }
+        if (sessionId != null) {
             throw new CliException("--resume and --session-id cannot be used together");
+        }
+        Optional<Launch> stored = store().list().stream().filter(m -> m.id().equals(resume)).findFirst()
+                .flatMap(Launch::of);
+        if (stored.isEmpty()) {
+            return;  // not a CLI session, or one from before launches were stored: options as given
+        }
+        Launch launch = stored.get();
+        List<String> kept = new ArrayList<>();
+        if (!given("--cwd")) {
+            cwd = launch.workingDirectory();
+            kept.add("folder " + cwd);
+        }
+        if (!given("--provider")) {
+            provider = launch.provider();
+        }
+        if (!given("--model") && launch.model().isPresent()) {
+            model = launch.model().get();
+        }
+        if (!given("--system") && launch.system().isPresent()) {
+            system = launch.system().get();
+            kept.add("its own role");
+        }
+        if (!given("--permission-mode") && !given("--dangerously-skip-permissions") && launch.permissionMode().isPresent()) {
+            permissionMode = launch.permissionMode().get();
+            kept.add("mode " + permissionMode);
+        }
+        if (!given("--allow") && !given("--ask") && !given("--deny")) {
+            allow = new ArrayList<>(launch.allow());
+            ask = new ArrayList<>(launch.ask());
+            deny = new ArrayList<>(launch.deny());
+            if (!allow.isEmpty() || !ask.isEmpty() || !deny.isEmpty()) {
+                kept.add("its --allow/--ask/--deny rules");
+            }
+        }
+        if (!given("--max-iterations")) {
+            maxIterations = launch.maxIterations();
+        }
+        if (!given("--max-tokens")) {
+            maxTokens = launch.maxTokens();
+        }
+        if (!given("--no-stream")) {
+            noStream = !launch.streaming();
+        }
+        kept.add(0, provider + (model == null ? "" : " model " + model));
+        System.err.println("picrust: resuming " + resume + " with " + String.join(", ", kept)
+                + " (options given now override these)");
+    }
+
+    private boolean given(String option) {
+        return spec != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** What {@link #resolveSession} restores when this session is resumed. */
+    Launch launch(Path workingDirectory) {
+        return new Launch(workingDirectory, provider, Optional.ofNullable(model), Optional.ofNullable(system),
+                skipPermissions ? Optional.of("bypassPermissions") : Optional.ofNullable(permissionMode),
+                allow, ask, deny, maxIterations, maxTokens, !noStream);
+    }
+
+    /** The agent these options describe; {@code interactive}: a human answers permission requests. */
+    AgentConfig agentConfig(boolean interactive) {
+        if (maxIterations < 1) {
+            throw new CliException("--max-iterations must be at least 1 (got " + maxIterations + ")");
         }
         Path workingDirectory = (cwd == null ? Path.of("") : cwd).toAbsolutePath().normalize();
         if (!Files.isDirectory(workingDirectory)) {
             throw new CliException("--cwd " + workingDirectory + " is not a directory");
         }
-        if (interactive || TerminalApprover.stdinIsTerminal()) {
-            answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
-        }
-        LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), Optional.ofNullable(model));
+        Settings settings = Settings.load(SessionStore.home(), workingDirectory);
+        Optional<String> chosenModel = Optional.ofNullable(model).or(settings::model);
+        LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), chosenModel);
+        HookRegistry hooks = new HookRegistry();
+        settings.hooks().registerInto(hooks);
         ToolRegistry tools = ProviderFactory.defaultTools();
         List<Path> mcpFiles = McpCommand.configFiles(workingDirectory, mcpConfig);
         AgentConfig.Builder config = AgentConfig.builder(llm)
@@ -133,26 +265,33 @@ final class RunCommand implements Callable<Integer> {
                 .maxTokens(maxTokens)
                 .streaming(!noStream)
                 .workingDirectory(workingDirectory)
-                .permissions(permissions())
-                .interactive(answers.isPresent());
-        if (model != null) {
-            config.model(model);
+                .permissions(permissions(settings))
+                .hooks(hooks)
+                .interactive(interactive);
+        chosenModel.ifPresent(config::model);
+        try {
+            config.systemPrompt(WorkspacePrompt.of(system == null ? ROLE : system, workingDirectory));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while reading the workspace");
         }
-        if (system != null) {
-            config.systemPrompt(system);
-        }
-        SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
         if (!mcpFiles.isEmpty()) {
-            McpCli.attach(tools, mcpFiles, System.err);  // the only place the run path loads MCP classes
+            // The only place the run path loads MCP classes; closing the registry stops the servers.
+            McpCli.attach(tools, mcpFiles, System.err);
         }
-        try (tools) {  // closing the registry stops the MCP servers
-            return runTurn(store, config.build(), text, format, System.out, System.err);
-        }
+        return config.build();
     }
 
-    /** Rules from flags (the CONFIG tier) plus the persisted local/global rules under the PiCrust home. */
-    Permissions permissions() {
-        PermissionMode mode = PermissionMode.DEFAULT;
+    SessionStore store() {
+        return sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
+    }
+
+    /**
+     * Rules from the settings files and flags (the CONFIG tier) plus the persisted local/global rules under
+     * the PiCrust home; the mode from the flags, else the settings, else default.
+     */
+    Permissions permissions(Settings settings) {
+        PermissionMode mode = settings.mode().orElse(PermissionMode.DEFAULT);
         if (permissionMode != null) {
             mode = PermissionMode.parse(permissionMode).orElseThrow(() -> new CliException(
                     "unknown --permission-mode '" + permissionMode + "' (use default, acceptEdits, plan or bypassPermissions)"));
@@ -161,7 +300,8 @@ final class RunCommand implements Callable<Integer> {
             mode = PermissionMode.BYPASS_PERMISSIONS;
         }
         try {
-            return Permissions.defaults().withMode(mode).withStore(RuleStore.atDefaultLocation())
+            Permissions fromSettings = new Permissions(mode, settings.rules(), Optional.empty(), Optional.empty());
+            return fromSettings.withStore(RuleStore.atDefaultLocation())
                     .allow(allow.toArray(String[]::new))
                     .ask(ask.toArray(String[]::new))
                     .deny(deny.toArray(String[]::new));
@@ -198,7 +338,9 @@ final class RunCommand implements Callable<Integer> {
 
     private int runTurn(AgentRuntime runtime, SessionStore store, AgentConfig config, String text,
                         ChunkPrinter.OutputFormat format, ChunkPrinter printer, PrintStream err) throws Exception {
+        firstPrompt = text;
         AgentHandle handle = start(runtime, store, config);
+        long started = System.nanoTime();
         Subscription subscription = handle.subscribe(Integer.MAX_VALUE);
         if (text.isEmpty()) {
             handle.continueTurn();
@@ -210,16 +352,23 @@ final class RunCommand implements Callable<Integer> {
         handle.shutdown();
         handle.awaitTermination(Duration.ofSeconds(30));
         if (format == ChunkPrinter.OutputFormat.TEXT) {
+            err.println(result.summary(Duration.ofNanos(System.nanoTime() - started), handle.sessionId()));
             err.println("session " + handle.sessionId() + " saved in " + store.directory(handle.sessionId()));
         }
-        if (result.reason().equals("end_turn")) {
+        if (result.reason() == EndReason.END_TURN) {
             return 0;
         }
-        err.println("picrust: turn ended: " + result.reason() + result.detail().map(d -> " (" + d + ")").orElse(""));
+        if (format == ChunkPrinter.OutputFormat.JSONL) {
+            // Text mode has shown the error and the reason already (error line, end-of-turn line).
+            err.println("picrust: turn ended: " + result.reason() + result.detail().map(d -> " (" + d + ")").orElse(""));
+        }
         return 1;
     }
 
-    private AgentHandle start(AgentRuntime runtime, SessionStore store, AgentConfig config) {
+    /** The first prompt of a new session: its description in {@code picrust sessions}. */
+    String firstPrompt = "";
+
+    AgentHandle start(AgentRuntime runtime, SessionStore store, AgentConfig config) {
         try {
             if (resume != null) {
                 if (!store.exists(resume)) {
@@ -227,14 +376,32 @@ final class RunCommand implements Callable<Integer> {
                 }
                 return runtime.resume(config, resume);
             }
-            return sessionId == null ? runtime.spawn(config) : runtime.spawn(config, sessionId);
+            return spawnNew(runtime, config, Optional.ofNullable(sessionId));
         } catch (SessionException | IllegalArgumentException | IllegalStateException e) {
             throw new CliException(e.getMessage());
         }
     }
 
-    /** How the turn ended, and the last error or status that explains it. */
-    record TurnResult(String reason, Optional<String> detail) {}
+    /** A new session for {@code config}, remembering how it was launched and its first prompt. */
+    AgentHandle spawnNew(AgentRuntime runtime, AgentConfig config, Optional<String> id) {
+        SessionMetadata metadata = SessionMetadata.create(id.orElseGet(() -> "s-" + UUID.randomUUID()),
+                config.agentType(), config.model(), config.provider().name())
+                .withCustom(Launch.KEY, launch(config.workingDirectory()).toJson());
+        return runtime.spawn(config, firstPrompt.isBlank() ? metadata
+                : metadata.withDescription(ChunkPrinter.Text.preview(firstPrompt)));
+    }
+
+    /** How the turn ended, the last error or status that explains it, and the tokens its model calls used. */
+    record TurnResult(EndReason reason, Optional<String> detail, Usage usage) {
+
+        /** The end-of-turn line: reason when not a normal end, time, tokens, session. */
+        String summary(Duration elapsed, String sessionId) {
+            String ended = reason == EndReason.END_TURN ? "" : reason.wireName() + " · ";
+            return String.format("%s%.1f s · %,d tokens in, %,d out · session %s", ended, elapsed.toMillis() / 1000.0,
+                    usage.inputTokens() + usage.cacheReadInputTokens() + usage.cacheCreationInputTokens(),
+                    usage.outputTokens(), sessionId);
+        }
+    }
 
     /**
      * Prints the turn's chunks until it is done. A permission request or question is answered here,
@@ -243,19 +410,21 @@ final class RunCommand implements Callable<Integer> {
     static TurnResult follow(Subscription subscription, ChunkPrinter printer, Optional<TerminalApprover> approver)
             throws InterruptedException {
         Optional<String> detail = Optional.empty();
+        Usage usage = Usage.ZERO;
         while (true) {
             Optional<OutputChunk> next = subscription.next();
             if (next.isEmpty()) {
-                return new TurnResult("error", Optional.of(detail.orElse("the agent stopped unexpectedly")));
+                return new TurnResult(EndReason.ERROR, Optional.of(detail.orElse("the agent stopped unexpectedly")), usage);
             }
             OutputChunk chunk = next.get();
             printer.print(chunk);
             approver.ifPresent(a -> a.onChunk(chunk));
             switch (chunk) {
                 case OutputChunk.Error e -> detail = Optional.of(e.message());
-                case OutputChunk.Status s when !s.code().equals("retry") -> detail = Optional.of(s.message());
+                case OutputChunk.Status s when s.code() != StatusCode.RETRY -> detail = Optional.of(s.message());
+                case OutputChunk.UsageReport u -> usage = usage.plus(u.usage());
                 case OutputChunk.Done d -> {
-                    return new TurnResult(d.reason(), detail);
+                    return new TurnResult(d.reason(), detail, usage);
                 }
                 default -> { }
             }

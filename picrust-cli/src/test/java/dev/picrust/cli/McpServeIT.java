@@ -9,7 +9,7 @@ import dev.picrust.mcp.McpServerConfig;
 import dev.picrust.mcp.McpToolProvider;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionStore;
 import dev.picrust.testkit.MockLlmServer;

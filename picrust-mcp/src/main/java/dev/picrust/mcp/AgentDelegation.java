@@ -4,7 +4,7 @@ import dev.picrust.Cancellation;
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import java.time.Duration;
 import java.util.Optional;
@@ -40,7 +40,7 @@ public record AgentDelegation(AgentRuntime runtime, AgentConfig config) implemen
                     case OutputChunk.ToolEnd e -> progress.accept(e.name() + (e.isError() ? " failed" : " done"));
                     case OutputChunk.Error e -> error = Optional.of(e.message());
                     case OutputChunk.Done d -> {
-                        if (!d.reason().equals("end_turn")) {
+                        if (d.reason() != dev.picrust.event.EndReason.END_TURN) {
                             throw new IllegalStateException("the agent's turn ended: " + d.reason()
                                     + error.map(m -> " (" + m + ")").orElse(""));
                         }

@@ -4,7 +4,7 @@ import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Permissions;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionStore;
 import dev.picrust.testkit.ScriptedModel;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.picrust.agent.Permissions;
 import dev.picrust.json.Json;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.testkit.ScriptedModel;
 import dev.picrust.tool.ToolRegistry;
 import java.nio.file.Files;

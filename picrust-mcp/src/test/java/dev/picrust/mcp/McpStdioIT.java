@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.agent.Permissions;
 import dev.picrust.json.Json;
 import dev.picrust.llm.ImageBlock;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.testkit.ScriptedModel;
 import dev.picrust.tool.ToolRegistry;
 import java.nio.file.Path;
