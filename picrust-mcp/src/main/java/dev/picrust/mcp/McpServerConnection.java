@@ -148,7 +148,10 @@ final class McpServerConnection implements AutoCloseable {
                     options.connectTimeout(), HTTP_PROTOCOL_VERSIONS);
         }
         McpClient.SyncSpec spec = McpClient.sync(transport)
-                .requestTimeout(options.callTimeout())
+                // Listing tools while connecting may take up to the connect timeout; tool calls are bounded
+                // by call() itself, so the SDK's one request timeout is the larger of the two.
+                .requestTimeout(options.callTimeout().compareTo(options.connectTimeout()) > 0
+                        ? options.callTimeout() : options.connectTimeout())
                 .initializationTimeout(options.connectTimeout())
                 .clientInfo(new McpSchema.Implementation("picrust", "PiCrust for Java", McpClientOptions.VERSION))
                 .toolsChangeConsumer(list -> toolsChanged(gen, list))
