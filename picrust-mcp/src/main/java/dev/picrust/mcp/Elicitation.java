@@ -31,8 +31,9 @@ final class Elicitation {
     private Elicitation() {
     }
 
-    static McpSchema.ElicitResult ask(String server, McpSchema.ElicitFormRequest request, ToolContext context) {
-        if (context == null || !context.userQuestions().canAsk()) {
+    static McpSchema.ElicitResult ask(String server, McpSchema.ElicitFormRequest request,
+                                      java.util.Optional<ToolContext> call) {
+        if (call.isEmpty() || !call.get().userQuestions().canAsk()) {
             LOG.info("MCP server '{}' asked for input but no one can answer here; declined", server);
             return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.DECLINE, null);
         }
@@ -53,7 +54,7 @@ final class Elicitation {
         }
         Map<String, String> answers;
         try {
-            answers = context.userQuestions().ask(questions);
+            answers = call.get().userQuestions().ask(questions);
         } catch (ToolException e) {
             return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.DECLINE, null);
         } catch (InterruptedException e) {

@@ -160,7 +160,7 @@ final class McpServerConnection implements AutoCloseable {
         McpSchema.ClientCapabilities.Builder capabilities = McpSchema.ClientCapabilities.builder();
         if (options.elicitation()) {
             capabilities.elicitation();
-            spec.elicitation(request -> Elicitation.ask(config.name(), request, calls.peekFirst()))
+            spec.elicitation(request -> Elicitation.ask(config.name(), request, Optional.ofNullable(calls.peekFirst())))
                     .applyElicitationDefaults(true);
         }
         options.sampling().ifPresent(sampler -> {

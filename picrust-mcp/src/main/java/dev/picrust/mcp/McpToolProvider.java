@@ -91,7 +91,10 @@ public final class McpToolProvider implements ToolProvider {
     /** Stops every server; their tools disappear. */
     @Override
     public void close() {
-        connections.parallelStream().forEach(McpServerConnection::close);
+        // Each close may wait up to seconds for a process to exit: stop them all at once.
+        try (var stopping = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            connections.forEach(c -> stopping.submit(c::close));
+        }
     }
 
     /** Settings for {@link McpToolProvider}; every one has a working default. */

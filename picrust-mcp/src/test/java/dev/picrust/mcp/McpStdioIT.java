@@ -183,4 +183,29 @@ class McpStdioIT {
         assertThat(registry.tools()).isEmpty();
         assertThat(mcp.status().get("everything")).isInstanceOf(McpServerStatus.Closed.class);
     }
+
+    @Test
+    void samplingGoesToTheOperatorsModelOnlyWhenEnabled() throws Exception {
+        ScriptedModel sampled = new ScriptedModel("sampling-model").replyText("a haiku about tests");
+        try (McpToolProvider off = McpToolProvider.builder().server(McpTestServers.everything("plain")).build();
+             McpToolProvider on = McpToolProvider.builder().server(McpTestServers.everything("everything"))
+                     .sampling(McpSampler.using(sampled)).build();
+             AgentRun run = new AgentRun(dir, new ToolRegistry().register(on), ALLOW_EVERYTHING, false)) {
+            McpTestServers.await("the sampling tool", Duration.ofSeconds(30),
+                    () -> on.toolNames().get("everything").contains("mcp__everything__trigger-sampling-request"));
+            run.model.replyToolUse("mcp__everything__trigger-sampling-request",
+                    Json.object().put("prompt", "write a haiku").put("maxTokens", 50)).replyText("ok");
+
+            OutputChunk.ToolEnd end = toolEnds(run.turn("sample")).getFirst();
+
+            assertThat(end.isError()).as(text(end)).isFalse();
+            assertThat(text(end)).contains("a haiku about tests");
+            assertThat(sampled.lastRequest().orElseThrow().messages().toString()).contains("write a haiku");
+            // Without the operator's consent the capability is not declared, so the server offers no such tool
+            // (checked once its list_changed has arrived: the elicitation tool is there).
+            McpTestServers.await("the plain server's late tools", Duration.ofSeconds(30),
+                    () -> off.toolNames().get("plain").contains("mcp__plain__trigger-elicitation-request"));
+            assertThat(off.toolNames().get("plain")).doesNotContain("mcp__plain__trigger-sampling-request");
+        }
+    }
 }

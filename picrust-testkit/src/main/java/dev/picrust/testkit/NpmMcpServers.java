@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * by walking up from the current directory (a module folder when Maven runs the tests).
  */
 public final class NpmMcpServers {
+    private static final java.util.concurrent.locks.ReentrantLock LOCK = new java.util.concurrent.locks.ReentrantLock();
     private static Path packages;
     private static String node;
 
@@ -26,19 +27,29 @@ public final class NpmMcpServers {
     }
 
     /** The {@code node_modules/@modelcontextprotocol} folder with the installed packages. */
-    public static synchronized Path packages() {
-        if (packages == null) {
-            packages = Path.of(script("mcp-test-servers")).resolve("node_modules/@modelcontextprotocol");
+    public static Path packages() {
+        LOCK.lock();  // the first call installs, which takes a while: a lock, not a monitor (virtual threads)
+        try {
+            if (packages == null) {
+                packages = Path.of(script("mcp-test-servers")).resolve("node_modules/@modelcontextprotocol");
+            }
+            return packages;
+        } finally {
+            LOCK.unlock();
         }
-        return packages;
     }
 
     /** A Node.js >= 22 executable. */
-    public static synchronized String node() {
-        if (node == null) {
-            node = script("node22");
+    public static String node() {
+        LOCK.lock();
+        try {
+            if (node == null) {
+                node = script("node22");
+            }
+            return node;
+        } finally {
+            LOCK.unlock();
         }
-        return node;
     }
 
     /** The command line of {@code @modelcontextprotocol/server-everything} over stdio. */
