@@ -103,7 +103,7 @@ final class McpCli {
                 .permissions(dev.picrust.agent.Permissions.defaults().allow(s.allow().toArray(String[]::new)));
         s.model().ifPresent(config::model);
         s.system().ifPresent(config::systemPrompt);
-        SessionStore store = s.sessionsDir().map(SessionStore::new).orElseGet(SessionStore::atDefaultLocation);
+        SessionStore store = s.sessionsDir().map(SessionStore::at).orElseGet(SessionStore::atDefaultLocation);
         try (dev.picrust.runtime.AgentRuntime runtime = new dev.picrust.runtime.AgentRuntime(store)) {
             AgentMcpServer server = new AgentMcpServer("picrust", List.of(new AgentMcpServer.AgentTool(toolName,
                     s.description().orElse("Delegate a task to a PiCrust agent of type '" + s.agentType() + "'. It works "

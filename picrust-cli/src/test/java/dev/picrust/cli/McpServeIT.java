@@ -124,7 +124,7 @@ class McpServeIT {
                 Json.object().put("task", "please do the thing")).replyText("Delegated.");
         try (McpToolProvider mcp = McpToolProvider.builder()
                 .server(new McpServerConfig.Http("staff", url, Map.of("Authorization", "Bearer " + TOKEN))).build();
-             AgentRuntime runtime = new AgentRuntime(new SessionStore(dir.resolve("boss-sessions")))) {
+             AgentRuntime runtime = new AgentRuntime(SessionStore.at(dir.resolve("boss-sessions")))) {
             AgentHandle handle = runtime.spawn(AgentConfig.builder(boss).tools(new ToolRegistry().register(mcp))
                     .permissions(Permissions.defaults().allow("mcp__staff__*")).workingDirectory(dir).build());
             List<OutputChunk> chunks = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -18,7 +19,9 @@ import java.util.regex.Pattern;
 public final class ToolRegistry implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,128}$");
 
-    private final Map<String, Tool> tools = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Guards {@link #tools}; a lock rather than a monitor, so no virtual thread pins on it (JDK 21-23). */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Tool> tools = new LinkedHashMap<>();
     private final List<ToolProvider> providers = new CopyOnWriteArrayList<>();
     /** {@link #tools()} and {@link #definitions()} as of the last change; read before every model call. */
     private volatile Snapshot snapshot;
@@ -33,10 +36,15 @@ public final class ToolRegistry implements AutoCloseable {
         if (!NAME.matcher(tool.name()).matches()) {
             throw new IllegalArgumentException("invalid tool name: '" + tool.name() + "'");
         }
-        if (tools.putIfAbsent(tool.name(), tool) != null) {
-            throw new IllegalArgumentException("a tool named '" + tool.name() + "' is already registered");
+        lock.lock();
+        try {
+            if (tools.putIfAbsent(tool.name(), tool) != null) {
+                throw new IllegalArgumentException("a tool named '" + tool.name() + "' is already registered");
+            }
+            changes.incrementAndGet();
+        } finally {
+            lock.unlock();
         }
-        changes.incrementAndGet();
         return this;
     }
 
@@ -57,7 +65,13 @@ public final class ToolRegistry implements AutoCloseable {
     }
 
     public Optional<Tool> find(String name) {
-        Tool own = tools.get(name);
+        Tool own;
+        lock.lock();
+        try {
+            own = tools.get(name);
+        } finally {
+            lock.unlock();
+        }
         if (own != null || providers.isEmpty()) {
             return Optional.ofNullable(own);
         }
@@ -65,9 +79,14 @@ public final class ToolRegistry implements AutoCloseable {
     }
 
     public boolean remove(String name) {
-        boolean removed = tools.remove(name) != null;
-        changes.incrementAndGet();
-        return removed;
+        lock.lock();
+        try {
+            boolean removed = tools.remove(name) != null;
+            changes.incrementAndGet();
+            return removed;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Registered tools, then the providers' current tools. */
@@ -100,8 +119,11 @@ public final class ToolRegistry implements AutoCloseable {
      */
     public ToolRegistry copy() {
         ToolRegistry copy = new ToolRegistry();
-        synchronized (tools) {
+        lock.lock();
+        try {
             copy.tools.putAll(tools);
+        } finally {
+            lock.unlock();
         }
         copy.providers.addAll(providers.stream().map(ToolRegistry::shared).toList());
         return copy;
@@ -127,8 +149,11 @@ public final class ToolRegistry implements AutoCloseable {
         }
         List<List<Tool>> lists = providers.stream().map(ToolProvider::tools).toList();
         Map<String, Tool> byName = new LinkedHashMap<>();
-        synchronized (tools) {
+        lock.lock();
+        try {
             byName.putAll(tools);
+        } finally {
+            lock.unlock();
         }
         for (List<Tool> list : lists) {
             for (Tool t : list) {

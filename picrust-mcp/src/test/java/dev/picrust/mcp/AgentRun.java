@@ -24,7 +24,7 @@ final class AgentRun implements AutoCloseable {
     private final Subscription subscription;
 
     AgentRun(Path dir, ToolRegistry tools, Permissions permissions, boolean interactive) {
-        runtime = new AgentRuntime(new SessionStore(dir.resolve("sessions")));
+        runtime = new AgentRuntime(SessionStore.at(dir.resolve("sessions")));
         AgentConfig config = AgentConfig.builder(model).tools(tools).permissions(permissions)
                 .workingDirectory(dir).interactive(interactive).build();
         handle = runtime.spawn(config);
