@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code picrust} command. */
 @Command(name = "picrust", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Run PiCrust agents: AI employees with tools, hooks, permissions and durable sessions.",
-        subcommands = {RunCommand.class, DemoCommand.class, SessionsCommand.class, PermissionsCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, SessionsCommand.class, PermissionsCommand.class, ModelsCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

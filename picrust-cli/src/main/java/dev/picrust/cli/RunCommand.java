@@ -4,7 +4,6 @@ import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Permissions;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.RuleStore;
-import dev.picrust.llm.LlmProvider;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
 import dev.picrust.runtime.OutputChunk;
@@ -29,18 +28,23 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", description = "Run one turn of an agent headlessly and stream its answer.",
         sortOptions = false)
 final class RunCommand implements Callable<Integer> {
+    private static final int DEFAULT_MAX_TOKENS = 8192;
 
     @Parameters(arity = "0..*", paramLabel = "PROMPT", description = "The task; several words are joined with spaces. "
             + "May be omitted with --resume to continue an unfinished turn.")
     List<String> prompt = new ArrayList<>();
 
-    @Option(names = "--provider", defaultValue = "anthropic", description = "LLM provider (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--provider", description = "anthropic, openai, gemini, or a provider from models.json "
+            + "(default: the one --model belongs to, else anthropic). Keys: ANTHROPIC_API_KEY, OPENAI_API_KEY, "
+            + "GEMINI_API_KEY.")
     String provider;
 
-    @Option(names = "--model", description = "Model name (default: the provider's default).")
+    @Option(names = "--model", description = "Model: a name, or provider/model from models.json such as local/qwen3 "
+            + "(default: the provider's first listed model). See `picrust models`.")
     String model;
 
-    @Option(names = "--base-url", description = "Provider base URL (default: $ANTHROPIC_BASE_URL or the public API).")
+    @Option(names = "--base-url", description = "Provider base URL (default: $ANTHROPIC_BASE_URL, $OPENAI_BASE_URL "
+            + "(includes /v1), $GEMINI_BASE_URL, models.json, or the public API).")
     String baseUrl;
 
     @Option(names = "--sessions-dir", description = "Sessions folder (default: $PICRUST_HOME/sessions or ~/.picrust/sessions).")
@@ -58,8 +62,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-iterations", defaultValue = "50", description = "Model calls allowed in this turn (default: ${DEFAULT-VALUE}).")
     int maxIterations;
 
-    @Option(names = "--max-tokens", defaultValue = "8192", description = "max_tokens per model call (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
+    @Option(names = "--max-tokens", description = "max_tokens per model call (default: the model's maxTokens from "
+            + "models.json, at most 8192).")
+    Integer maxTokens;
 
     @Option(names = "--no-stream", description = "Use non-streaming model calls.")
     boolean noStream;
@@ -118,19 +123,20 @@ final class RunCommand implements Callable<Integer> {
         if (interactive || TerminalApprover.stdinIsTerminal()) {
             answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         }
-        LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), Optional.ofNullable(model));
-        AgentConfig.Builder config = AgentConfig.builder(llm)
+        ProviderFactory.Selection selection = ProviderFactory.select(ProviderFactory.catalog(workingDirectory),
+                Optional.ofNullable(provider), Optional.ofNullable(model), Optional.ofNullable(baseUrl), System.getenv());
+        int outputLimit = maxTokens != null ? maxTokens
+                : Math.min(DEFAULT_MAX_TOKENS, selection.choice().model().maxTokens().orElse(DEFAULT_MAX_TOKENS));
+        AgentConfig.Builder config = AgentConfig.builder(selection.provider())
                 .agentType("cli")
+                .model(selection.model())
                 .tools(ProviderFactory.defaultTools())
                 .maxIterations(maxIterations)
-                .maxTokens(maxTokens)
+                .maxTokens(outputLimit)
                 .streaming(!noStream)
                 .workingDirectory(workingDirectory)
                 .permissions(permissions())
                 .interactive(answers.isPresent());
-        if (model != null) {
-            config.model(model);
-        }
         if (system != null) {
             config.systemPrompt(system);
         }
