@@ -1,7 +1,7 @@
 package dev.picrust.cli;
 
-import dev.picrust.runtime.OutputChunk;
-import dev.picrust.runtime.OutputChunkJson;
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.OutputChunkJson;
 import java.io.PrintStream;
 
 /** Renders an agent's output chunks for a terminal or a program. */

@@ -1,12 +1,15 @@
 package dev.picrust.cli;
 
+import dev.picrust.event.StatusCode;
+
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Permissions;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.RuleStore;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.EndReason;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionStore;
@@ -206,7 +209,7 @@ final class RunCommand implements Callable<Integer> {
         if (format == ChunkPrinter.OutputFormat.TEXT) {
             err.println("session " + handle.sessionId() + " saved in " + store.directory(handle.sessionId()));
         }
-        if (result.reason().equals("end_turn")) {
+        if (result.reason() == EndReason.END_TURN) {
             return 0;
         }
         err.println("picrust: turn ended: " + result.reason() + result.detail().map(d -> " (" + d + ")").orElse(""));
@@ -228,7 +231,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** How the turn ended, and the last error or status that explains it. */
-    record TurnResult(String reason, Optional<String> detail) {}
+    record TurnResult(EndReason reason, Optional<String> detail) {}
 
     /**
      * Prints the turn's chunks until it is done. A permission request or question is answered here,
@@ -240,14 +243,14 @@ final class RunCommand implements Callable<Integer> {
         while (true) {
             Optional<OutputChunk> next = subscription.next();
             if (next.isEmpty()) {
-                return new TurnResult("error", Optional.of(detail.orElse("the agent stopped unexpectedly")));
+                return new TurnResult(EndReason.ERROR, Optional.of(detail.orElse("the agent stopped unexpectedly")));
             }
             OutputChunk chunk = next.get();
             printer.print(chunk);
             approver.ifPresent(a -> a.onChunk(chunk));
             switch (chunk) {
                 case OutputChunk.Error e -> detail = Optional.of(e.message());
-                case OutputChunk.Status s when !s.code().equals("retry") -> detail = Optional.of(s.message());
+                case OutputChunk.Status s when s.code() != StatusCode.RETRY -> detail = Optional.of(s.message());
                 case OutputChunk.Done d -> {
                     return new TurnResult(d.reason(), detail);
                 }

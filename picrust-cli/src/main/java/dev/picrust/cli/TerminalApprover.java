@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.permission.PermissionAnswer;
 import dev.picrust.permission.PermissionTier;
 import dev.picrust.runtime.AgentHandle;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import dev.picrust.agent.context.ContextInjector;
 import dev.picrust.hook.HookRegistry;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.ThinkingConfig;
-import dev.picrust.runtime.SubagentSpec;
+import dev.picrust.agent.SubagentSpec;
 import dev.picrust.tool.ToolRegistry;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.picrust.agent;
 
 import dev.picrust.Cancellation;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.session.SessionState;
 import dev.picrust.tool.PathResolver;
 import dev.picrust.tool.ToolContext;

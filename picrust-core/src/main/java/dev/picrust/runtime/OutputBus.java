@@ -1,12 +1,15 @@
 package dev.picrust.runtime;
 
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.OutputSink;
+
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Broadcasts an agent's chunks to any number of subscribers, each with its own bounded buffer, so a
  * slow subscriber never blocks the agent or the others. Cheap with no subscribers.
  */
-public final class OutputBus {
+public final class OutputBus implements OutputSink {
     public static final int DEFAULT_CAPACITY = 4096;
 
     private final CopyOnWriteArrayList<Subscription> subscribers = new CopyOnWriteArrayList<>();
@@ -27,6 +30,7 @@ public final class OutputBus {
         return s;
     }
 
+    @Override
     public void publish(OutputChunk chunk) {
         for (Subscription s : subscribers) {
             s.offer(chunk);

@@ -1,7 +1,7 @@
 package dev.picrust.tool;
 
 import dev.picrust.Cancellation;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.session.SessionState;
 import java.nio.file.Path;
 import java.util.function.Supplier;
