@@ -21,7 +21,8 @@ import dev.picrust.llm.openai.OpenAiProvider;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.EndReason;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionStore;
 import dev.picrust.tool.ToolRegistry;
@@ -102,7 +103,7 @@ class ProviderToolLoopTest {
             List<OutputChunk> chunks = untilDone(sub);
 
             OutputChunk.Done done = (OutputChunk.Done) chunks.getLast();
-            assertThat(done.reason()).as(chunks.toString()).isEqualTo("end_turn");
+            assertThat(done.reason()).as(chunks.toString()).isEqualTo(EndReason.END_TURN);
             assertThat(Files.readString(work.resolve("note.txt"))).isEqualTo("hello\n");
             List<OutputChunk.ToolEnd> ends = chunks.stream().filter(OutputChunk.ToolEnd.class::isInstance)
                     .map(OutputChunk.ToolEnd.class::cast).toList();
