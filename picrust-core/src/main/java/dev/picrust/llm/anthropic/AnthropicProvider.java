@@ -2,6 +2,7 @@ package dev.picrust.llm.anthropic;
 
 import dev.picrust.Cancellation;
 import dev.picrust.http.HttpTransport;
+import dev.picrust.llm.ApiKind;
 import dev.picrust.llm.HttpRetryLoop;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.LlmRequest;
@@ -10,6 +11,7 @@ import dev.picrust.llm.RetryPolicy;
 import dev.picrust.llm.StreamEvent;
 import dev.picrust.llm.StreamListener;
 import java.net.ProxySelector;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -54,6 +56,11 @@ public final class AnthropicProvider implements LlmProvider {
     @Override
     public String name() {
         return "anthropic";
+    }
+
+    @Override
+    public Optional<ApiKind> api() {
+        return Optional.of(ApiKind.ANTHROPIC_MESSAGES);
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;
+import dev.picrust.llm.ApiKind;
 import dev.picrust.llm.LlmException;
 import java.io.IOException;
 import java.net.URI;

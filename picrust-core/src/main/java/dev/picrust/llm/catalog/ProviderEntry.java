@@ -1,5 +1,6 @@
 package dev.picrust.llm.catalog;
 
+import dev.picrust.llm.ApiKind;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Collections;

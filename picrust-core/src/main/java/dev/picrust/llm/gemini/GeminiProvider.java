@@ -2,6 +2,7 @@ package dev.picrust.llm.gemini;
 
 import dev.picrust.Cancellation;
 import dev.picrust.http.HttpTransport;
+import dev.picrust.llm.ApiKind;
 import dev.picrust.llm.HttpRetryLoop;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.LlmRequest;
@@ -9,6 +10,7 @@ import dev.picrust.llm.LlmResponse;
 import dev.picrust.llm.StreamEvent;
 import dev.picrust.llm.StreamListener;
 import java.net.ProxySelector;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -49,6 +51,11 @@ public final class GeminiProvider implements LlmProvider {
     @Override
     public String name() {
         return "gemini";
+    }
+
+    @Override
+    public Optional<ApiKind> api() {
+        return Optional.of(ApiKind.GOOGLE_GENERATIVE_AI);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.picrust.llm.openai;
 
 import dev.picrust.Cancellation;
 import dev.picrust.http.HttpTransport;
+import dev.picrust.llm.ApiKind;
 import dev.picrust.llm.HttpRetryLoop;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.LlmRequest;
@@ -9,6 +10,7 @@ import dev.picrust.llm.LlmResponse;
 import dev.picrust.llm.StreamEvent;
 import dev.picrust.llm.StreamListener;
 import java.net.ProxySelector;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -48,6 +50,11 @@ public final class OpenAiProvider implements LlmProvider {
     @Override
     public String name() {
         return "openai";
+    }
+
+    @Override
+    public Optional<ApiKind> api() {
+        return Optional.of(ApiKind.OPENAI_COMPLETIONS);
     }
 
     @Override

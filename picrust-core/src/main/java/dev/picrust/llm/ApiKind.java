@@ -1,4 +1,4 @@
-package dev.picrust.llm.catalog;
+package dev.picrust.llm;
 
 import java.util.Arrays;
 import java.util.List;
