@@ -8,6 +8,7 @@ import dev.picrust.llm.Message;
 import dev.picrust.llm.Role;
 import dev.picrust.llm.StopReason;
 import dev.picrust.llm.TextBlock;
+import dev.picrust.llm.ThinkingBlock;
 import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionStore;
 import dev.picrust.testkit.MockLlmServer;
@@ -19,6 +20,7 @@ import dev.picrust.testkit.WireRequestCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -167,6 +169,34 @@ class ProvidersIT {
         assertThat(String.join("\n", listing)).contains("local/qwen3").contains("32768").contains("4096")
                 .contains("anthropic/claude-sonnet-4-5").contains("$OPENAI_API_KEY (set)")
                 .contains("$GEMINI_API_KEY (not set)").doesNotContain("x,");
+    }
+
+    @Test
+    void resumeWithAnotherProviderContinuesTheSessionWithAValidHistory() throws Exception {
+        server.enqueue(
+                ServerStep.content(StopReason.TOOL_USE, List.of(new ThinkingBlock("Plan: write.", "sig-1"),
+                        ScriptedModel.toolUse("Write", Json.object().put("file_path", "a.txt").put("content", "hi\n")))),
+                ServerStep.text("Written."),
+                ServerStep.text("Continued on OpenAI."));
+        Map<String, String> env = new HashMap<>(openAiEnv());
+        env.put("ANTHROPIC_API_KEY", "sk-ant-test-1234567890");
+        env.put("ANTHROPIC_BASE_URL", server.baseUrl());
+        CliProcess first = run(env, "--session-id", "hop", "--allow", "Write", "write it");
+        assertThat(first.finish(new ArrayList<>())).as(first.stderr.get()).isZero();
+        CliProcess resumed = run(env, "--resume", "hop", "--provider", "openai", "--model", "gpt-test", "go on");
+        List<String> out = new ArrayList<>();
+        assertThat(resumed.finish(out)).as(resumed.stderr.get()).isZero();
+        assertThat(text(chunks(out))).isEqualTo("Continued on OpenAI.");
+
+        RecordedRequest continued = server.requests().getLast();
+        assertThat(continued.wireFormat()).isEqualTo(WireFormat.OPENAI_CHAT);
+        assertThat(WireRequestCheck.problems(continued)).as(continued.body().toString()).isEmpty();
+        assertThat(continued.body().toString()).contains("Plan: write.").doesNotContain("sig-1");
+        try (AgentSession s = new SessionStore(sessions).open("hop")) {
+            assertThat(s.metadata().provider()).isEqualTo("openai");
+            assertThat(s.records().stream().filter(r -> r.path("record").asText().equals("model"))
+                    .map(r -> r.path("model").asText()).toList()).containsExactly("claude-sonnet-4-5", "gpt-test");
+        }
     }
 
     @Test

@@ -67,6 +67,7 @@ public final class StandardAgent {
     private final OutputSink bus;
     private final BlockingQueue<InputMessage> inbox = new LinkedBlockingQueue<>();
     private final RequestFactory requests;
+    private final ModelHistory models;
     private final ToolExecutor tools;
     private final PathResolver paths;
     private final Map<Class<?>, Object> resources = new ConcurrentHashMap<>();
@@ -87,6 +88,7 @@ public final class StandardAgent {
         this.session = session;
         this.bus = bus;
         this.requests = new RequestFactory(config);
+        this.models = ModelHistory.open(session, config);
         this.hookContext = new HookContext(session.id(), config.agentType(), config.workingDirectory(),
                 config.permissions().mode());
         this.humans = new HumanRequests(this);
@@ -363,7 +365,8 @@ public final class StandardAgent {
 
     /** Cache breakpoints, injected context, then PreLLMCall hooks (which may edit or block the call). */
     private Optional<LlmRequest> prepareRequest(int iteration) {
-        LlmRequest request = requests.createForCall(session.messages(), () -> new InjectionContext(session.id(),
+        List<Message> history = models.forRequest(session.messages());
+        LlmRequest request = requests.createForCall(history, () -> new InjectionContext(session.id(),
                 config.workingDirectory(), turns, iteration, Instant.now(), session.state().get("todos")));
         if (!hasHooksFor(HookEvent.PRE_LLM_CALL)) {
             return Optional.of(request);
