@@ -34,31 +34,42 @@ import org.slf4j.LoggerFactory;
  * wait, and the call throws {@link CancellationException}. The API key is removed from every error
  * text.
  *
- * @param label             the provider's name in messages, e.g. {@code OpenAI}
- * @param secret            the API key, redacted from error texts
- * @param transport         sends the requests
- * @param retryPolicy       how often and how long to wait
- * @param sleeper           waits between attempts
- * @param connectTimeout    named in connect-timeout errors (the transport enforces it)
- * @param requestTimeout    how long an answer may take to start
- * @param streamIdleTimeout how long a body read may wait for bytes
+ * <p>Constructor arguments: {@code label}, the provider's name in messages, e.g. {@code OpenAI};
+ * {@code secret}, the API key, redacted from error texts (this is a class, not a record, so the key
+ * has no accessor and shows in no {@code toString}); the transport, retry policy and sleeper; the
+ * connect timeout (named in errors; the transport enforces it), how long an answer may take to
+ * start, and how long a body read may wait for bytes.
  */
-public record HttpRetryLoop(String label, String secret, HttpTransport transport, RetryPolicy retryPolicy,
-                            Sleeper sleeper, Duration connectTimeout, Duration requestTimeout,
-                            Duration streamIdleTimeout) {
+public final class HttpRetryLoop {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRetryLoop.class);
     private static final int MAX_ERROR_BODY_BYTES = 1 << 20;
     private static final int MAX_ERROR_TEXT_CHARS = 2000;
 
-    public HttpRetryLoop {
-        Objects.requireNonNull(label, "label");
-        Objects.requireNonNull(secret, "secret");
-        Objects.requireNonNull(transport, "transport");
-        Objects.requireNonNull(retryPolicy, "retryPolicy");
-        Objects.requireNonNull(sleeper, "sleeper");
-        Objects.requireNonNull(connectTimeout, "connectTimeout");
-        Objects.requireNonNull(requestTimeout, "requestTimeout");
-        Objects.requireNonNull(streamIdleTimeout, "streamIdleTimeout");
+    private final String label;
+    private final String secret;
+    private final HttpTransport transport;
+    private final RetryPolicy retryPolicy;
+    private final Sleeper sleeper;
+    private final Duration connectTimeout;
+    private final Duration requestTimeout;
+    private final Duration streamIdleTimeout;
+
+    public HttpRetryLoop(String label, String secret, HttpTransport transport, RetryPolicy retryPolicy, Sleeper sleeper,
+                         Duration connectTimeout, Duration requestTimeout, Duration streamIdleTimeout) {
+        this.label = Objects.requireNonNull(label, "label");
+        this.secret = Objects.requireNonNull(secret, "secret");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.streamIdleTimeout = Objects.requireNonNull(streamIdleTimeout, "streamIdleTimeout");
+    }
+
+    /** Never shows the secret. */
+    @Override
+    public String toString() {
+        return "HttpRetryLoop[" + label + ", " + retryPolicy + "]";
     }
 
     /** Runs the call, retrying as the policy allows. */
