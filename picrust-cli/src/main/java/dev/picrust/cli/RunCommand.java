@@ -4,8 +4,12 @@ import dev.picrust.event.StatusCode;
 
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Permissions;
+import dev.picrust.hook.HookRegistry;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.RuleStore;
+import dev.picrust.llm.LlmException;
+import dev.picrust.llm.Usage;
+import dev.picrust.llm.catalog.ModelChoice;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
 import dev.picrust.event.EndReason;
@@ -29,11 +33,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "run", description = "Run one turn of an agent headlessly and stream its answer.",
-        sortOptions = false)
-final class RunCommand implements Callable<Integer> {
+        sortOptions = false, mixinStandardHelpOptions = true, versionProvider = Version.class)
+class RunCommand implements Callable<Integer> {
     private static final int DEFAULT_MAX_TOKENS = 8192;
 
     @Parameters(arity = "0..*", paramLabel = "PROMPT", description = "The task; several words are joined with spaces. "
+            + "'-' (or no prompt with input piped in) reads it from standard input. "
             + "May be omitted with --resume to continue an unfinished turn.")
     List<String> prompt = new ArrayList<>();
 
@@ -112,24 +117,49 @@ final class RunCommand implements Callable<Integer> {
             case "jsonl", "json" -> ChunkPrinter.OutputFormat.JSONL;
             default -> throw new CliException("unknown --output '" + output + "' (use text or jsonl)");
         };
-        String text = String.join(" ", prompt).strip();
+        boolean terminal = TerminalApprover.stdinIsTerminal();
+        String text = promptText(terminal);
         if (text.isEmpty() && resume == null) {
-            throw new CliException("no prompt given (usage: picrust run [options] PROMPT)");
+            throw new CliException("no prompt given (usage: picrust run [options] PROMPT, or pipe it to standard input)");
         }
+        if (interactive || terminal) {
+            answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+        }
+        return runTurn(store(), agentConfig(answers.isPresent()), text, format, System.out, System.err);
+    }
+
+    /** The prompt words, or standard input when the prompt is {@code -} or absent with input piped in. */
+    private String promptText(boolean stdinIsTerminal) throws java.io.IOException {
+        boolean fromStdin = prompt.equals(List.of("-")) || (prompt.isEmpty() && resume == null && !stdinIsTerminal);
+        if (!fromStdin) {
+            return String.join(" ", prompt).strip();
+        }
+        if (interactive) {
+            throw new CliException("--interactive answers come from standard input, so the prompt cannot: give it as an argument");
+        }
+        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+
+    /** The agent these options describe; {@code interactive}: a human answers permission requests. */
+    AgentConfig agentConfig(boolean interactive) {
         if (resume != null && sessionId != null) {
             throw new CliException("--resume and --session-id cannot be used together");
+        }
+        if (maxIterations < 1) {
+            throw new CliException("--max-iterations must be at least 1 (got " + maxIterations + ")");
         }
         Path workingDirectory = (cwd == null ? Path.of("") : cwd).toAbsolutePath().normalize();
         if (!Files.isDirectory(workingDirectory)) {
             throw new CliException("--cwd " + workingDirectory + " is not a directory");
         }
-        if (interactive || TerminalApprover.stdinIsTerminal()) {
-            answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
-        }
+        Settings settings = Settings.load(SessionStore.home(), workingDirectory);
+        Optional<String> chosenModel = Optional.ofNullable(model).or(settings::model);
         ProviderFactory.Selection selection = ProviderFactory.select(ProviderFactory.catalog(workingDirectory),
-                Optional.ofNullable(provider), Optional.ofNullable(model), Optional.ofNullable(baseUrl), System.getenv());
+                Optional.ofNullable(provider), chosenModel, Optional.ofNullable(baseUrl), System.getenv());
         int outputLimit = maxTokens != null ? maxTokens
                 : Math.min(DEFAULT_MAX_TOKENS, selection.choice().model().maxTokens().orElse(DEFAULT_MAX_TOKENS));
+        HookRegistry hooks = new HookRegistry();
+        settings.hooks().registerInto(hooks);
         AgentConfig.Builder config = AgentConfig.builder(selection.provider())
                 .agentType("cli")
                 .model(selection.model())
@@ -138,18 +168,45 @@ final class RunCommand implements Callable<Integer> {
                 .maxTokens(outputLimit)
                 .streaming(!noStream)
                 .workingDirectory(workingDirectory)
-                .permissions(permissions())
-                .interactive(answers.isPresent());
+                .permissions(permissions(settings))
+                .hooks(hooks)
+                .interactive(interactive);
         if (system != null) {
             config.systemPrompt(system);
         }
-        SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
-        return runTurn(store, config.build(), text, format, System.out, System.err);
+        return config.build();
     }
 
-    /** Rules from flags (the CONFIG tier) plus the persisted local/global rules under the PiCrust home. */
-    Permissions permissions() {
-        PermissionMode mode = PermissionMode.DEFAULT;
+    /**
+     * {@code current} on the model {@code ref} names: a model from the catalog ({@code local/qwen3},
+     * or an id one provider lists) brings its provider along; any other name keeps the provider.
+     */
+    static AgentConfig withModel(AgentConfig current, String ref) {
+        Optional<ModelChoice> found;
+        try {
+            found = ProviderFactory.catalog(current.workingDirectory()).resolve(ref);
+            if (found.isEmpty()) {
+                if (ref.contains("/")) {
+                    throw new CliException("unknown provider in '" + ref + "' (see picrust models)");
+                }
+                return current.toBuilder().model(ref).build();
+            }
+            return current.withModel(found.get().createProvider(System.getenv()), found.get().model().id());
+        } catch (LlmException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    SessionStore store() {
+        return sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
+    }
+
+    /**
+     * Rules from the settings files and flags (the CONFIG tier) plus the persisted local/global rules under
+     * the PiCrust home; the mode from the flags, else the settings, else default.
+     */
+    Permissions permissions(Settings settings) {
+        PermissionMode mode = settings.mode().orElse(PermissionMode.DEFAULT);
         if (permissionMode != null) {
             mode = PermissionMode.parse(permissionMode).orElseThrow(() -> new CliException(
                     "unknown --permission-mode '" + permissionMode + "' (use default, acceptEdits, plan or bypassPermissions)"));
@@ -158,7 +215,8 @@ final class RunCommand implements Callable<Integer> {
             mode = PermissionMode.BYPASS_PERMISSIONS;
         }
         try {
-            return Permissions.defaults().withMode(mode).withStore(RuleStore.atDefaultLocation())
+            Permissions fromSettings = new Permissions(mode, settings.rules(), Optional.empty(), Optional.empty());
+            return fromSettings.withStore(RuleStore.atDefaultLocation())
                     .allow(allow.toArray(String[]::new))
                     .ask(ask.toArray(String[]::new))
                     .deny(deny.toArray(String[]::new));
@@ -196,6 +254,7 @@ final class RunCommand implements Callable<Integer> {
     private int runTurn(AgentRuntime runtime, SessionStore store, AgentConfig config, String text,
                         ChunkPrinter.OutputFormat format, ChunkPrinter printer, PrintStream err) throws Exception {
         AgentHandle handle = start(runtime, store, config);
+        long started = System.nanoTime();
         Subscription subscription = handle.subscribe(Integer.MAX_VALUE);
         if (text.isEmpty()) {
             handle.continueTurn();
@@ -207,6 +266,7 @@ final class RunCommand implements Callable<Integer> {
         handle.shutdown();
         handle.awaitTermination(Duration.ofSeconds(30));
         if (format == ChunkPrinter.OutputFormat.TEXT) {
+            err.println(result.summary(Duration.ofNanos(System.nanoTime() - started), handle.sessionId()));
             err.println("session " + handle.sessionId() + " saved in " + store.directory(handle.sessionId()));
         }
         if (result.reason() == EndReason.END_TURN) {
@@ -216,7 +276,7 @@ final class RunCommand implements Callable<Integer> {
         return 1;
     }
 
-    private AgentHandle start(AgentRuntime runtime, SessionStore store, AgentConfig config) {
+    AgentHandle start(AgentRuntime runtime, SessionStore store, AgentConfig config) {
         try {
             if (resume != null) {
                 if (!store.exists(resume)) {
@@ -230,8 +290,17 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** How the turn ended, and the last error or status that explains it. */
-    record TurnResult(EndReason reason, Optional<String> detail) {}
+    /** How the turn ended, the last error or status that explains it, and the tokens its model calls used. */
+    record TurnResult(EndReason reason, Optional<String> detail, Usage usage) {
+
+        /** The end-of-turn line: reason when not a normal end, time, tokens, session. */
+        String summary(Duration elapsed, String sessionId) {
+            String ended = reason == EndReason.END_TURN ? "" : reason.wireName() + " · ";
+            return String.format("%s%.1f s · %,d tokens in, %,d out · session %s", ended, elapsed.toMillis() / 1000.0,
+                    usage.inputTokens() + usage.cacheReadInputTokens() + usage.cacheCreationInputTokens(),
+                    usage.outputTokens(), sessionId);
+        }
+    }
 
     /**
      * Prints the turn's chunks until it is done. A permission request or question is answered here,
@@ -240,10 +309,11 @@ final class RunCommand implements Callable<Integer> {
     static TurnResult follow(Subscription subscription, ChunkPrinter printer, Optional<TerminalApprover> approver)
             throws InterruptedException {
         Optional<String> detail = Optional.empty();
+        Usage usage = Usage.ZERO;
         while (true) {
             Optional<OutputChunk> next = subscription.next();
             if (next.isEmpty()) {
-                return new TurnResult(EndReason.ERROR, Optional.of(detail.orElse("the agent stopped unexpectedly")));
+                return new TurnResult(EndReason.ERROR, Optional.of(detail.orElse("the agent stopped unexpectedly")), usage);
             }
             OutputChunk chunk = next.get();
             printer.print(chunk);
@@ -251,8 +321,9 @@ final class RunCommand implements Callable<Integer> {
             switch (chunk) {
                 case OutputChunk.Error e -> detail = Optional.of(e.message());
                 case OutputChunk.Status s when s.code() != StatusCode.RETRY -> detail = Optional.of(s.message());
+                case OutputChunk.UsageReport u -> usage = usage.plus(u.usage());
                 case OutputChunk.Done d -> {
-                    return new TurnResult(d.reason(), detail);
+                    return new TurnResult(d.reason(), detail, usage);
                 }
                 default -> { }
             }
