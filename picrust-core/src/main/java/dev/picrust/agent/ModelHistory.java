@@ -43,7 +43,8 @@ public final class ModelHistory {
 
     /**
      * Reads the session's model records and, when the configured model differs from the last one,
-     * appends a record for it (durable with the session's next append).
+     * appends a record for it (durable with the session's next append, which is the first message of
+     * the next turn: a record without messages after it says nothing anyway).
      */
     public static ModelHistory open(AgentSession session, AgentConfig config) {
         Optional<ModelRef> current = config.provider().api().map(api -> new ModelRef(api, config.model()));
@@ -53,6 +54,7 @@ public final class ModelHistory {
             ObjectNode body = Json.object().put("from_message", from).put("api", current.get().api().wire())
                     .put("model", current.get().model()).put("provider", config.provider().name());
             session.appendRecordWithNext(RECORD, body);
+            session.release();  // an agent that stays idle holds no history descriptor
             switches.add(new Switch(from, current.get()));
         }
         return new ModelHistory(current, switches);
