@@ -9,6 +9,7 @@ import dev.picrust.llm.LlmException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -108,15 +109,16 @@ public final class HttpRetryLoop {
     private LlmResponse attempt(WireProtocol wire, LlmRequest request, String model, boolean streaming,
                                 StreamListener listener, Cancellation cancellation) throws AttemptFailure {
         HttpExchange exchange;
+        URI uri = wire.uri(model, streaming);
         try {
-            HttpCall call = new HttpCall("POST", wire.uri(model, streaming), wire.headers(streaming),
-                    wire.body(request, model, streaming), requestTimeout, streamIdleTimeout);
+            HttpCall call = new HttpCall("POST", uri, wire.headers(streaming), wire.body(request, model, streaming),
+                    requestTimeout, streamIdleTimeout);
             exchange = transport.send(call, cancellation);
         } catch (IOException e) {
             if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("cancelled");
             }
-            throw sendFailure(e);
+            throw sendFailure(e, uri);
         }
         try (exchange) {
             int statusCode = exchange.statusCode();
@@ -164,16 +166,17 @@ public final class HttpRetryLoop {
         return new AttemptFailure(exception, RetryPolicy.serverDelay(headers, Instant.now()));
     }
 
-    private AttemptFailure sendFailure(Throwable cause) {
+    /** A failure to send or to get the answer's head; the messages name the URI, which is what users get wrong. */
+    private AttemptFailure sendFailure(Throwable cause, URI uri) {
         if (cause instanceof HttpConnectTimeoutException) {
-            return new AttemptFailure(new LlmException(Kind.CONNECTION, label + " connect timed out after "
-                    + connectTimeout.toMillis() + " ms", 0, null, true, cause));
+            return new AttemptFailure(new LlmException(Kind.CONNECTION, label + " connect to " + uri
+                    + " timed out after " + connectTimeout.toMillis() + " ms", 0, null, true, cause));
         }
         if (cause instanceof HttpTimeoutException) {
-            return new AttemptFailure(new LlmException(Kind.TIMEOUT, label + " answer did not start within "
-                    + requestTimeout.toMillis() + " ms", 0, null, true, cause));
+            return new AttemptFailure(new LlmException(Kind.TIMEOUT, label + " answer from " + uri
+                    + " did not start within " + requestTimeout.toMillis() + " ms", 0, null, true, cause));
         }
-        return new AttemptFailure(new LlmException(Kind.CONNECTION, label + " connection failed: "
+        return new AttemptFailure(new LlmException(Kind.CONNECTION, label + " connection to " + uri + " failed: "
                 + describe(cause), 0, null, true, cause));
     }
 

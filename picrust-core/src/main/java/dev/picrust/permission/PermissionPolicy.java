@@ -1,5 +1,6 @@
 package dev.picrust.permission;
 
+import dev.picrust.event.PermissionBehavior;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -56,7 +57,7 @@ public final class PermissionPolicy {
     }
 
     public PermissionDecision decide(PermissionQuery q) {
-        Optional<HookVerdict> hook = q.hookVerdict();
+        Optional<HookRuling> hook = q.hookRuling();
         if (hook.isPresent() && hook.get().behavior() == PermissionBehavior.DENY) {
             return new PermissionDecision.Deny(hookReason(hook.get(), "Denied by hook"),
                     new DecisionSource.Hook(hook.get().hooks()));
@@ -223,7 +224,7 @@ public final class PermissionPolicy {
         return ToolTarget.pathField(q.input(), Path.of("~")).map(p -> q.toolName() + "(" + p + ")").orElse(q.toolName());
     }
 
-    private static String hookReason(HookVerdict verdict, String fallback) {
-        return verdict.reason().isBlank() ? fallback : verdict.reason();
+    private static String hookReason(HookRuling ruling, String fallback) {
+        return ruling.reason().isBlank() ? fallback : ruling.reason();
     }
 }

@@ -1,5 +1,6 @@
 package dev.picrust.permission;
 
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.json.Json;
 import dev.picrust.session.SessionStore;
 import java.io.IOException;

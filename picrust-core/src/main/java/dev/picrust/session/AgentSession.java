@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;
 import dev.picrust.llm.Message;
-import dev.picrust.llm.MessageJsonWriter;
+import dev.picrust.llm.MessageCodec;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,7 +77,7 @@ public final class AgentSession implements AutoCloseable {
 
     /** Appends a message durably. */
     public synchronized void append(Message message) {
-        write(MessageJsonWriter.toBytes(message));
+        write(MessageCodec.toBytes(message));
         messages.add(message);
         snapshot = null;
     }
@@ -100,7 +100,7 @@ public final class AgentSession implements AutoCloseable {
      */
     public synchronized void appendWithNext(Message message) {
         try {
-            history.appendLater(MessageJsonWriter.toBytes(message));
+            history.appendLater(MessageCodec.toBytes(message));
         } catch (IOException e) {
             throw new SessionException("cannot append to session " + id() + ": " + e.getMessage(), e);
         }
