@@ -34,11 +34,11 @@ public final class AnyModelExample {
                     .baseUrl(server.baseUrl() + "/v1beta").defaultModel("gemini-2.5-flash").build());
 
             StringBuilder transcript = new StringBuilder();
-            try (AgentRuntime runtime = new AgentRuntime(new SessionStore(sessions))) {
+            try (AgentRuntime runtime = new AgentRuntime(SessionStore.at(sessions))) {
                 transcript.append(turn(runtime.spawn(AgentConfig.builder(local).build(), "trip"),
                         local.name(), "What is the capital of France?"));
             }
-            try (AgentRuntime runtime = new AgentRuntime(new SessionStore(sessions))) {
+            try (AgentRuntime runtime = new AgentRuntime(SessionStore.at(sessions))) {
                 // Resuming with another provider converts the history for it on every request.
                 transcript.append(turn(runtime.resume(AgentConfig.builder(gemini).build(), "trip"),
                         gemini.name(), "How many people live there?"));

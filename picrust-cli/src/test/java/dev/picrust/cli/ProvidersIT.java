@@ -94,7 +94,7 @@ class ProvidersIT {
             assertThat(WireRequestCheck.problems(request)).as(request.body().toString()).isEmpty();
             assertThat(request.isStreaming()).isTrue();
         });
-        try (AgentSession s = new SessionStore(sessions).open(provider)) {
+        try (AgentSession s = SessionStore.at(sessions).open(provider)) {
             assertThat(s.messages()).extracting(Message::role)
                     .containsExactly(Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT);
             assertThat(s.metadata().provider()).isEqualTo(provider);
@@ -131,7 +131,7 @@ class ProvidersIT {
         assertThat(retries).hasSize(2);
         assertThat(retries.get(0).path("message").asText()).contains("429");
         assertThat(server.requestCount()).isEqualTo(3);
-        try (AgentSession s = new SessionStore(sessions).open("retry")) {
+        try (AgentSession s = SessionStore.at(sessions).open("retry")) {
             assertThat(s.messages()).containsExactly(Message.user("hi"), Message.assistant("fine now"));
         }
     }
@@ -192,7 +192,7 @@ class ProvidersIT {
         assertThat(continued.wireFormat()).isEqualTo(WireFormat.OPENAI_CHAT);
         assertThat(WireRequestCheck.problems(continued)).as(continued.body().toString()).isEmpty();
         assertThat(continued.body().toString()).contains("Plan: write.").doesNotContain("sig-1");
-        try (AgentSession s = new SessionStore(sessions).open("hop")) {
+        try (AgentSession s = SessionStore.at(sessions).open("hop")) {
             assertThat(s.metadata().provider()).isEqualTo("openai");
             assertThat(s.records().stream().filter(r -> r.path("record").asText().equals("model"))
                     .map(r -> r.path("model").asText()).toList()).containsExactly("claude-sonnet-4-5", "gpt-test");

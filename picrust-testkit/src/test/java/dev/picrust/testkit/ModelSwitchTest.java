@@ -43,7 +43,7 @@ class ModelSwitchTest {
     @Test
     void sessionContinuesAnthropicThenOpenAiThenGemini() throws Exception {
         Path work = Files.createDirectories(dir.resolve("work"));
-        SessionStore store = new SessionStore(dir.resolve("sessions"));
+        SessionStore store = SessionStore.at(dir.resolve("sessions"));
         try (MockLlmServer server = MockLlmServer.start()) {
             server.enqueue(
                     ServerStep.content(StopReason.TOOL_USE, List.of(new ThinkingBlock("I should write the note.", "sig-claude"),

@@ -87,7 +87,7 @@ class ProviderToolLoopTest {
 
     private void run(Api api, boolean streaming) throws Exception {
         Path work = Files.createDirectories(dir.resolve("work"));
-        SessionStore store = new SessionStore(dir.resolve("sessions"));
+        SessionStore store = SessionStore.at(dir.resolve("sessions"));
         try (MockLlmServer server = MockLlmServer.start(); AgentRuntime runtime = new AgentRuntime(store)) {
             server.enqueue(script());
             AgentConfig config = AgentConfig.builder(api.create.apply(server.baseUrl()))
