@@ -41,6 +41,11 @@ public final class ModelHistory {
         this.switches = switches;
     }
 
+    /** No records, no conversion: for requests built without a session. */
+    public static ModelHistory none() {
+        return new ModelHistory(Optional.empty(), List.of());
+    }
+
     /**
      * Reads the session's model records and, when the configured model differs from the last one,
      * appends a record for it (durable with the session's next append, which is the first message of
