@@ -3,6 +3,7 @@ package dev.picrust.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;
+import dev.picrust.secret.Redactor;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.MessageJsonWriter;
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class AgentSession implements AutoCloseable {
 
     /** Appends a message durably. */
     public synchronized void append(Message message) {
-        write(MessageJsonWriter.toBytes(message));
+        write(redacted(MessageJsonWriter.toBytes(message)));
         messages.add(message);
         snapshot = null;
     }
@@ -100,7 +101,7 @@ public final class AgentSession implements AutoCloseable {
      */
     public synchronized void appendWithNext(Message message) {
         try {
-            history.appendLater(MessageJsonWriter.toBytes(message));
+            history.appendLater(redacted(MessageJsonWriter.toBytes(message)));
         } catch (IOException e) {
             throw new SessionException("cannot append to session " + id() + ": " + e.getMessage(), e);
         }
@@ -129,8 +130,19 @@ public final class AgentSession implements AutoCloseable {
         ObjectNode line = Json.object();
         line.put("record", kind);
         line.put("ts", Instant.now().toString());
-        line.setAll(body);
+        line.setAll((ObjectNode) Redactor.shared().redact(body));
         return line;
+    }
+
+    /**
+     * A message line with secrets removed before it reaches the disk. Works on the JSON text: the
+     * mask has no character JSON escapes, and key shapes have none either, so the line stays valid.
+     * The message in memory (what the model sees during this run) is left as it is.
+     */
+    private static byte[] redacted(byte[] line) {
+        String text = new String(line, java.nio.charset.StandardCharsets.UTF_8);
+        String safe = Redactor.shared().redact(text);
+        return safe.equals(text) ? line : safe.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Non-message, non-state records read from disk or appended since, in order. */

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ThreadLocalRandom;
+import dev.picrust.secret.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,7 +130,7 @@ public final class AnthropicProvider implements LlmProvider {
                     throw gaveUp(error, retry);
                 }
                 Duration delay = policy.delay(retry + 1, failure.serverDelay, ThreadLocalRandom.current().nextDouble());
-                LOG.debug("Anthropic call failed ({}); retry {} of {} in {} ms", error.getMessage(), retry + 1,
+                LOG.debug("Anthropic call failed ({}); retry {} of {} in {} ms", Redactor.shared().redact(error.getMessage()), retry + 1,
                         policy.maxRetries(), delay.toMillis());
                 listener.onEvent(new StreamEvent.Retrying(retry + 1, delay, error.getMessage()));
                 config.sleeper().sleep(delay, cancellation);
