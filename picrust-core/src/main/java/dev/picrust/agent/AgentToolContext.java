@@ -2,6 +2,8 @@ package dev.picrust.agent;
 
 import dev.picrust.Cancellation;
 import dev.picrust.runtime.OutputChunk;
+import dev.picrust.sandbox.Sandbox;
+import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.session.SessionState;
 import dev.picrust.tool.PathResolver;
 import dev.picrust.tool.ToolContext;
@@ -47,5 +49,22 @@ record AgentToolContext(StandardAgent agent, String toolUseId, String toolName, 
     @Override
     public UserQuestions userQuestions() {
         return agent.questions(toolUseId, cancellation);
+    }
+
+    @Override
+    public Sandbox sandbox() {
+        return agent.resource(AgentSandbox.class, () -> AgentSandbox.create(agent.config())).sandbox();
+    }
+
+    @Override
+    public ToolEnvironment environment() {
+        return agent.config().toolEnvironment();
+    }
+
+    @Override
+    public boolean mayRead(Path file) {
+        AgentConfig config = agent.config();
+        return agent.permissionPolicy().mayRead(file, config.workingDirectory(), config.agentType(),
+                config.permissions().mode());
     }
 }

@@ -65,6 +65,7 @@ public final class StandardAgent {
     private final RequestFactory requests;
     private final ToolExecutor tools;
     private final PathResolver paths;
+    private final PermissionPolicy policy;
     private final Map<Class<?>, Object> resources = new ConcurrentHashMap<>();
     private final HumanRequests humans;
     private final StopGuard stopGuard = new StopGuard();
@@ -86,7 +87,7 @@ public final class StandardAgent {
         this.hookContext = new HookContext(session.id(), config.agentType(), config.workingDirectory(),
                 config.permissions().mode());
         this.humans = new HumanRequests(this);
-        PermissionPolicy policy = new PermissionPolicy(config.permissions().store(), config.permissions().rules(),
+        this.policy = new PermissionPolicy(config.permissions().store(), config.permissions().rules(),
                 Path.of(System.getProperty("user.home")));
         this.tools = new ToolExecutor(this, new ToolCallGate(this, policy, humans));
         this.paths = config.allowedRoots().isEmpty()
@@ -558,6 +559,10 @@ public final class StandardAgent {
 
     public OutputBus bus() {
         return bus;
+    }
+
+    PermissionPolicy permissionPolicy() {
+        return policy;
     }
 
     PathResolver pathResolver() {

@@ -53,6 +53,13 @@ public sealed interface DecisionSource {
     /** The decision was "ask" but nobody can answer (headless). */
     record NoAnswerer() implements DecisionSource {}
 
+    /** The call would change protected settings ({@link ProtectedPaths}): only a human may allow it. */
+    record Protected(String what) implements DecisionSource {
+        public Protected {
+            Objects.requireNonNull(what, "what");
+        }
+    }
+
     /** The rules could not be read; the call is denied rather than guessed. */
     record Failure(String message) implements DecisionSource {
         public Failure {
@@ -70,6 +77,7 @@ public sealed interface DecisionSource {
             case User u -> "user";
             case Timeout t -> "timeout";
             case NoAnswerer n -> "no_answerer";
+            case Protected p -> "protected";
             case Failure f -> "error";
         };
     }
@@ -84,6 +92,7 @@ public sealed interface DecisionSource {
             case User u -> u.answer();
             case Timeout t -> "request timed out";
             case NoAnswerer n -> "nobody can answer";
+            case Protected p -> p.what();
             case Failure f -> f.message();
         };
     }

@@ -176,6 +176,12 @@ public record PermissionRule(String tool, Optional<String> specifier) {
      * the file's directory for file tools, the whole tool otherwise.
      */
     public static List<PermissionRule> suggest(String toolName, JsonNode input, Path workingDirectory) {
+        if (toolName.equals("Bash") && input.path("command").isTextual()
+                && DisplayText.hasHiddenCharacters(input.path("command").asText())) {
+            // Control characters can make a command look like something else; only its exact text is
+            // ever remembered, so "always" can never cover more than what was shown.
+            return List.of(of(toolName, input.path("command").asText()));
+        }
         Path home = Path.of(System.getProperty("user.home"));
         ToolTarget target = ToolTarget.of(toolName, input, workingDirectory, home);
         Set<PermissionRule> rules = new LinkedHashSet<>();
@@ -186,9 +192,9 @@ public record PermissionRule(String tool, Optional<String> specifier) {
                 case ToolTarget.Command c when c.opaque() -> rules.add(of(toolName, c.text()));
                 case ToolTarget.Command c -> {
                     String core = ShellCommand.core(c.text());
-                    if (core.equals(c.text())) {
-                        rules.add(of(toolName, commandPrefix(core) + ":*"));
-                    }
+                    // A part with leading assignments or keywords is remembered as written: its prefix
+                    // rule would not match it again, and dropping it would leave the whole tool.
+                    rules.add(of(toolName, core.equals(c.text()) ? commandPrefix(core) + ":*" : c.text()));
                 }
                 case ToolTarget.FilePath f -> {
                     if (rules.isEmpty()) {
@@ -203,6 +209,9 @@ public record PermissionRule(String tool, Optional<String> specifier) {
                 case ToolTarget.Url u -> rules.add(of(toolName, "domain:" + u.host()));
                 case ToolTarget.Input i -> rules.add(tool(toolName));
             }
+        }
+        if (rules.isEmpty() && toolName.equals("Bash") && input.path("command").isTextual()) {
+            return List.of(of(toolName, input.path("command").asText()));  // never the whole of Bash
         }
         return rules.isEmpty() ? List.of(tool(toolName)) : new ArrayList<>(rules);
     }

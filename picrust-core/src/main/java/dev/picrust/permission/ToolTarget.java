@@ -24,7 +24,7 @@ record ToolTarget(List<Subject> subjects) {
     /** Tools covered by ACCEPT_EDITS and by {@code Edit(...)} rules. */
     static final Set<String> EDIT_TOOLS = Set.of("Edit", "Write", "MultiEdit", "NotebookEdit");
     /** Tools covered by {@code Read(...)} rules. */
-    static final Set<String> READ_TOOLS = Set.of("Read", "Glob", "Grep", "LS", "NotebookRead");
+    static final Set<String> READ_TOOLS = Set.of("Read", "Glob", "Grep", "LS", "NotebookRead", "PresentFile");
 
     sealed interface Subject {}
 
