@@ -40,7 +40,7 @@ public final class Redactor {
             "\\bya29\\.[A-Za-z0-9_-]{20,}"));
     /** {@code Bearer <token>} and {@code api_key=<value>}-style pairs: the label stays, the value goes. */
     private static final Pattern LABELLED = Pattern.compile(
-            "(?i)(\\bbearer\\s+|\\b(?:x-api-key|x-goog-api-key|api[_-]?key|access[_-]?key|secret(?:[_-]?access)?[_-]?key"
+            "(?i)(\\bbearer\\s+|(?<![A-Za-z0-9])(?:x-api-key|x-goog-api-key|api[_-]?key|access[_-]?key|secret(?:[_-]?access)?[_-]?key"
                     + "|client[_-]?secret|auth[_-]?token|access[_-]?token|refresh[_-]?token|password|passwd)"
                     + "[\"']?\\s*[:=]\\s*[\"']?)([A-Za-z0-9_\\-.+/=~]{8,})");
 
