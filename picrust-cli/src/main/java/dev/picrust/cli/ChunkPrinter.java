@@ -1,5 +1,6 @@
 package dev.picrust.cli;
 
+import dev.picrust.permission.DisplayText;
 import dev.picrust.runtime.OutputChunk;
 import dev.picrust.runtime.OutputChunkJson;
 import java.io.PrintStream;
@@ -54,8 +55,9 @@ sealed interface ChunkPrinter {
             }
         }
 
+        /** One line, escape sequences shown escaped (a tool's output must not be able to redraw the terminal). */
         private static String preview(String s) {
-            String oneLine = s.replace('\n', ' ');
+            String oneLine = DisplayText.escape(s.replace('\n', ' '));
             int end = Math.min(oneLine.length(), PREVIEW);
             if (end < oneLine.length() && Character.isHighSurrogate(oneLine.charAt(end - 1))) {
                 end--;

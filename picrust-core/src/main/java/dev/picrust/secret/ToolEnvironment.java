@@ -1,5 +1,10 @@
 package dev.picrust.secret;
 
+import dev.picrust.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +40,25 @@ public record ToolEnvironment(Set<String> pass) {
         Set<String> all = new TreeSet<>(pass);
         all.addAll(names);
         return new ToolEnvironment(all);
+    }
+
+    /**
+     * These settings plus the variables named by the {@code "toolEnvironment": {"pass": [...]}} object
+     * of settings files, in order. Missing files are skipped; a file that is not JSON is an error.
+     */
+    public ToolEnvironment withFiles(List<Path> files) {
+        Set<String> names = new TreeSet<>(pass);
+        for (Path file : files) {
+            if (!Files.isRegularFile(file)) {
+                continue;
+            }
+            try {
+                Json.parse(Files.readString(file)).path("toolEnvironment").path("pass").forEach(n -> names.add(n.asText()));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("settings file " + file + " cannot be read as JSON: " + e.getMessage(), e);
+            }
+        }
+        return new ToolEnvironment(names);
     }
 
     /** True if a variable of this name is presumed to hold a credential. */
