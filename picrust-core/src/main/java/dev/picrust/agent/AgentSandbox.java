@@ -4,6 +4,7 @@ import dev.picrust.permission.ProtectedPaths;
 import dev.picrust.permission.RuleStore;
 import dev.picrust.sandbox.BubblewrapSandbox;
 import dev.picrust.sandbox.Sandbox;
+import dev.picrust.sandbox.SandboxMode;
 import dev.picrust.session.SessionStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +49,7 @@ final class AgentSandbox implements AutoCloseable {
             createQuietly(wd.resolve(".picrust"));
         } else {
             deleteTree(temp);
-            if (!(sandbox instanceof Sandbox.Unconfined u && u.why().equals("the sandbox is off")) && !config.interactive()) {
+            if (config.sandbox().mode() != SandboxMode.OFF && !config.interactive()) {
                 LOG.warn("agent type {}: shell commands are {}", config.agentType(), sandbox.describe());
             }
         }

@@ -25,7 +25,11 @@ import java.util.concurrent.TimeUnit;
 public record BubblewrapSandbox(Path executable, List<Path> writable, List<Path> protectedPaths, Path privateTemp,
                                 boolean network) implements Sandbox {
     private static final long PROBE_SECONDS = 10;
-    private static volatile Optional<Optional<String>> probed = Optional.empty();
+
+    /** Tried on first use, once per process (the class is initialised lazily and thread-safely). */
+    private static final class Probe {
+        static final Optional<String> PROBLEM = probe();
+    }
 
     public BubblewrapSandbox {
         Objects.requireNonNull(executable, "executable");
@@ -51,13 +55,7 @@ public record BubblewrapSandbox(Path executable, List<Path> writable, List<Path>
      * by running {@code true} in the same kind of sandbox the commands get.
      */
     public static Optional<String> availability() {
-        Optional<Optional<String>> known = probed;
-        if (known.isPresent()) {
-            return known.get();
-        }
-        Optional<String> result = probe();
-        probed = Optional.of(result);
-        return result;
+        return Probe.PROBLEM;
     }
 
     private static Optional<String> probe() {

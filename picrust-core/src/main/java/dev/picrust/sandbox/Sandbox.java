@@ -1,7 +1,10 @@
 package dev.picrust.sandbox;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where an agent's shell commands run: unconfined, in a bubblewrap sandbox, or nowhere (the sandbox
@@ -31,8 +34,8 @@ public sealed interface Sandbox permits Sandbox.Unconfined, Sandbox.Unavailable,
     }
 
     /** Variables the command needs inside the sandbox (its private temp folder). */
-    default java.util.Map<String, String> environment() {
-        return this instanceof BubblewrapSandbox ? java.util.Map.of("TMPDIR", "/tmp") : java.util.Map.of();
+    default Map<String, String> environment() {
+        return this instanceof BubblewrapSandbox ? Map.of("TMPDIR", "/tmp") : Map.of();
     }
 
     /** One line for people: what confines the commands, or why nothing does. */
@@ -58,11 +61,11 @@ public sealed interface Sandbox permits Sandbox.Unconfined, Sandbox.Unavailable,
         if (settings.mode() == SandboxMode.AUTO && !headless) {
             return new Unconfined("interactive agent (a human approves commands); set the sandbox on to confine it too");
         }
-        var problem = BubblewrapSandbox.availability();
+        Optional<String> problem = BubblewrapSandbox.availability();
         if (problem.isPresent()) {
             return settings.mode() == SandboxMode.ON ? new Unavailable(problem.get()) : new Unconfined(problem.get());
         }
-        List<Path> writable = new java.util.ArrayList<>();
+        List<Path> writable = new ArrayList<>();
         writable.add(workspace);
         writable.addAll(settings.writable());
         return new BubblewrapSandbox(BubblewrapSandbox.findExecutable().orElseThrow(), writable, protectedPaths,
