@@ -2,6 +2,7 @@ package dev.picrust.examples;
 
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.llm.anthropic.AnthropicProvider;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.*;
 import dev.picrust.session.SessionStore;
 import dev.picrust.tool.ToolRegistry;

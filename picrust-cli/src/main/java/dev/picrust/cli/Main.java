@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code picrust} command. */
 @Command(name = "picrust", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Run PiCrust agents: AI employees with tools, hooks, permissions and durable sessions.",
-        subcommands = {RunCommand.class, DemoCommand.class, SessionsCommand.class, PermissionsCommand.class,
+        subcommands = {RunCommand.class, ChatCommand.class, DemoCommand.class, SessionsCommand.class, PermissionsCommand.class, ConfigCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -33,6 +33,9 @@ public final class Main implements Runnable {
     }
 
     private static int execute(CommandLine cli, String... args) {
+        if (args.length == 0 && TerminalApprover.stdinIsTerminal()) {
+            args = new String[] {"chat"};  // `picrust` alone at a terminal opens the chat, as claude and pi do
+        }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof CliException ce) {
                 commandLine.getErr().println("picrust: " + Redactor.shared().redact(ce.getMessage()));

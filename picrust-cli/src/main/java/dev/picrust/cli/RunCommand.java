@@ -1,14 +1,19 @@
 package dev.picrust.cli;
 
+import dev.picrust.event.StatusCode;
+
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Permissions;
+import dev.picrust.hook.HookRegistry;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.PermissionSettings;
 import dev.picrust.permission.RuleStore;
 import dev.picrust.llm.LlmProvider;
+import dev.picrust.llm.Usage;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.EndReason;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.sandbox.BubblewrapSandbox;
 import dev.picrust.sandbox.SandboxMode;
@@ -32,10 +37,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "run", description = "Run one turn of an agent headlessly and stream its answer.",
-        sortOptions = false)
-final class RunCommand implements Callable<Integer> {
+        sortOptions = false, mixinStandardHelpOptions = true, versionProvider = Version.class)
+class RunCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..*", paramLabel = "PROMPT", description = "The task; several words are joined with spaces. "
+            + "'-' (or no prompt with input piped in) reads it from standard input. "
             + "May be omitted with --resume to continue an unfinished turn.")
     List<String> prompt = new ArrayList<>();
 
@@ -124,21 +130,48 @@ final class RunCommand implements Callable<Integer> {
             case "jsonl", "json" -> ChunkPrinter.OutputFormat.JSONL;
             default -> throw new CliException("unknown --output '" + output + "' (use text or jsonl)");
         };
-        String text = String.join(" ", prompt).strip();
+        boolean terminal = TerminalApprover.stdinIsTerminal();
+        String text = promptText(terminal);
         if (text.isEmpty() && resume == null) {
-            throw new CliException("no prompt given (usage: picrust run [options] PROMPT)");
+            throw new CliException("no prompt given (usage: picrust run [options] PROMPT, or pipe it to standard input)");
         }
+        if (interactive || terminal) {
+            answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+        }
+        AgentConfig config = agentConfig(answers.isPresent());
+        sandboxNotice(config).ifPresent(System.err::println);
+        return runTurn(store(), config, text, format, System.out, System.err);
+    }
+
+    /** The prompt words, or standard input when the prompt is {@code -} or absent with input piped in. */
+    private String promptText(boolean stdinIsTerminal) throws java.io.IOException {
+        boolean fromStdin = prompt.equals(List.of("-")) || (prompt.isEmpty() && resume == null && !stdinIsTerminal);
+        if (!fromStdin) {
+            return String.join(" ", prompt).strip();
+        }
+        if (interactive) {
+            throw new CliException("--interactive answers come from standard input, so the prompt cannot: give it as an argument");
+        }
+        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+
+    /** The agent these options describe; {@code interactive}: a human answers permission requests. */
+    AgentConfig agentConfig(boolean interactive) {
         if (resume != null && sessionId != null) {
             throw new CliException("--resume and --session-id cannot be used together");
+        }
+        if (maxIterations < 1) {
+            throw new CliException("--max-iterations must be at least 1 (got " + maxIterations + ")");
         }
         Path workingDirectory = (cwd == null ? Path.of("") : cwd).toAbsolutePath().normalize();
         if (!Files.isDirectory(workingDirectory)) {
             throw new CliException("--cwd " + workingDirectory + " is not a directory");
         }
-        if (interactive || TerminalApprover.stdinIsTerminal()) {
-            answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
-        }
-        LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), Optional.ofNullable(model));
+        Settings settings = Settings.load(SessionStore.home(), workingDirectory);
+        Optional<String> chosenModel = Optional.ofNullable(model).or(settings::model);
+        LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), chosenModel);
+        HookRegistry hooks = new HookRegistry();
+        settings.hooks().registerInto(hooks);
         AgentConfig.Builder config = AgentConfig.builder(llm)
                 .agentType("cli")
                 .tools(ProviderFactory.defaultTools())
@@ -146,20 +179,16 @@ final class RunCommand implements Callable<Integer> {
                 .maxTokens(maxTokens)
                 .streaming(!noStream)
                 .workingDirectory(workingDirectory)
-                .permissions(permissions())
-                .interactive(answers.isPresent())
+                .permissions(permissions(settings))
+                .hooks(hooks)
+                .interactive(interactive)
                 .sandbox(sandboxSettings(workingDirectory))
                 .toolEnvironment(toolEnvironment(workingDirectory));
-        if (model != null) {
-            config.model(model);
-        }
+        chosenModel.ifPresent(config::model);
         if (system != null) {
             config.systemPrompt(system);
         }
-        SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
-        AgentConfig built = config.build();
-        sandboxNotice(built).ifPresent(System.err::println);
-        return runTurn(store, built, text, format, System.out, System.err);
+        return config.build();
     }
 
     /** Settings files' {@code "sandbox"} object, then the flags. */
@@ -211,9 +240,16 @@ final class RunCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
-    /** Rules from flags (the CONFIG tier) plus the persisted local/global rules under the PiCrust home. */
-    Permissions permissions() {
-        PermissionMode mode = PermissionMode.DEFAULT;
+    SessionStore store() {
+        return sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
+    }
+
+    /**
+     * Rules from the settings files and flags (the CONFIG tier) plus the persisted local/global rules under
+     * the PiCrust home; the mode from the flags, else the settings, else default.
+     */
+    Permissions permissions(Settings settings) {
+        PermissionMode mode = settings.mode().orElse(PermissionMode.DEFAULT);
         if (permissionMode != null) {
             mode = PermissionMode.parse(permissionMode).orElseThrow(() -> new CliException(
                     "unknown --permission-mode '" + permissionMode + "' (use default, acceptEdits, plan or bypassPermissions)"));
@@ -222,7 +258,8 @@ final class RunCommand implements Callable<Integer> {
             mode = PermissionMode.BYPASS_PERMISSIONS;
         }
         try {
-            return Permissions.defaults().withMode(mode).withStore(RuleStore.atDefaultLocation())
+            Permissions fromSettings = new Permissions(mode, settings.rules(), Optional.empty(), Optional.empty());
+            return fromSettings.withStore(RuleStore.atDefaultLocation())
                     .allow(allow.toArray(String[]::new))
                     .ask(ask.toArray(String[]::new))
                     .deny(deny.toArray(String[]::new));
@@ -260,6 +297,7 @@ final class RunCommand implements Callable<Integer> {
     private int runTurn(AgentRuntime runtime, SessionStore store, AgentConfig config, String text,
                         ChunkPrinter.OutputFormat format, ChunkPrinter printer, PrintStream err) throws Exception {
         AgentHandle handle = start(runtime, store, config);
+        long started = System.nanoTime();
         Subscription subscription = handle.subscribe(Integer.MAX_VALUE);
         if (text.isEmpty()) {
             handle.continueTurn();
@@ -272,16 +310,17 @@ final class RunCommand implements Callable<Integer> {
         handle.shutdown();
         handle.awaitTermination(Duration.ofSeconds(30));
         if (format == ChunkPrinter.OutputFormat.TEXT) {
+            err.println(result.summary(Duration.ofNanos(System.nanoTime() - started), handle.sessionId()));
             err.println("session " + handle.sessionId() + " saved in " + store.directory(handle.sessionId()));
         }
-        if (result.reason().equals("end_turn")) {
+        if (result.reason() == EndReason.END_TURN) {
             return 0;
         }
         err.println("picrust: turn ended: " + result.reason() + result.detail().map(d -> " (" + d + ")").orElse(""));
         return 1;
     }
 
-    private AgentHandle start(AgentRuntime runtime, SessionStore store, AgentConfig config) {
+    AgentHandle start(AgentRuntime runtime, SessionStore store, AgentConfig config) {
         try {
             if (resume != null) {
                 if (!store.exists(resume)) {
@@ -295,8 +334,17 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** How the turn ended, and the last error or status that explains it. */
-    record TurnResult(String reason, Optional<String> detail) {}
+    /** How the turn ended, the last error or status that explains it, and the tokens its model calls used. */
+    record TurnResult(EndReason reason, Optional<String> detail, Usage usage) {
+
+        /** The end-of-turn line: reason when not a normal end, time, tokens, session. */
+        String summary(Duration elapsed, String sessionId) {
+            String ended = reason == EndReason.END_TURN ? "" : reason.wireName() + " · ";
+            return String.format("%s%.1f s · %,d tokens in, %,d out · session %s", ended, elapsed.toMillis() / 1000.0,
+                    usage.inputTokens() + usage.cacheReadInputTokens() + usage.cacheCreationInputTokens(),
+                    usage.outputTokens(), sessionId);
+        }
+    }
 
     /**
      * Prints the turn's chunks until it is done. A permission request or question is answered here,
@@ -305,19 +353,21 @@ final class RunCommand implements Callable<Integer> {
     static TurnResult follow(Subscription subscription, ChunkPrinter printer, Optional<TerminalApprover> approver)
             throws InterruptedException {
         Optional<String> detail = Optional.empty();
+        Usage usage = Usage.ZERO;
         while (true) {
             Optional<OutputChunk> next = subscription.next();
             if (next.isEmpty()) {
-                return new TurnResult("error", Optional.of(detail.orElse("the agent stopped unexpectedly")));
+                return new TurnResult(EndReason.ERROR, Optional.of(detail.orElse("the agent stopped unexpectedly")), usage);
             }
             OutputChunk chunk = next.get();
             printer.print(chunk);
             approver.ifPresent(a -> a.onChunk(chunk));
             switch (chunk) {
                 case OutputChunk.Error e -> detail = Optional.of(e.message());
-                case OutputChunk.Status s when !s.code().equals("retry") -> detail = Optional.of(s.message());
+                case OutputChunk.Status s when s.code() != StatusCode.RETRY -> detail = Optional.of(s.message());
+                case OutputChunk.UsageReport u -> usage = usage.plus(u.usage());
                 case OutputChunk.Done d -> {
-                    return new TurnResult(d.reason(), detail);
+                    return new TurnResult(d.reason(), detail, usage);
                 }
                 default -> { }
             }

@@ -6,7 +6,7 @@ import dev.picrust.permission.PermissionAnswer;
 import dev.picrust.permission.PermissionRule;
 import dev.picrust.permission.PermissionTier;
 import dev.picrust.runtime.AgentHandle;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;

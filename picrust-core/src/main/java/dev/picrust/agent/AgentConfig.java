@@ -5,7 +5,6 @@ import dev.picrust.agent.context.ContextInjector;
 import dev.picrust.hook.HookRegistry;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.ThinkingConfig;
-import dev.picrust.runtime.SubagentSpec;
 import dev.picrust.sandbox.SandboxSettings;
 import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.tool.ToolRegistry;

@@ -1,5 +1,9 @@
 package dev.picrust.agent;
 
+import dev.picrust.event.EndReason;
+
+import dev.picrust.event.StatusCode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.Cancellation;
 import dev.picrust.agent.context.ContextInjection;
@@ -24,10 +28,10 @@ import dev.picrust.llm.StreamEvent;
 import dev.picrust.llm.TextBlock;
 import dev.picrust.llm.ToolResultBlock;
 import dev.picrust.llm.ToolUseBlock;
-import dev.picrust.runtime.AgentState;
-import dev.picrust.runtime.InputMessage;
-import dev.picrust.runtime.OutputBus;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.AgentState;
+import dev.picrust.event.InputMessage;
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.OutputSink;
 import dev.picrust.session.AgentSession;
 import dev.picrust.tool.PathResolver;
 import dev.picrust.tool.Tool;
@@ -60,7 +64,7 @@ public final class StandardAgent {
 
     private final AgentConfig config;
     private final AgentSession session;
-    private final OutputBus bus;
+    private final OutputSink bus;
     private final BlockingQueue<InputMessage> inbox = new LinkedBlockingQueue<>();
     private final RequestFactory requests;
     private final ToolExecutor tools;
@@ -79,7 +83,7 @@ public final class StandardAgent {
     private volatile boolean shuttingDown;
     private boolean inboxClosed;  // guarded by inbox
 
-    public StandardAgent(AgentConfig config, AgentSession session, OutputBus bus) {
+    public StandardAgent(AgentConfig config, AgentSession session, OutputSink bus) {
         this.config = config;
         this.session = session;
         this.bus = bus;
@@ -139,7 +143,7 @@ public final class StandardAgent {
         }
         setState(AgentState.PROCESSING);
         try {
-            String reason = loop(prompt, cancellation);
+            EndReason reason = loop(prompt, cancellation);
             session.awaitDurable();  // steps stored "with next" are on disk before the turn reports done
             emit(new OutputChunk.Done(reason));
         } catch (RuntimeException e) {
@@ -151,7 +155,7 @@ public final class StandardAgent {
             } catch (RuntimeException ignored) {
                 // the session itself is failing; resume repairs it later
             }
-            emit(new OutputChunk.Done("error"));
+            emit(new OutputChunk.Done(EndReason.ERROR));
         } finally {
             currentTurn = null;
             session.release();
@@ -159,27 +163,27 @@ public final class StandardAgent {
     }
 
     /** Returns why the turn ended. */
-    private String loop(Optional<List<ContentBlock>> prompt, Cancellation cancellation) {
+    private EndReason loop(Optional<List<ContentBlock>> prompt, Cancellation cancellation) {
         stopGuard.reset();
         stopRequest = null;
         turns++;
         if (prompt.isPresent()) {
             Optional<Message> accepted = acceptPrompt(prompt.get());
             if (accepted.isEmpty()) {
-                return "blocked";
+                return EndReason.BLOCKED;
             }
             session.append(accepted.get());
         } else if (!endsWithUserMessage() && unansweredToolCalls().isEmpty()) {
-            return "end_turn";  // nothing to continue
+            return EndReason.END_TURN;  // nothing to continue
         }
         int iterations = 0;
         while (true) {
             List<ToolUseBlock> calls = unansweredToolCalls();  // non-empty only when resuming mid-batch
             if (calls.isEmpty()) {
                 if (++iterations > config.maxIterations()) {
-                    emit(new OutputChunk.Status("max_iterations",
+                    emit(new OutputChunk.Status(StatusCode.MAX_ITERATIONS,
                             "stopped after " + config.maxIterations() + " model calls in one turn"));
-                    return "max_iterations";
+                    return EndReason.MAX_ITERATIONS;
                 }
                 switch (askModel(iterations, cancellation)) {
                     case Step.End end -> { return end.reason(); }
@@ -187,7 +191,7 @@ public final class StandardAgent {
                     case Step.RunTools run -> calls = run.calls();
                 }
             }
-            Optional<String> ended = runTools(calls, iterations < config.maxIterations(), cancellation);
+            Optional<EndReason> ended = runTools(calls, iterations < config.maxIterations(), cancellation);
             if (ended.isPresent()) {
                 return ended.get();
             }
@@ -201,7 +205,7 @@ public final class StandardAgent {
         /** Call the model again without tools: {@code pause_turn}, or a Stop hook asked to keep working. */
         record CallAgain() implements Step {}
 
-        record End(String reason) implements Step {}
+        record End(EndReason reason) implements Step {}
     }
 
     /** One model call: prepare the request, stream the answer, store it, and decide what comes next. */
@@ -211,7 +215,7 @@ public final class StandardAgent {
             return new Step.End(stopped());
         }
         if (request.isEmpty()) {
-            return new Step.End("blocked");
+            return new Step.End(EndReason.BLOCKED);
         }
         session.release();  // no descriptor held while waiting for the model
         StreamedText streamed = new StreamedText();
@@ -227,7 +231,7 @@ public final class StandardAgent {
                 return new Step.End(interruptedWhileStreaming(streamed));
             }
             emit(new OutputChunk.Error("LLM call failed: " + e.getMessage()));
-            return new Step.End("error");
+            return new Step.End(EndReason.ERROR);
         }
         emit(new OutputChunk.UsageReport(response.model(), response.usage()));
         if (hasHooksFor(HookEvent.POST_LLM_CALL)) {
@@ -259,17 +263,17 @@ public final class StandardAgent {
         return switch (response.stopReason()) {
             case PAUSE_TURN -> new Step.CallAgain();
             case REFUSAL -> {
-                emit(new OutputChunk.Status("refusal", "the model refused to respond"));
-                yield new Step.End("refusal");
+                emit(new OutputChunk.Status(StatusCode.REFUSAL, "the model refused to respond"));
+                yield new Step.End(EndReason.REFUSAL);
             }
             case MAX_TOKENS -> {
-                emit(new OutputChunk.Status("max_tokens", "the response was cut off at max_tokens"));
-                yield new Step.End("max_tokens");
+                emit(new OutputChunk.Status(StatusCode.MAX_TOKENS, "the response was cut off at max_tokens"));
+                yield new Step.End(EndReason.MAX_TOKENS);
             }
             default -> {
                 Optional<String> keepWorking = stopHookContinuation(response);
                 if (keepWorking.isEmpty()) {
-                    yield new Step.End("end_turn");
+                    yield new Step.End(EndReason.END_TURN);
                 }
                 session.append(Message.user(keepWorking.get()));
                 yield new Step.CallAgain();
@@ -281,7 +285,7 @@ public final class StandardAgent {
      * Runs a batch of tool calls and stores their results as one user message (with steering input
      * when {@code canSteer}). Returns why the turn ends, if it ends here.
      */
-    private Optional<String> runTools(List<ToolUseBlock> calls, boolean canSteer, Cancellation cancellation) {
+    private Optional<EndReason> runTools(List<ToolUseBlock> calls, boolean canSteer, Cancellation cancellation) {
         List<ToolResultBlock> results = tools.execute(calls, cancellation);
         setState(AgentState.PROCESSING);
         List<ContentBlock> next = new ArrayList<>(results);
@@ -289,8 +293,8 @@ public final class StandardAgent {
             next.add(new TextBlock(INTERRUPTED_MARKER));
             session.append(Message.user(next));
             tools.batchStored();
-            emit(new OutputChunk.Status("interrupted", "the user interrupted the turn"));
-            return Optional.of("interrupted");
+            emit(new OutputChunk.Status(StatusCode.INTERRUPTED, "the user interrupted the turn"));
+            return Optional.of(EndReason.INTERRUPTED);
         }
         if (canSteer) {
             next.addAll(steeringInput());  // else the turn ends here: the input starts the next one
@@ -327,7 +331,7 @@ public final class StandardAgent {
                 case StreamEvent.ToolUseStarted t -> { }
                 case StreamEvent.Retrying r -> {
                     streamed.clear();
-                    emit(new OutputChunk.Status("retry", "attempt " + r.attempt() + " failed (" + r.reason()
+                    emit(new OutputChunk.Status(StatusCode.RETRY, "attempt " + r.attempt() + " failed (" + r.reason()
                             + "); retrying in " + r.delay().toMillis() + " ms; discard partial output"));
                 }
             }
@@ -384,22 +388,22 @@ public final class StandardAgent {
             case StopGuard.Verdict.End end -> Optional.empty();
             case StopGuard.Verdict.Continue c -> Optional.of(c.instruction());
             case StopGuard.Verdict.LimitReached limit -> {
-                emit(new OutputChunk.Status("stop_hook_limit", "Stop hooks asked to continue " + limit.limit()
+                emit(new OutputChunk.Status(StatusCode.STOP_HOOK_LIMIT, "Stop hooks asked to continue " + limit.limit()
                         + " times in a row; ending the turn"));
                 yield Optional.empty();
             }
         };
     }
 
-    private String stopped() {
-        emit(new OutputChunk.Status("stopped", stopRequest));
-        return "stopped";
+    private EndReason stopped() {
+        emit(new OutputChunk.Status(StatusCode.STOPPED, stopRequest));
+        return EndReason.STOPPED;
     }
 
-    private String interruptedWhileStreaming(StreamedText streamed) {
+    private EndReason interruptedWhileStreaming(StreamedText streamed) {
         session.append(Message.assistant(interruptedContent(streamed.text())));
-        emit(new OutputChunk.Status("interrupted", "the user interrupted the model's response"));
-        return "interrupted";
+        emit(new OutputChunk.Status(StatusCode.INTERRUPTED, "the user interrupted the model's response"));
+        return EndReason.INTERRUPTED;
     }
 
     /** Tool calls of the last message that have no results: only after a crash or failure mid-batch. */
@@ -447,7 +451,7 @@ public final class StandardAgent {
         HistoryRepair.missingToolResults(session.messages(), tools.finishedBeforeCrash()).ifPresent(repair -> {
             session.append(repair);
             tools.batchStored();
-            emit(new OutputChunk.Status("repaired", "added results for " + repair.content().size()
+            emit(new OutputChunk.Status(StatusCode.REPAIRED, "added results for " + repair.content().size()
                     + " tool call(s) left unfinished by a crash"));
         });
     }
@@ -485,7 +489,7 @@ public final class StandardAgent {
 
     private void reportIncomplete(List<IncompleteToolUse> incomplete) {
         for (IncompleteToolUse t : incomplete) {
-            emit(new OutputChunk.Status("tool_call_truncated", "tool call " + t.name() + " (" + t.id()
+            emit(new OutputChunk.Status(StatusCode.TOOL_CALL_TRUNCATED, "tool call " + t.name() + " (" + t.id()
                     + ") was cut off before its input was complete and was not run"));
         }
     }
@@ -503,7 +507,7 @@ public final class StandardAgent {
             count++;
         }
         if (count > 0) {
-            emit(new OutputChunk.Status("steered", count + " message(s) sent during the turn were delivered "
+            emit(new OutputChunk.Status(StatusCode.STEERED, count + " message(s) sent during the turn were delivered "
                     + "with the tool results"));
         }
         return steering;
@@ -557,9 +561,6 @@ public final class StandardAgent {
         return session;
     }
 
-    public OutputBus bus() {
-        return bus;
-    }
 
     PermissionPolicy permissionPolicy() {
         return policy;
@@ -631,7 +632,7 @@ public final class StandardAgent {
         HookOutcome outcome = config.hooks().run(input,
                 turn == null || observesCancelledTurn ? Cancellation.none() : turn);
         for (HookFailure failure : outcome.failures()) {
-            emit(new OutputChunk.Status("hook_failed", failure.describe()));
+            emit(new OutputChunk.Status(StatusCode.HOOK_FAILED, failure.describe()));
             session.appendRecord("hook_failure", failure.toJson());
         }
         outcome.stopReason().ifPresent(this::requestStop);
@@ -687,7 +688,7 @@ public final class StandardAgent {
         }
         try {
             session.append(Message.user(pending));
-            emit(new OutputChunk.Status("input_kept", "input that arrived before the agent stopped was saved "
+            emit(new OutputChunk.Status(StatusCode.INPUT_KEPT, "input that arrived before the agent stopped was saved "
                     + "to the session unprocessed"));
         } catch (RuntimeException e) {
             emit(new OutputChunk.Error("could not save unprocessed input: " + describe(e)));

@@ -2,7 +2,7 @@ package dev.picrust.permission;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,8 @@
 package dev.picrust.runtime;
 
+import dev.picrust.event.AgentState;
+import dev.picrust.event.InputMessage;
+
 import dev.picrust.agent.StandardAgent;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.TextBlock;
@@ -20,10 +23,12 @@ import java.util.concurrent.TimeoutException;
  */
 public final class AgentHandle {
     private final StandardAgent agent;
+    private final OutputBus bus;
     private final CompletableFuture<AgentState> terminated = new CompletableFuture<>();
 
-    AgentHandle(StandardAgent agent) {
+    AgentHandle(StandardAgent agent, OutputBus bus) {
         this.agent = agent;
+        this.bus = bus;
     }
 
     public String sessionId() {
@@ -58,11 +63,11 @@ public final class AgentHandle {
 
     /** A new subscriber with its own buffer of {@link OutputBus#DEFAULT_CAPACITY} chunks. */
     public Subscription subscribe() {
-        return agent.bus().subscribe();
+        return bus.subscribe();
     }
 
     public Subscription subscribe(int bufferCapacity) {
-        return agent.bus().subscribe(bufferCapacity);
+        return bus.subscribe(bufferCapacity);
     }
 
     public AgentState state() {

@@ -1,5 +1,10 @@
 package dev.picrust.runtime;
 
+import dev.picrust.event.StatusCode;
+
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.AgentState;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.StandardAgent;
@@ -170,11 +175,11 @@ public final class AgentRuntime implements AutoCloseable {
     private AgentHandle start(AgentConfig config, AgentSession session, Consumer<AgentHandle> beforeStart) {
         OutputBus bus = new OutputBus();
         StandardAgent agent = new StandardAgent(withTaskTool(config), session, bus);
-        AgentHandle handle = new AgentHandle(agent);
+        AgentHandle handle = new AgentHandle(agent, bus);
         try {
             beforeStart.accept(handle);
             live.put(session.id(), handle);
-            session.loadWarnings().forEach(w -> bus.publish(new OutputChunk.Status("session_repaired", w)));
+            session.loadWarnings().forEach(w -> bus.publish(new OutputChunk.Status(StatusCode.SESSION_REPAIRED, w)));
             Thread.ofVirtual().name("agent-" + session.id()).start(() -> runContained(agent, handle, bus, session));
             return handle;
         } catch (RuntimeException | Error e) {

@@ -1,5 +1,7 @@
 package dev.picrust.runtime;
 
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.OutputSink;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.TextBlock;
 import dev.picrust.secret.Redactor;
@@ -9,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Broadcasts an agent's chunks to any number of subscribers, each with its own bounded buffer, so a
  * slow subscriber never blocks the agent or the others. Cheap with no subscribers.
  */
-public final class OutputBus {
+public final class OutputBus implements OutputSink {
     public static final int DEFAULT_CAPACITY = 4096;
 
     private final CopyOnWriteArrayList<Subscription> subscribers = new CopyOnWriteArrayList<>();
@@ -31,6 +33,7 @@ public final class OutputBus {
     }
 
     /** Offers the chunk to every subscriber, with secrets redacted from what it reports (errors, status, tool output). */
+    @Override
     public void publish(OutputChunk chunk) {
         if (subscribers.isEmpty()) {
             return;
@@ -51,7 +54,6 @@ public final class OutputBus {
         return switch (chunk) {
             case OutputChunk.Error e -> new OutputChunk.Error(r.redact(e.message()));
             case OutputChunk.Status st -> new OutputChunk.Status(st.code(), r.redact(st.message()));
-            case OutputChunk.Done d -> new OutputChunk.Done(r.redact(d.reason()));
             case OutputChunk.ToolProgress p -> new OutputChunk.ToolProgress(p.id(), p.name(), r.redact(p.output()));
             case OutputChunk.ToolStart t -> new OutputChunk.ToolStart(t.id(), t.name(), r.redact(t.input()));
             case OutputChunk.ToolEnd t -> new OutputChunk.ToolEnd(t.id(), t.name(), t.isError(), t.content().stream()

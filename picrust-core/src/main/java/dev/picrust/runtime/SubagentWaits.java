@@ -1,5 +1,7 @@
 package dev.picrust.runtime;
 
+import dev.picrust.event.AgentState;
+
 import dev.picrust.agent.StandardAgent;
 import java.util.LinkedHashSet;
 

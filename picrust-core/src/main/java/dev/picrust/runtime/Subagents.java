@@ -1,5 +1,10 @@
 package dev.picrust.runtime;
 
+import dev.picrust.event.EndReason;
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.AgentState;
+import dev.picrust.agent.SubagentSpec;
+
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.picrust.Cancellation;
 import dev.picrust.agent.AgentConfig;
@@ -122,7 +127,7 @@ public final class Subagents {
     private static final class Observed {
         Usage usage = Usage.ZERO;
         String lastError = "";
-        Optional<String> doneReason = Optional.empty();
+        Optional<EndReason> doneReason = Optional.empty();
 
         void see(OutputChunk chunk) {
             switch (chunk) {
@@ -225,8 +230,8 @@ public final class Subagents {
     private static SubagentResult outcome(AgentHandle child, SubagentSpec spec, Stop stop, Observed observed,
                                           Instant started) {
         String text = finalText(child);
-        String reason = observed.doneReason.orElse("");
-        if (reason.equals("end_turn")) {
+        Optional<EndReason> reason = observed.doneReason;
+        if (reason.isPresent() && reason.get() == EndReason.END_TURN) {
             // It finished, even if a stop crossed its last moments: the answer is complete.
             return result(child.sessionId(), spec, Outcome.COMPLETED, text, "", observed.usage, started);
         }
@@ -234,15 +239,17 @@ public final class Subagents {
             return result(child.sessionId(), spec, stop.outcome(), text, stop.detail(), observed.usage, started);
         }
         String error = observed.lastError.isEmpty() ? "" : ": " + observed.lastError;
-        return switch (reason) {
-            case "max_iterations" -> result(child.sessionId(), spec, Outcome.ITERATION_CAP, text,
+        if (reason.isEmpty()) {
+            return result(child.sessionId(), spec, Outcome.FAILED, text, "stopped without finishing" + error,
+                    observed.usage, started);
+        }
+        return switch (reason.get()) {
+            case MAX_ITERATIONS -> result(child.sessionId(), spec, Outcome.ITERATION_CAP, text,
                     "stopped after " + spec.maxIterations() + " model call(s), its limit", observed.usage, started);
-            case "interrupted" -> result(child.sessionId(), spec, Outcome.INTERRUPTED, text, "was interrupted",
+            case INTERRUPTED -> result(child.sessionId(), spec, Outcome.INTERRUPTED, text, "was interrupted",
                     observed.usage, started);
-            case "" -> result(child.sessionId(), spec, Outcome.FAILED, text, "stopped without finishing" + error,
-                    observed.usage, started);
-            default -> result(child.sessionId(), spec, Outcome.FAILED, text, "ended with '" + reason + "'" + error,
-                    observed.usage, started);
+            case END_TURN, MAX_TOKENS, REFUSAL, STOPPED, BLOCKED, ERROR -> result(child.sessionId(), spec,
+                    Outcome.FAILED, text, "ended with '" + reason.get().wireName() + "'" + error, observed.usage, started);
         };
     }
 

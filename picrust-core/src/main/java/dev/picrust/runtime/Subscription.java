@@ -1,5 +1,7 @@
 package dev.picrust.runtime;
 
+import dev.picrust.event.OutputChunk;
+
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;

@@ -1,5 +1,7 @@
 package dev.picrust.runtime;
 
+import dev.picrust.agent.SubagentSpec;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;

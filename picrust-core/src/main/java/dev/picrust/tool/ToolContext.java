@@ -1,7 +1,7 @@
 package dev.picrust.tool;
 
 import dev.picrust.Cancellation;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.sandbox.Sandbox;
 import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.session.SessionState;

@@ -8,7 +8,7 @@ import dev.picrust.llm.ToolUseBlock;
 import dev.picrust.llm.Usage;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionStore;
 import dev.picrust.tool.Tool;

@@ -1,5 +1,7 @@
 package dev.picrust.agent;
 
+import dev.picrust.event.EndReason;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.picrust.llm.Message;
@@ -10,8 +12,8 @@ import dev.picrust.permission.PendingRequests;
 import dev.picrust.permission.PermissionAnswer;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.runtime.AgentState;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.AgentState;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionStore;
@@ -61,7 +63,7 @@ class DurableApprovalIT {
             awaitWaitingFor(h, sub, requestId);
             assertThat(h.answerPermission(requestId, PermissionAnswer.allowOnce())).isTrue();
             List<OutputChunk> rest = StandardAgentTest.untilDone(sub);
-            assertThat(rest).contains(new OutputChunk.Done("end_turn"));
+            assertThat(rest).contains(new OutputChunk.Done(EndReason.END_TURN));
             assertThat(h.pendingRequests()).isEmpty();
         }
 

@@ -1,5 +1,9 @@
 package dev.picrust.agent;
 
+import dev.picrust.event.StatusCode;
+
+import dev.picrust.event.EndReason;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +28,7 @@ import dev.picrust.llm.Usage;
 import dev.picrust.permission.PermissionAnswer;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.runtime.AgentHandle;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.tool.ToolResult;
 import java.util.ArrayList;
@@ -67,7 +71,7 @@ class HookWiringTest extends LoopTestBase {
         h.send("my password is hunter2");
         List<OutputChunk> chunks = untilDone(sub);
 
-        assertThat(doneReason(chunks)).isEqualTo("blocked");
+        assertThat(doneReason(chunks)).isEqualTo(EndReason.BLOCKED);
         assertThat(first(chunks, OutputChunk.Error.class).message()).contains("no secrets in prompts");
         assertThat(provider.requests).isEmpty();
         assertThat(history("prompt-deny")).isEmpty();
@@ -83,7 +87,7 @@ class HookWiringTest extends LoopTestBase {
         AgentHandle h = spawn(provider, "prompt-edit");
         Subscription sub = h.subscribe();
         h.send("original prompt");
-        assertThat(doneReason(untilDone(sub))).isEqualTo("end_turn");
+        assertThat(doneReason(untilDone(sub))).isEqualTo(EndReason.END_TURN);
 
         assertThat(inputs).extracting(HookInput.UserPromptSubmit::prompt).containsExactly("original prompt");
         Message stored = history("prompt-edit").getFirst();
@@ -204,7 +208,7 @@ class HookWiringTest extends LoopTestBase {
         AgentHandle h = spawn(provider, "after-tool", good, bad, crash);
         Subscription sub = h.subscribe();
         h.send("go");
-        assertThat(doneReason(untilDone(sub))).isEqualTo("end_turn");
+        assertThat(doneReason(untilDone(sub))).isEqualTo(EndReason.END_TURN);
 
         assertThat(ok).singleElement().satisfies(i -> {
             assertThat(i.toolName()).isEqualTo("Good");
@@ -253,7 +257,7 @@ class HookWiringTest extends LoopTestBase {
         h.send("go");
         assertThat(started.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
         h.interrupt();
-        assertThat(doneReason(untilDone(sub))).isEqualTo("interrupted");
+        assertThat(doneReason(untilDone(sub))).isEqualTo(EndReason.INTERRUPTED);
 
         assertThat(errors).singleElement().satisfies(i -> {
             assertThat(i.toolUseId()).isEqualTo("t1");
@@ -282,7 +286,7 @@ class HookWiringTest extends LoopTestBase {
                 .systemPrompt("Be brief.").build(), "pre-llm");
         Subscription sub = h.subscribe();
         h.send("go");
-        assertThat(doneReason(untilDone(sub))).isEqualTo("end_turn");
+        assertThat(doneReason(untilDone(sub))).isEqualTo(EndReason.END_TURN);
 
         assertThat(inputs).extracting(HookInput.PreLlmCall::iteration).containsExactly(1, 2);
         assertThat(inputs.getFirst().request().messages()).containsExactly(Message.user("go"));
@@ -300,7 +304,7 @@ class HookWiringTest extends LoopTestBase {
         h.send("go");
         List<OutputChunk> chunks = untilDone(sub);
 
-        assertThat(doneReason(chunks)).isEqualTo("blocked");
+        assertThat(doneReason(chunks)).isEqualTo(EndReason.BLOCKED);
         assertThat(first(chunks, OutputChunk.Error.class).message()).contains("budget exhausted");
         assertThat(provider.requests).isEmpty();
         assertThat(history("pre-llm-deny")).containsExactly(Message.user("go"));
@@ -348,7 +352,7 @@ class HookWiringTest extends LoopTestBase {
         AgentHandle h = spawn(provider, "stop-once");
         Subscription sub = h.subscribe();
         h.send("fix it");
-        assertThat(doneReason(untilDone(sub))).isEqualTo("end_turn");
+        assertThat(doneReason(untilDone(sub))).isEqualTo(EndReason.END_TURN);
 
         assertThat(stops).extracting(HookInput.Stop::lastAssistantText).containsExactly("edited", "tests pass");
         assertThat(stops).extracting(HookInput.Stop::stopHookActive).containsExactly(false, true);
@@ -370,9 +374,9 @@ class HookWiringTest extends LoopTestBase {
         h.send("go");
         List<OutputChunk> chunks = untilDone(sub);
 
-        assertThat(doneReason(chunks)).isEqualTo("end_turn");
+        assertThat(doneReason(chunks)).isEqualTo(EndReason.END_TURN);
         assertThat(provider.requests).hasSize(1 + StopGuard.DEFAULT_MAX_CONSECUTIVE_CONTINUES);
-        assertThat(statuses(chunks, "stop_hook_limit")).hasSize(1);
+        assertThat(statuses(chunks, StatusCode.STOP_HOOK_LIMIT)).hasSize(1);
 
         // A new prompt starts counting again.
         h.send("once more");
@@ -452,7 +456,7 @@ class HookWiringTest extends LoopTestBase {
         List<OutputChunk> chunks = untilDone(sub);
 
         assertThat(echo.inputs).as("a read-only tool is still not run").isEmpty();
-        assertThat(statuses(chunks, "hook_failed")).singleElement().satisfies(s -> assertThat(s.message())
+        assertThat(statuses(chunks, StatusCode.HOOK_FAILED)).singleElement().satisfies(s -> assertThat(s.message())
                 .contains("PreToolUse hook \"guard\" threw").contains("policy server down").contains("fail closed"));
         ToolResultBlock result = result("fail-closed", "t1");
         assertThat(result.isError()).isTrue();
@@ -479,10 +483,10 @@ class HookWiringTest extends LoopTestBase {
         h.send("go");
         List<OutputChunk> chunks = untilDone(sub);
 
-        assertThat(doneReason(chunks)).isEqualTo("end_turn");
+        assertThat(doneReason(chunks)).isEqualTo(EndReason.END_TURN);
         assertThat(echo.inputs).hasSize(1);
         assertThat(result("fail-open", "t1").isError()).isFalse();
-        assertThat(statuses(chunks, "hook_failed")).singleElement()
+        assertThat(statuses(chunks, StatusCode.HOOK_FAILED)).singleElement()
                 .satisfies(s -> assertThat(s.message()).contains("audit").contains("fail open"));
         JsonNode record = records("fail-open", "hook_failure").getFirst();
         assertThat(record.path("policy").asText()).isEqualTo("fail_open");
@@ -504,8 +508,8 @@ class HookWiringTest extends LoopTestBase {
         h.send("go");
         List<OutputChunk> chunks = untilDone(sub);
 
-        assertThat(doneReason(chunks)).isEqualTo("stopped");
-        assertThat(statuses(chunks, "stopped")).singleElement()
+        assertThat(doneReason(chunks)).isEqualTo(EndReason.STOPPED);
+        assertThat(statuses(chunks, StatusCode.STOPPED)).singleElement()
                 .satisfies(s -> assertThat(s.message()).isEqualTo("emergency brake"));
         assertThat(mutate.inputs).isEmpty();
         assertThat(provider.requests).hasSize(1);
@@ -525,7 +529,7 @@ class HookWiringTest extends LoopTestBase {
         h.send("go");
         List<OutputChunk> chunks = untilDone(sub);
 
-        assertThat(doneReason(chunks)).isEqualTo("stopped");
+        assertThat(doneReason(chunks)).isEqualTo(EndReason.STOPPED);
         assertThat(echo.inputs).isEmpty();
         assertThat(result("stop-post-llm", "t1").text()).contains("over budget");
         assertSendable(history("stop-post-llm"));
@@ -533,7 +537,7 @@ class HookWiringTest extends LoopTestBase {
         // The next prompt starts afresh.
         provider.then(r -> text("back"));
         h.send("again");
-        assertThat(doneReason(untilDone(sub))).isEqualTo("end_turn");
+        assertThat(doneReason(untilDone(sub))).isEqualTo(EndReason.END_TURN);
     }
 
     @Test
@@ -548,8 +552,8 @@ class HookWiringTest extends LoopTestBase {
         h.send("go");
         List<OutputChunk> chunks = untilDone(sub);
 
-        assertThat(doneReason(chunks)).isEqualTo("stopped");
-        assertThat(statuses(chunks, "hook_failed")).singleElement()
+        assertThat(doneReason(chunks)).isEqualTo(EndReason.STOPPED);
+        assertThat(statuses(chunks, StatusCode.HOOK_FAILED)).singleElement()
                 .satisfies(s -> assertThat(s.message()).contains("cost tracker down").contains("agent stopped"));
         assertThat(stops).as("no Stop hooks for a turn a hook stopped").isEmpty();
         assertThat(history("observer-closed").getLast()).isEqualTo(Message.assistant("answer"));

@@ -14,8 +14,10 @@ import dev.picrust.llm.ToolResultBlock;
 import dev.picrust.llm.ToolUseBlock;
 import dev.picrust.llm.Usage;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.runtime.AgentState;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.AgentState;
+import dev.picrust.event.EndReason;
+import dev.picrust.event.StatusCode;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionStore;
 import dev.picrust.tool.Tool;
@@ -100,7 +102,7 @@ abstract class LoopTestBase {
         return until(sub, c -> c instanceof OutputChunk.StateChange s && s.state() instanceof AgentState.Idle);
     }
 
-    static String doneReason(List<OutputChunk> chunks) {
+    static EndReason doneReason(List<OutputChunk> chunks) {
         return ((OutputChunk.Done) chunks.getLast()).reason();
     }
 
@@ -113,8 +115,8 @@ abstract class LoopTestBase {
                 .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in " + chunks));
     }
 
-    static List<OutputChunk.Status> statuses(List<OutputChunk> chunks, String code) {
-        return all(chunks, OutputChunk.Status.class).stream().filter(s -> s.code().equals(code)).toList();
+    static List<OutputChunk.Status> statuses(List<OutputChunk> chunks, StatusCode code) {
+        return all(chunks, OutputChunk.Status.class).stream().filter(s -> s.code() == code).toList();
     }
 
     // ---------------------------------------------------------------- the session on disk

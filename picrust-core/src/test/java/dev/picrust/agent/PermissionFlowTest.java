@@ -1,5 +1,7 @@
 package dev.picrust.agent;
 
+import dev.picrust.event.EndReason;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -15,8 +17,8 @@ import dev.picrust.permission.PermissionTier;
 import dev.picrust.permission.RuleStore;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.runtime.AgentState;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.AgentState;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionStore;
 import dev.picrust.tool.ToolRegistry;
@@ -89,7 +91,7 @@ class PermissionFlowTest extends LoopTestBase {
         assertThat(h.answerPermission(request.requestId(), PermissionAnswer.allowAlways(PermissionTier.SESSION))).isTrue();
         List<OutputChunk> chunks = untilDone(sub);
 
-        assertThat(doneReason(chunks)).isEqualTo("end_turn");
+        assertThat(doneReason(chunks)).isEqualTo(EndReason.END_TURN);
         assertThat(mutate.inputs).hasSize(2);
         assertThat(all(chunks, OutputChunk.PermissionRequest.class)).as("the second call was not asked").isEmpty();
         assertThat(all(chunks, OutputChunk.PermissionDecision.class)).containsExactly(
@@ -190,7 +192,7 @@ class PermissionFlowTest extends LoopTestBase {
         h.send("go");
         List<OutputChunk> chunks = untilDone(sub);
 
-        assertThat(doneReason(chunks)).isEqualTo("end_turn");
+        assertThat(doneReason(chunks)).isEqualTo(EndReason.END_TURN);
         assertThat(mutate.inputs).isEmpty();
         assertThat(all(chunks, OutputChunk.PermissionRequest.class)).isEmpty();
         assertThat(chunks).noneMatch(c -> c instanceof OutputChunk.StateChange s
@@ -302,7 +304,7 @@ class PermissionFlowTest extends LoopTestBase {
         h.send("go");
         OutputChunk.PermissionRequest request = awaitRequest(h, sub, "Mutate");
         h.interrupt();
-        assertThat(doneReason(untilDone(sub))).isEqualTo("interrupted");
+        assertThat(doneReason(untilDone(sub))).isEqualTo(EndReason.INTERRUPTED);
         untilIdle(sub);
 
         assertThat(h.state()).isEqualTo(AgentState.IDLE);
@@ -315,7 +317,7 @@ class PermissionFlowTest extends LoopTestBase {
         assertThat(h.answerPermission(request.requestId(), PermissionAnswer.allowOnce())).isFalse();
 
         h.send("next");
-        assertThat(doneReason(untilDone(sub))).isEqualTo("end_turn");
+        assertThat(doneReason(untilDone(sub))).isEqualTo(EndReason.END_TURN);
         assertSendable(history("interrupt-wait"));
     }
 
@@ -331,7 +333,7 @@ class PermissionFlowTest extends LoopTestBase {
         until(sub, OutputChunk.Question.class::isInstance);
         assertThat(pending("question-wait")).hasSize(1);
         h.interrupt();
-        assertThat(doneReason(untilDone(sub))).isEqualTo("interrupted");
+        assertThat(doneReason(untilDone(sub))).isEqualTo(EndReason.INTERRUPTED);
 
         assertThat(pending("question-wait")).isEmpty();
         assertSendable(history("question-wait"));
@@ -350,7 +352,7 @@ class PermissionFlowTest extends LoopTestBase {
         h.send("first note");
         h.send("second note");
         assertThat(h.answerPermission(request.requestId(), PermissionAnswer.allowOnce())).isTrue();
-        assertThat(doneReason(untilDone(sub))).isEqualTo("end_turn");
+        assertThat(doneReason(untilDone(sub))).isEqualTo(EndReason.END_TURN);
 
         List<dev.picrust.llm.ContentBlock> sent = provider.requests.get(1).messages().getLast().content();
         assertThat(sent).hasSize(3);

@@ -8,7 +8,7 @@ import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.PermissionTier;
 import dev.picrust.permission.RuleStore;
 import dev.picrust.runtime.AgentHandle;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.sandbox.SandboxMode;
 import dev.picrust.sandbox.SandboxSettings;

@@ -1,5 +1,7 @@
 package dev.picrust.agent;
 
+import dev.picrust.event.EndReason;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,7 +18,7 @@ import dev.picrust.llm.ToolUseBlock;
 import dev.picrust.llm.Usage;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionStore;
 import dev.picrust.tool.Tool;
@@ -102,7 +104,7 @@ class StandardAgentTest {
         h.send("go");
         List<OutputChunk> chunks = untilDone(sub);
 
-        assertThat(chunks).contains(new OutputChunk.Done("end_turn"));
+        assertThat(chunks).contains(new OutputChunk.Done(EndReason.END_TURN));
         assertThat(chunks).filteredOn(OutputChunk.ToolStart.class::isInstance)
                 .extracting(c -> ((OutputChunk.ToolStart) c).id()).containsExactlyInAnyOrder("t1", "t2");
         List<Message> history = new SessionStore(dir.resolve("sessions")).open("test-session").messages();
@@ -128,7 +130,7 @@ class StandardAgentTest {
         AgentHandle h = spawn(provider, new ToolRegistry().register(echo(true)), Permissions.defaults());
         Subscription sub = h.subscribe();
         h.send("read four times");
-        assertThat(untilDone(sub)).contains(new OutputChunk.Done("end_turn"));
+        assertThat(untilDone(sub)).contains(new OutputChunk.Done(EndReason.END_TURN));
 
         List<Message> history = new SessionStore(dir.resolve("sessions")).open("test-session").messages();
         assertThat(history).hasSize(10);
@@ -162,10 +164,10 @@ class StandardAgentTest {
         Subscription sub = h.subscribe();
         h.send("one");
         List<OutputChunk> first = untilDone(sub);
-        assertThat(first).contains(new OutputChunk.Done("error"));
+        assertThat(first).contains(new OutputChunk.Done(EndReason.ERROR));
         assertThat(first).anyMatch(c -> c instanceof OutputChunk.Error e && e.message().contains("overloaded"));
         h.send("two");
-        assertThat(untilDone(sub)).contains(new OutputChunk.Done("end_turn"));
+        assertThat(untilDone(sub)).contains(new OutputChunk.Done(EndReason.END_TURN));
         assertThat(h.isRunning()).isTrue();
     }
 
@@ -182,7 +184,7 @@ class StandardAgentTest {
         Subscription sub = h.subscribe();
         h.send("loop");
         List<OutputChunk> chunks = untilDone(sub);
-        assertThat(chunks).contains(new OutputChunk.Done("max_iterations"));
+        assertThat(chunks).contains(new OutputChunk.Done(EndReason.MAX_ITERATIONS));
         assertThat(provider.requests).hasSize(3);
     }
 
@@ -210,7 +212,7 @@ class StandardAgentTest {
         h.send("start");
         assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
         h.interrupt();
-        assertThat(untilDone(sub)).contains(new OutputChunk.Done("interrupted"));
+        assertThat(untilDone(sub)).contains(new OutputChunk.Done(EndReason.INTERRUPTED));
 
         List<Message> history = new SessionStore(dir.resolve("sessions")).open("test-session").messages();
         Message results = history.getLast();
@@ -219,7 +221,7 @@ class StandardAgentTest {
         assertThat(results.text()).contains(StandardAgent.INTERRUPTED_MARKER);
 
         h.send("next");
-        assertThat(untilDone(sub)).contains(new OutputChunk.Done("end_turn"));
+        assertThat(untilDone(sub)).contains(new OutputChunk.Done(EndReason.END_TURN));
         // the new prompt was merged with the interrupted results into one user message
         List<Message> sent = provider.requests.get(1).messages();
         assertThat(sent.getLast().role()).isEqualTo(Role.USER);
@@ -238,7 +240,7 @@ class StandardAgentTest {
         AgentHandle h = runtime.resume(AgentConfig.builder(provider).build(), "crashed");
         Subscription sub = h.subscribe();
         h.continueTurn();
-        assertThat(untilDone(sub)).contains(new OutputChunk.Done("end_turn"));
+        assertThat(untilDone(sub)).contains(new OutputChunk.Done(EndReason.END_TURN));
         List<Message> sent = provider.requests.getFirst().messages();
         assertThat(sent).hasSize(3);
         assertThat(sent.get(2).toolResults().getFirst().text()).isEqualTo(HistoryRepair.INTERRUPTED_BY_CRASH);
@@ -252,7 +254,7 @@ class StandardAgentTest {
         AgentHandle h = spawn(provider, new ToolRegistry(), Permissions.defaults());
         Subscription sub = h.subscribe();
         h.send("first");
-        assertThat(untilDone(sub)).contains(new OutputChunk.Done("refusal"));
+        assertThat(untilDone(sub)).contains(new OutputChunk.Done(EndReason.REFUSAL));
         h.send("second");
         untilDone(sub);
         List<Message> sent = provider.requests.get(1).messages();

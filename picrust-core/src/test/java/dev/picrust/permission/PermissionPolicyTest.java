@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.json.Json;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

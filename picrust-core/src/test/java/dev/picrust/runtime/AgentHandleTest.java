@@ -1,5 +1,12 @@
 package dev.picrust.runtime;
 
+import dev.picrust.event.StatusCode;
+
+import dev.picrust.event.EndReason;
+
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.AgentState;
+
 import static dev.picrust.runtime.ScriptedProvider.call;
 import static dev.picrust.runtime.ScriptedProvider.text;
 import static dev.picrust.runtime.ScriptedProvider.toolCalls;
@@ -77,8 +84,8 @@ class AgentHandleTest extends RuntimeTestBase {
         h.send(List.of(t("B")));
         release.complete(null);
         List<OutputChunk> turn = untilDone(sub);
-        assertThat(done(turn).reason()).isEqualTo("end_turn");
-        assertThat(turn).anyMatch(c -> c instanceof OutputChunk.Status s && s.code().equals("steered"));
+        assertThat(done(turn).reason()).isEqualTo(EndReason.END_TURN);
+        assertThat(turn).anyMatch(c -> c instanceof OutputChunk.Status s && s.code() == StatusCode.STEERED);
 
         // A later input is answered by itself: nothing of A or B was left behind in the inbox.
         h.send("sentinel");
@@ -107,8 +114,8 @@ class AgentHandleTest extends RuntimeTestBase {
         assertThat(streaming.await(20, SECONDS)).isTrue();
         h.send("A");
         release.complete(null);
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.END_TURN);
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.END_TURN);
 
         assertThat(provider.requests()).hasSize(2);
         assertThat(provider.requests().get(1).messages()).containsExactly(
@@ -185,7 +192,7 @@ class AgentHandleTest extends RuntimeTestBase {
         h.send("D");
         release.complete(null);
         for (int i = 0; i < 3; i++) {
-            assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
+            assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.END_TURN);
         }
 
         List<LlmRequest> requests = provider.requests();
@@ -212,8 +219,8 @@ class AgentHandleTest extends RuntimeTestBase {
         assertThat(started.await(20, SECONDS)).isTrue();
         h.send("S");
         release.complete(null);
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("max_iterations");
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.MAX_ITERATIONS);
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.END_TURN);
 
         List<Message> history = history("last-step");
         assertThat(history.get(2).content()).containsExactly(ToolResultBlock.text("t1", "released", false));
@@ -236,7 +243,7 @@ class AgentHandleTest extends RuntimeTestBase {
         assertThat(streaming.await(20, SECONDS)).isTrue();
         assertThat(h.state()).isEqualTo(AgentState.PROCESSING);
         h.interrupt();
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("interrupted");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.INTERRUPTED);
         untilIdle(sub);
         assertThat(h.state()).isEqualTo(AgentState.IDLE);
 
@@ -246,7 +253,7 @@ class AgentHandleTest extends RuntimeTestBase {
         HistoryCheck.assertValid(history);
 
         h.send("next");
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.END_TURN);
         assertThat(provider.requests().get(1).messages().getLast()).isEqualTo(Message.user("next"));
         HistoryCheck.assertValid(history("int-stream"));
     }
@@ -265,9 +272,9 @@ class AgentHandleTest extends RuntimeTestBase {
         assertThat(started.await(20, SECONDS)).isTrue();
         h.send("later");
         h.interrupt();
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("interrupted");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.INTERRUPTED);
         // the input queued during the interrupted turn is not lost: it starts the next turn by itself
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.END_TURN);
 
         List<Message> history = history("int-tool");
         HistoryCheck.assertValid(history);
@@ -293,7 +300,7 @@ class AgentHandleTest extends RuntimeTestBase {
         h.send("go");
         OutputChunk.Question question = (OutputChunk.Question) until(sub, OutputChunk.Question.class::isInstance).getLast();
         h.interrupt();
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("interrupted");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.INTERRUPTED);
         untilIdle(sub);
         assertThat(h.state()).isEqualTo(AgentState.IDLE);
         assertThat(h.answer(question.requestId(), Map.of("Proceed?", "too late"))).isFalse();
@@ -306,7 +313,7 @@ class AgentHandleTest extends RuntimeTestBase {
         assertThat(history.getLast().content().getLast()).isEqualTo(t(StandardAgent.INTERRUPTED_MARKER));
 
         h.send("next");
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.END_TURN);
         HistoryCheck.assertValid(history("int-question"));
     }
 
@@ -318,7 +325,7 @@ class AgentHandleTest extends RuntimeTestBase {
         h.interrupt();
         h.interrupt();
         h.send("hello");
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.END_TURN);
         assertThat(h.isRunning()).isTrue();
     }
 
@@ -338,7 +345,7 @@ class AgentHandleTest extends RuntimeTestBase {
         Subscription slow = h.subscribe(2);
         Subscription fast = h.subscribe();
         h.send("go");
-        assertThat(done(untilDone(fast)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(fast)).reason()).isEqualTo(EndReason.END_TURN);
         untilIdle(fast);
 
         // the agent finished its turn while the slow buffer was full all along
@@ -391,7 +398,7 @@ class AgentHandleTest extends RuntimeTestBase {
         h.send("keep me");
         h.shutdown();
         assertThat(h.awaitTermination(WAIT)).isEqualTo(AgentState.DONE);
-        assertThat(readToEnd(sub)).anyMatch(c -> c instanceof OutputChunk.Status s && s.code().equals("input_kept"));
+        assertThat(readToEnd(sub)).anyMatch(c -> c instanceof OutputChunk.Status s && s.code() == StatusCode.INPUT_KEPT);
         assertThatThrownBy(() -> h.send("too late")).isInstanceOf(IllegalStateException.class);
 
         List<Message> history = history("keep");
@@ -401,7 +408,7 @@ class AgentHandleTest extends RuntimeTestBase {
         AgentHandle resumed = runtime.resume(config(provider, TestTools.block(new CountDownLatch(1))).build(), "keep");
         Subscription again = resumed.subscribe();
         resumed.continueTurn();
-        assertThat(done(untilDone(again)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(again)).reason()).isEqualTo(EndReason.END_TURN);
         assertThat(provider.requests().get(1).messages().getLast().content()).endsWith(t("keep me"));
     }
 

@@ -1,5 +1,10 @@
 package dev.picrust.runtime;
 
+import dev.picrust.event.EndReason;
+
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.AgentState;
+
 import static dev.picrust.runtime.ScriptedProvider.call;
 import static dev.picrust.runtime.ScriptedProvider.toolCalls;
 import static java.util.concurrent.TimeUnit.SECONDS;
@@ -49,7 +54,7 @@ class AgentRuntimeTest extends RuntimeTestBase {
 
         Subscription sub = first.subscribe();
         first.send("hi");
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.END_TURN);
 
         first.shutdown();
         first.awaitTermination(WAIT);
@@ -90,11 +95,11 @@ class AgentRuntimeTest extends RuntimeTestBase {
         // everything else carries on
         Subscription otherSub = other.subscribe();
         other.send("hello");
-        assertThat(done(untilDone(otherSub)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(otherSub)).reason()).isEqualTo(EndReason.END_TURN);
         AgentHandle revived = runtime.resume(config(healthy).build(), "doomed");
         Subscription revivedSub = revived.subscribe();
         revived.continueTurn();
-        assertThat(done(untilDone(revivedSub)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(revivedSub)).reason()).isEqualTo(EndReason.END_TURN);
         assertThat(healthy.requests().get(1).messages().getFirst()).isEqualTo(Message.user("go"));
     }
 
@@ -117,12 +122,12 @@ class AgentRuntimeTest extends RuntimeTestBase {
         Subscription sub = h.subscribe();
         h.send("go");
         List<OutputChunk> turn = untilDone(sub);
-        assertThat(done(turn).reason()).isEqualTo("error");
+        assertThat(done(turn).reason()).isEqualTo(EndReason.ERROR);
         assertThat(turn).anyMatch(c -> c instanceof OutputChunk.Error e && e.message().contains("executor exploded"));
         HistoryCheck.assertValid(history("gate"));
         assertThat(h.isRunning()).isTrue();
         h.send("again");
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.END_TURN);
     }
 
     @Test
@@ -176,7 +181,7 @@ class AgentRuntimeTest extends RuntimeTestBase {
         assertThat(allInside.await(20, SECONDS)).as("all agents inside a model call at once").isTrue();
         release.complete(null);
         for (Subscription s : subs) {
-            assertThat(done(untilDone(s)).reason()).isEqualTo("end_turn");
+            assertThat(done(untilDone(s)).reason()).isEqualTo(EndReason.END_TURN);
         }
         assertThat(runtime.count()).isEqualTo(n);
     }

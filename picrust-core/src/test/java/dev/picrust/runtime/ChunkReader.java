@@ -1,5 +1,7 @@
 package dev.picrust.runtime;
 
+import dev.picrust.event.OutputChunk;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

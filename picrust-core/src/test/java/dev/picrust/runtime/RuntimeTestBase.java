@@ -1,5 +1,8 @@
 package dev.picrust.runtime;
 
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.AgentState;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.picrust.agent.AgentConfig;

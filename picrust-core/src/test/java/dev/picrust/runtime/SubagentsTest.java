@@ -1,5 +1,11 @@
 package dev.picrust.runtime;
 
+import dev.picrust.event.EndReason;
+
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.AgentState;
+import dev.picrust.agent.SubagentSpec;
+
 import static dev.picrust.runtime.ScriptedProvider.call;
 import static dev.picrust.runtime.ScriptedProvider.text;
 import static dev.picrust.runtime.ScriptedProvider.toolCalls;
@@ -98,7 +104,7 @@ class SubagentsTest extends RuntimeTestBase {
         Subscription sub = parent.subscribe();
         parent.send("delegate both");
         List<OutputChunk> chunks = untilDone(sub);
-        assertThat(done(chunks).reason()).isEqualTo("end_turn");
+        assertThat(done(chunks).reason()).isEqualTo(EndReason.END_TURN);
 
         // overlapping: each child started before the other finished
         assertThat(at.get("fastStart")).isLessThan(at.get("slowEnd"));
@@ -124,7 +130,7 @@ class SubagentsTest extends RuntimeTestBase {
 
         // child output reached the parent's subscribers, and the parent showed that it waited
         assertThat(chunks).contains(new OutputChunk.SubagentOutput(fastId, new OutputChunk.TextDelta("fast answer")));
-        assertThat(chunks).contains(new OutputChunk.SubagentOutput(slowId, new OutputChunk.Done("interrupted")));
+        assertThat(chunks).contains(new OutputChunk.SubagentOutput(slowId, new OutputChunk.Done(EndReason.INTERRUPTED)));
         assertThat(chunks).anyMatch(c -> c instanceof OutputChunk.StateChange s
                 && s.state() instanceof AgentState.WaitingForSubagent);
 
@@ -157,7 +163,7 @@ class SubagentsTest extends RuntimeTestBase {
 
         parent.interrupt();
         List<OutputChunk> chunks = untilDone(sub);
-        assertThat(done(chunks).reason()).isEqualTo("interrupted");
+        assertThat(done(chunks).reason()).isEqualTo(EndReason.INTERRUPTED);
         assertThat(childCancelled.getCount()).isZero();
         assertThat(runtime.find(childId)).isEmpty();
 
@@ -171,7 +177,7 @@ class SubagentsTest extends RuntimeTestBase {
         assertThat(childHistory.getLast().text()).contains(StandardAgent.INTERRUPTED_MARKER);
 
         parent.send("again");
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.END_TURN);
     }
 
     @Test
@@ -190,7 +196,7 @@ class SubagentsTest extends RuntimeTestBase {
                 .subagents(List.of(looper, spender)).build(), "parent");
         Subscription sub = parent.subscribe();
         parent.send("go");
-        assertThat(done(untilDone(sub)).reason()).isEqualTo("end_turn");
+        assertThat(done(untilDone(sub)).reason()).isEqualTo(EndReason.END_TURN);
 
         List<ToolResultBlock> results = resultsSentBack(provider);
         assertThat(results.get(0).isError()).isTrue();

@@ -1,5 +1,9 @@
 package dev.picrust.runtime;
 
+import dev.picrust.event.EndReason;
+
+import dev.picrust.event.OutputChunk;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -17,7 +21,7 @@ class SubscriptionTest {
         for (int i = 0; i < 10; i++) {
             bus.publish(new OutputChunk.TextDelta("c" + i));
         }
-        bus.publish(new OutputChunk.Done("end_turn"));
+        bus.publish(new OutputChunk.Done(EndReason.END_TURN));
         bus.end();
 
         List<OutputChunk> slowSeen = drain(slow);

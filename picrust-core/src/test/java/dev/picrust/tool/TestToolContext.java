@@ -3,7 +3,7 @@ package dev.picrust.tool;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.Cancellation;
 import dev.picrust.json.Json;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.sandbox.Sandbox;
 import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.session.AgentSession;

@@ -6,8 +6,9 @@ import dev.picrust.agent.Permissions;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.runtime.AgentState;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.AgentState;
+import dev.picrust.event.EndReason;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionStore;
 import dev.picrust.session.WriteStats;
@@ -280,7 +281,7 @@ public final class AgentLoadBenchmark {
     private Outcomes watch(Subscription[] subscriptions, PromptSender sender, long turnStart)
             throws InterruptedException {
         int n = subscriptions.length;
-        String[] doneReason = new String[n];
+        EndReason[] doneReason = new EndReason[n];
         String[] firstError = new String[n];
         long[] turnNanos = new long[n];
         int remaining = n;
@@ -338,7 +339,7 @@ public final class AgentLoadBenchmark {
         int completed = 0;
         List<String> samples = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            boolean ok = "end_turn".equals(doneReason[i]) && firstError[i] == null;
+            boolean ok = doneReason[i] == EndReason.END_TURN && firstError[i] == null;
             if (ok) {
                 completed++;
             } else if (samples.size() < FAILURE_SAMPLES) {

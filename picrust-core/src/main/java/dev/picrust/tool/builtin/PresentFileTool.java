@@ -1,6 +1,6 @@
 package dev.picrust.tool.builtin;
 
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.tool.ToolContext;
 import dev.picrust.tool.ToolException;
 import dev.picrust.tool.ToolResult;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.tool.TestToolContext;
 import dev.picrust.tool.ToolResult;
 import java.nio.charset.StandardCharsets;

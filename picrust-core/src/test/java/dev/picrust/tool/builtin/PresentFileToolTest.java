@@ -2,7 +2,7 @@ package dev.picrust.tool.builtin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.picrust.runtime.OutputChunk;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.tool.TestToolContext;
 import dev.picrust.tool.ToolResult;
 import java.nio.file.Files;

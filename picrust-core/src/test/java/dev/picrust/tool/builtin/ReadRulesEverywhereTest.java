@@ -67,7 +67,7 @@ class ReadRulesEverywhereTest {
                 .put("file_path", home.resolve(".ssh/id_ed25519").toString()).put("file_name", "key"));
         assertThat(result.isError()).isTrue();
         assertThat(result.text()).contains("Read permission rules deny it");
-        assertThat(context.chunks()).noneMatch(c -> c instanceof dev.picrust.runtime.OutputChunk.FilePresented);
+        assertThat(context.chunks()).noneMatch(c -> c instanceof dev.picrust.event.OutputChunk.FilePresented);
         // And the gate: Read(...) rules cover PresentFile as they cover Read.
         assertThat(policy.decide(new PermissionQuery("PresentFile", Json.object()
                 .put("file_path", "~/.ssh/id_ed25519").put("file_name", "k"), true, home, "agent", PermissionMode.DEFAULT))

@@ -1,4 +1,4 @@
-package dev.picrust.runtime;
+package dev.picrust.event;
 
 import dev.picrust.llm.ContentBlock;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.picrust.runtime;
+package dev.picrust.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.llm.ContentBlock;
@@ -29,20 +29,16 @@ public sealed interface OutputChunk {
         }
     }
 
-    /**
-     * Something worth telling a human that is not an error. {@code code} is machine-readable:
-     * {@code retry} (discard partial output of the current call), {@code max_iterations},
-     * {@code max_tokens}, {@code refusal}, {@code interrupted}, {@code resumed}, ...
-     */
-    record Status(String code, String message) implements OutputChunk {}
+    /** Something worth telling a human that is not an error; {@code code} says what, for programs. */
+    record Status(StatusCode code, String message) implements OutputChunk {}
 
     /** Token usage of one LLM call. */
     record UsageReport(String model, Usage usage) implements OutputChunk {}
 
     record Error(String message) implements OutputChunk {}
 
-    /** The turn ended. {@code reason}: end_turn, max_iterations, refusal, max_tokens, interrupted, error, blocked. */
-    record Done(String reason) implements OutputChunk {}
+    /** The turn ended, for {@code reason}. */
+    record Done(EndReason reason) implements OutputChunk {}
 
     record StateChange(AgentState state) implements OutputChunk {}
 

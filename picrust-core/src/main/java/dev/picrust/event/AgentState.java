@@ -1,4 +1,4 @@
-package dev.picrust.runtime;
+package dev.picrust.event;
 
 /** What an agent is doing right now. Runtime-only; not persisted. */
 public sealed interface AgentState {

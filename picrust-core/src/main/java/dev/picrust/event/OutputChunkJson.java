@@ -1,4 +1,4 @@
-package dev.picrust.runtime;
+package dev.picrust.event;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;
@@ -30,14 +30,14 @@ public final class OutputChunkJson {
                     n.set("blocks", MessageCodec.blocksToJson(c.content()));
                 }
             }
-            case OutputChunk.Status c -> type(n, "status").put("code", c.code()).put("message", c.message());
+            case OutputChunk.Status c -> type(n, "status").put("code", c.code().wireName()).put("message", c.message());
             case OutputChunk.UsageReport c -> type(n, "usage").put("model", c.model())
                     .put("input_tokens", c.usage().inputTokens())
                     .put("output_tokens", c.usage().outputTokens())
                     .put("cache_read_input_tokens", c.usage().cacheReadInputTokens())
                     .put("cache_creation_input_tokens", c.usage().cacheCreationInputTokens());
             case OutputChunk.Error c -> type(n, "error").put("message", c.message());
-            case OutputChunk.Done c -> type(n, "done").put("reason", c.reason());
+            case OutputChunk.Done c -> type(n, "done").put("reason", c.reason().wireName());
             case OutputChunk.StateChange c -> {
                 type(n, "state_change").put("state", c.state().wireName());
                 switch (c.state()) {

@@ -1,4 +1,4 @@
-package dev.picrust.runtime;
+package dev.picrust.agent;
 
 import dev.picrust.agent.Permissions;
 import java.time.Duration;

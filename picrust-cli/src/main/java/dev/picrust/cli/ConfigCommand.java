@@ -1,0 +1,68 @@
+package dev.picrust.cli;
+
+import dev.picrust.hook.HookSettings;
+import dev.picrust.permission.PermissionBehavior;
+import dev.picrust.permission.PermissionRule;
+import dev.picrust.session.SessionStore;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Shows the settings a run in this folder would use, and which file each one comes from. */
+@Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Show the effective settings (model, permission mode, rules, hooks) and where each comes from.")
+final class ConfigCommand implements Callable<Integer> {
+
+    @Option(names = "--cwd", description = "Project folder whose .picrust/ settings apply (default: the current one).")
+    Path cwd;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Path project = (cwd == null ? Path.of("") : cwd).toAbsolutePath().normalize();
+        if (!Files.isDirectory(project)) {
+            throw new CliException("--cwd " + project + " is not a directory");
+        }
+        Settings settings = Settings.load(SessionStore.home(), project);
+        out.println("Settings files (later ones win for model and mode; rules and hooks add up):");
+        for (Settings.Layer layer : settings.layers()) {
+            out.println("  " + (layer.present() ? "[read]    " : "[absent]  ") + layer.file());
+        }
+        out.println("model: " + settings.model().orElse("(the provider's default)")
+                + settings.source(Settings.Layer::model).map(f -> "   <- " + f).orElse(""));
+        out.println("permission mode: " + settings.mode().map(m -> m.wireName()).orElse("default")
+                + settings.source(l -> l.permissions().mode()).map(f -> "   <- " + f).orElse(""));
+        out.println("rules:");
+        boolean any = false;
+        for (Settings.Layer layer : settings.layers()) {
+            for (PermissionBehavior behavior : PermissionBehavior.values()) {
+                for (PermissionRule rule : layer.permissions().rules().rules(behavior)) {
+                    out.println("  " + behavior.name().toLowerCase() + " " + rule + "   <- " + layer.file());
+                    any = true;
+                }
+            }
+        }
+        if (!any) {
+            out.println("  (none: read-only tools run, others ask or are refused headless)");
+        }
+        out.println("hooks:");
+        if (settings.hooks().entries().isEmpty()) {
+            out.println("  (none)");
+        }
+        for (HookSettings.Entry hook : settings.hooks().entries()) {
+            out.println("  " + hook.event().wireName() + (hook.matcher().isEmpty() ? "" : " [" + hook.matcher() + "]")
+                    + " " + hook.command() + "   <- " + hook.source());
+        }
+        out.println("Flags (--model, --permission-mode, --allow/--ask/--deny) override these for one run; "
+                + "saved approvals live in " + SessionStore.home().resolve("permissions"));
+        return 0;
+    }
+}

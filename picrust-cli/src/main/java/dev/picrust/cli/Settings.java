@@ -1,0 +1,109 @@
+package dev.picrust.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.hook.HookSettings;
+import dev.picrust.json.Json;
+import dev.picrust.permission.PermissionMode;
+import dev.picrust.permission.PermissionSettings;
+import dev.picrust.permission.RuleSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The settings files the CLI honours, lowest precedence first: {@code <home>/settings.json} (the user's),
+ * {@code <project>/.picrust/settings.json} (shared with the team), {@code <project>/.picrust/settings.local.json}
+ * (this machine's). Rules and hooks of every file add up (a deny anywhere wins, as always); the model and
+ * the permission mode come from the last file that sets them; flags override files.
+ */
+record Settings(List<Layer> layers) {
+
+    /** One file: what it says, or that it is absent. */
+    record Layer(Path file, boolean present, PermissionSettings permissions, HookSettings hooks,
+                 Optional<String> model) {}
+
+    static Settings load(Path home, Path project) {
+        List<Layer> layers = new ArrayList<>();
+        for (Path file : PermissionSettings.standardFiles(home, project)) {
+            layers.add(read(file));
+        }
+        return new Settings(List.copyOf(layers));
+    }
+
+    RuleSet rules() {
+        RuleSet rules = RuleSet.EMPTY;
+        for (Layer layer : layers) {
+            rules = rules.plus(layer.permissions().rules());
+        }
+        return rules;
+    }
+
+    Optional<PermissionMode> mode() {
+        return last(layer -> layer.permissions().mode());
+    }
+
+    Optional<String> model() {
+        return last(Layer::model);
+    }
+
+    HookSettings hooks() {
+        List<HookSettings.Entry> entries = new ArrayList<>();
+        layers.forEach(layer -> entries.addAll(layer.hooks().entries()));
+        return new HookSettings(entries);
+    }
+
+    /** The file that sets {@code value} last, i.e. the one that wins. */
+    <T> Optional<Path> source(java.util.function.Function<Layer, Optional<T>> value) {
+        Optional<Path> source = Optional.empty();
+        for (Layer layer : layers) {
+            if (value.apply(layer).isPresent()) {
+                source = Optional.of(layer.file());
+            }
+        }
+        return source;
+    }
+
+    private <T> Optional<T> last(java.util.function.Function<Layer, Optional<T>> value) {
+        Optional<T> found = Optional.empty();
+        for (Layer layer : layers) {
+            Optional<T> v = value.apply(layer);
+            if (v.isPresent()) {
+                found = v;
+            }
+        }
+        return found;
+    }
+
+    private static Layer read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return new Layer(file, false, new PermissionSettings(RuleSet.EMPTY, Optional.empty()),
+                    HookSettings.empty(), Optional.empty());
+        }
+        JsonNode root;
+        try {
+            root = Json.parse(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw new CliException("settings file " + file + " is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read settings file " + file, e);
+        }
+        if (!root.isObject()) {
+            throw new CliException("settings file " + file + " must hold a JSON object");
+        }
+        try {
+            JsonNode model = root.path("model");
+            if (!model.isMissingNode() && !model.isTextual()) {
+                throw new IllegalArgumentException(file + ": \"model\" must be a string");
+            }
+            return new Layer(file, true, PermissionSettings.parse(root, file), HookSettings.parse(root, file),
+                    model.isTextual() && !model.asText().isBlank() ? Optional.of(model.asText()) : Optional.empty());
+        } catch (IllegalArgumentException e) {
+            throw new CliException("settings: " + e.getMessage());
+        }
+    }
+}
