@@ -32,9 +32,10 @@ public record ProtectedPaths(List<Path> paths, List<Pattern> mentions) {
             Pattern.compile("(?<![\\w.-])\\.picrust\\b"),
             Pattern.compile("(?<![\\w.-])\\.git\\b(?![.-])"),
             Pattern.compile("(?<![\\w.-])\\.mcp\\.json\\b"),
-            Pattern.compile("\\bgit\\b[^;&|\\n]*\\bconfig\\b"),
+            // `git config ...` as the subcommand (after global options), not the word in a commit message.
+            Pattern.compile("\\bgit(?:\\s+(?:-[cC]\\s+\\S+|-\\S+))*\\s+config\\b"),
             Pattern.compile("(?i)\\bcore\\.(?:fsmonitor|hookspath|sshcommand|pager|editor|askpass|gitproxy)\\b"),
-            Pattern.compile("(?i)\\binclude(?:if)?\\b[^;&|\\n]*\\.path\\b"),
+            Pattern.compile("(?i)\\binclude(?:if\\.\\S*?)?\\.path\\b"),
             Pattern.compile("\\bpicrust\\b[^;&|\\n]*\\bpermissions\\b"));
 
     public ProtectedPaths {

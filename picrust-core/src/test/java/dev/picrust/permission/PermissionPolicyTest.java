@@ -463,6 +463,9 @@ class PermissionPolicyTest {
         assertThat(d.source()).isInstanceOf(DecisionSource.Protected.class);
         assertThat(d.source().kind()).isEqualTo("protected");
         assertAllow(broad.decide(bash("git clone https://example.com/x/y.git && cat .gitignore")));
+        assertAllow(broad.decide(bash("git commit -m 'read the config file lazily'")));
+        assertAsk(broad.decide(bash("git -C sub config --local alias.st status")));
+        assertAsk(broad.decide(bash("git -c core.fsmonitor='touch x' status")));
         assertAllow(broad.decide(file("Write", "src/Main.java", false, PermissionMode.DEFAULT)));
         // A deny rule still wins, and a hook's allow does not open the door.
         assertThat(policy(List.of(), List.of(), List.of("Write")).decide(file("Write", ".mcp.json", false,
