@@ -64,6 +64,8 @@ final class ChatCommand extends RunCommand {
     @Override
     public Integer call() throws Exception {
         store = store();
+        resolveSession();
+        firstPrompt = String.join(" ", prompt).strip();
         terminal = TerminalBuilder.builder().system(true).nativeSignals(true)
                 .signalHandler(Terminal.SignalHandler.SIG_IGN).build();
         try (Terminal t = terminal; Spinner spinner = new Spinner(screen(), style())) {
@@ -241,7 +243,8 @@ final class ChatCommand extends RunCommand {
         } catch (TimeoutException e) {
             throw new CliException("the agent did not stop within 30 s");
         }
-        agent = sessionId.isPresent() ? runtime.resume(newConfig, sessionId.get()) : runtime.spawn(newConfig);
+        agent = sessionId.isPresent() ? runtime.resume(newConfig, sessionId.get())
+                : spawnNew(runtime, newConfig, Optional.empty());
     }
 
     /** Ctrl-C while a turn runs: interrupt it; a second Ctrl-C in the same turn leaves. */

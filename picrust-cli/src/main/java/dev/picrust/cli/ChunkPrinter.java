@@ -3,6 +3,7 @@ package dev.picrust.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.event.OutputChunk;
 import dev.picrust.event.OutputChunkJson;
+import dev.picrust.event.PermissionBehavior;
 import java.io.PrintStream;
 import java.util.Optional;
 
@@ -87,8 +88,8 @@ sealed interface ChunkPrinter {
                 }
                 case OutputChunk.Status c -> activity(style.warning("[" + c.code().wireName() + "] " + c.message()));
                 case OutputChunk.Error c -> activity(style.error("error: " + c.message()));
-                case OutputChunk.PermissionDecision c -> {
-                    if (c.decision().equals("deny")) {
+                case OutputChunk.PermissionDecided c -> {
+                    if (c.decision() == PermissionBehavior.DENY) {
                         activity(style.error("  denied " + c.toolName() + ": " + c.detail()));
                     }
                 }

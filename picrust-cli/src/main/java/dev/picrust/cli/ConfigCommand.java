@@ -1,7 +1,7 @@
 package dev.picrust.cli;
 
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.hook.HookSettings;
-import dev.picrust.permission.PermissionBehavior;
 import dev.picrust.permission.PermissionRule;
 import dev.picrust.sandbox.BubblewrapSandbox;
 import dev.picrust.sandbox.SandboxSettings;
@@ -12,9 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Shows the settings a run in this folder would use, and which file each one comes from. */
 @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Version.class,

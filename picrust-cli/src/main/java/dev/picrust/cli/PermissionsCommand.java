@@ -1,6 +1,6 @@
 package dev.picrust.cli;
 
-import dev.picrust.permission.PermissionBehavior;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.permission.PermissionRule;
 import dev.picrust.permission.PermissionTier;
 import dev.picrust.permission.RuleSet;
@@ -15,10 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code picrust permissions list|add|remove}: the persisted permission tiers under the PiCrust home

@@ -4,6 +4,7 @@ import dev.picrust.event.StatusCode;
 
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Permissions;
+import dev.picrust.agent.context.WorkspacePrompt;
 import dev.picrust.hook.HookRegistry;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.PermissionSettings;
@@ -20,6 +21,7 @@ import dev.picrust.sandbox.SandboxMode;
 import dev.picrust.sandbox.SandboxSettings;
 import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.session.SessionException;
+import dev.picrust.session.SessionMetadata;
 import dev.picrust.session.SessionStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -31,10 +33,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "run", description = "Run one turn of an agent headlessly and stream its answer.",
         sortOptions = false, mixinStandardHelpOptions = true, versionProvider = Version.class)
@@ -60,8 +65,16 @@ class RunCommand implements Callable<Integer> {
     @Option(names = "--session-id", description = "Id for the new session (default: random).")
     String sessionId;
 
-    @Option(names = "--resume", paramLabel = "ID", description = "Continue an existing session.")
+    @Option(names = "--resume", paramLabel = "ID", description = "Continue an existing session with the folder, "
+            + "provider, model, role, permission mode, rules and limits it was started with (options given again "
+            + "override them).")
     String resume;
+
+    @Option(names = {"-c", "--continue"}, description = "Continue the latest session started in this folder.")
+    boolean continueLatest;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--cwd", description = "Working directory of the agent's tools (default: the current one).")
     Path cwd;
@@ -75,7 +88,13 @@ class RunCommand implements Callable<Integer> {
     @Option(names = "--no-stream", description = "Use non-streaming model calls.")
     boolean noStream;
 
-    @Option(names = "--system", description = "System prompt.")
+    /** The CLI agent's role; the environment and the project's AGENTS.md / PICRUST.md follow it. */
+    static final String ROLE = "You are PiCrust, an AI employee working on the user's machine through tools. "
+            + "Read before you change anything, work in small steps you can check, run the project's tests when "
+            + "there are any, and finish by saying what you did and what is left. Ask when a decision is the user's.";
+
+    @Option(names = "--system", description = "The agent's role, replacing the default one; the environment "
+            + "(date, folder, platform, git) and the project's AGENTS.md / PICRUST.md files are always added.")
     String system;
 
     @Option(names = "--allow", paramLabel = "RULE", description = "Allow rule, e.g. Bash, 'Bash(git:*)', 'Edit(src/**)' "
@@ -131,6 +150,7 @@ class RunCommand implements Callable<Integer> {
             default -> throw new CliException("unknown --output '" + output + "' (use text or jsonl)");
         };
         boolean terminal = TerminalApprover.stdinIsTerminal();
+        resolveSession();
         String text = promptText(terminal);
         if (text.isEmpty() && resume == null) {
             throw new CliException("no prompt given (usage: picrust run [options] PROMPT, or pipe it to standard input)");
@@ -155,11 +175,89 @@ class RunCommand implements Callable<Integer> {
         return new String(System.in.readAllBytes(), StandardCharsets.UTF_8).strip();
     }
 
-    /** The agent these options describe; {@code interactive}: a human answers permission requests. */
-    AgentConfig agentConfig(boolean interactive) {
-        if (resume != null && sessionId != null) {
+    /**
+     * Settles which session this run is on: {@code --continue} picks the latest one started in this folder,
+     * and a resumed session's stored launch fills in every option not given again (and says so).
+     */
+    void resolveSession() {
+        if (continueLatest) {
+            if (resume != null) {
+                throw new CliException("--continue and --resume cannot be used together");
+            }
+            Path here = (cwd == null ? Path.of("") : cwd).toAbsolutePath().normalize();
+            resume = store().list().stream()
+                    .filter(m -> m.parentId().isEmpty())
+                    .filter(m -> Launch.of(m).map(l -> l.workingDirectory().equals(here)).orElse(false))
+                    .findFirst().map(SessionMetadata::id)
+                    .orElseThrow(() -> new CliException("no session was started in " + here + " (run without -c to start one)"));
+        }
+        if (resume == null) {
+            return;
+        }
+        if (sessionId != null) {
             throw new CliException("--resume and --session-id cannot be used together");
         }
+        Optional<Launch> stored = store().list().stream().filter(m -> m.id().equals(resume)).findFirst()
+                .flatMap(Launch::of);
+        if (stored.isEmpty()) {
+            return;  // not a CLI session, or one from before launches were stored: options as given
+        }
+        Launch launch = stored.get();
+        List<String> kept = new ArrayList<>();
+        if (!given("--cwd")) {
+            cwd = launch.workingDirectory();
+            kept.add("folder " + cwd);
+        }
+        if (!given("--provider")) {
+            provider = launch.provider();
+        }
+        if (!given("--model") && launch.model().isPresent()) {
+            model = launch.model().get();
+        }
+        if (!given("--system") && launch.system().isPresent()) {
+            system = launch.system().get();
+            kept.add("its own role");
+        }
+        if (!given("--permission-mode") && !given("--dangerously-skip-permissions") && launch.permissionMode().isPresent()) {
+            permissionMode = launch.permissionMode().get();
+            kept.add("mode " + permissionMode);
+        }
+        if (!given("--allow") && !given("--ask") && !given("--deny")) {
+            allow = new ArrayList<>(launch.allow());
+            ask = new ArrayList<>(launch.ask());
+            deny = new ArrayList<>(launch.deny());
+            if (!allow.isEmpty() || !ask.isEmpty() || !deny.isEmpty()) {
+                kept.add("its --allow/--ask/--deny rules");
+            }
+        }
+        if (!given("--max-iterations")) {
+            maxIterations = launch.maxIterations();
+        }
+        if (!given("--max-tokens")) {
+            maxTokens = launch.maxTokens();
+        }
+        if (!given("--no-stream")) {
+            noStream = !launch.streaming();
+        }
+        kept.add(0, provider + (model == null ? "" : " model " + model));
+        System.err.println("picrust: resuming " + resume + " with " + String.join(", ", kept)
+                + " (options given now override these)");
+    }
+
+    private boolean given(String option) {
+        return spec != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** What {@link #resolveSession} restores when this session is resumed. */
+    Launch launch(Path workingDirectory) {
+        return new Launch(workingDirectory, provider, Optional.ofNullable(model), Optional.ofNullable(system),
+                skipPermissions ? Optional.of("bypassPermissions") : Optional.ofNullable(permissionMode),
+                allow, ask, deny, maxIterations, maxTokens, !noStream);
+    }
+
+    /** The agent these options describe; {@code interactive}: a human answers permission requests. */
+    AgentConfig agentConfig(boolean interactive) {
         if (maxIterations < 1) {
             throw new CliException("--max-iterations must be at least 1 (got " + maxIterations + ")");
         }
@@ -185,8 +283,11 @@ class RunCommand implements Callable<Integer> {
                 .sandbox(sandboxSettings(workingDirectory))
                 .toolEnvironment(toolEnvironment(workingDirectory));
         chosenModel.ifPresent(config::model);
-        if (system != null) {
-            config.systemPrompt(system);
+        try {
+            config.systemPrompt(WorkspacePrompt.of(system == null ? ROLE : system, workingDirectory));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted while reading the workspace");
         }
         return config.build();
     }
@@ -296,6 +397,7 @@ class RunCommand implements Callable<Integer> {
 
     private int runTurn(AgentRuntime runtime, SessionStore store, AgentConfig config, String text,
                         ChunkPrinter.OutputFormat format, ChunkPrinter printer, PrintStream err) throws Exception {
+        firstPrompt = text;
         AgentHandle handle = start(runtime, store, config);
         long started = System.nanoTime();
         Subscription subscription = handle.subscribe(Integer.MAX_VALUE);
@@ -316,9 +418,15 @@ class RunCommand implements Callable<Integer> {
         if (result.reason() == EndReason.END_TURN) {
             return 0;
         }
-        err.println("picrust: turn ended: " + result.reason() + result.detail().map(d -> " (" + d + ")").orElse(""));
+        if (format == ChunkPrinter.OutputFormat.JSONL) {
+            // Text mode has shown the error and the reason already (error line, end-of-turn line).
+            err.println("picrust: turn ended: " + result.reason() + result.detail().map(d -> " (" + d + ")").orElse(""));
+        }
         return 1;
     }
+
+    /** The first prompt of a new session: its description in {@code picrust sessions}. */
+    String firstPrompt = "";
 
     AgentHandle start(AgentRuntime runtime, SessionStore store, AgentConfig config) {
         try {
@@ -328,10 +436,19 @@ class RunCommand implements Callable<Integer> {
                 }
                 return runtime.resume(config, resume);
             }
-            return sessionId == null ? runtime.spawn(config) : runtime.spawn(config, sessionId);
+            return spawnNew(runtime, config, Optional.ofNullable(sessionId));
         } catch (SessionException | IllegalArgumentException | IllegalStateException e) {
             throw new CliException(e.getMessage());
         }
+    }
+
+    /** A new session for {@code config}, remembering how it was launched and its first prompt. */
+    AgentHandle spawnNew(AgentRuntime runtime, AgentConfig config, Optional<String> id) {
+        SessionMetadata metadata = SessionMetadata.create(id.orElseGet(() -> "s-" + UUID.randomUUID()),
+                config.agentType(), config.model(), config.provider().name())
+                .withCustom(Launch.KEY, launch(config.workingDirectory()).toJson());
+        return runtime.spawn(config, firstPrompt.isBlank() ? metadata
+                : metadata.withDescription(ChunkPrinter.Text.preview(firstPrompt)));
     }
 
     /** How the turn ended, the last error or status that explains it, and the tokens its model calls used. */

@@ -1,25 +1,193 @@
 package dev.picrust.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.json.Json;
+import dev.picrust.llm.ContentBlock;
+import dev.picrust.llm.ImageBlock;
+import dev.picrust.llm.Message;
+import dev.picrust.llm.MessageCodec;
+import dev.picrust.llm.Role;
+import dev.picrust.llm.TextBlock;
+import dev.picrust.llm.ThinkingBlock;
+import dev.picrust.llm.ToolResultBlock;
+import dev.picrust.llm.ToolUseBlock;
+import dev.picrust.session.AgentSession;
+import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionMetadata;
 import dev.picrust.session.SessionStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "sessions", description = "List stored sessions, newest first.")
+@Command(name = "sessions", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "List stored sessions, newest first; show or export one.",
+        subcommands = {SessionsCommand.Show.class, SessionsCommand.Export.class})
 final class SessionsCommand implements Callable<Integer> {
 
-    @Option(names = "--sessions-dir", description = "Sessions folder (default: $PICRUST_HOME/sessions or ~/.picrust/sessions).")
+    @Option(names = "--sessions-dir", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Sessions folder (default: $PICRUST_HOME/sessions or ~/.picrust/sessions).")
     Path sessionsDir;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
-        SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
-        for (SessionMetadata m : store.list()) {
-            System.out.printf("%s  %s  %s  %s%s%n", m.id(), m.updatedAt(), m.agentType(), m.model(),
-                    m.parentId().map(p -> "  (child of " + p + ")").orElse(""));
+        PrintWriter out = spec.commandLine().getOut();
+        for (SessionMetadata m : store().list()) {
+            String folder = Launch.of(m).map(l -> l.workingDirectory().toString()).orElse("-");
+            String first = m.description().isBlank() ? "" : "  \"" + m.description() + "\"";
+            out.printf("%s  %s  %s  %s  %s%s%s%n", m.id(), m.updatedAt().truncatedTo(ChronoUnit.SECONDS), m.agentType(),
+                    m.model(), folder, m.parentId().map(p -> "  (child of " + p + ")").orElse(""), first);
         }
+        out.flush();
         return 0;
+    }
+
+    SessionStore store() {
+        return sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
+    }
+
+    /** The session's metadata and messages; the session is opened only to read it. */
+    record Transcript(SessionMetadata metadata, List<Message> messages, List<String> warnings) {
+        static Transcript read(SessionStore store, String id) {
+            if (!store.exists(id)) {
+                throw new CliException("no session '" + id + "' in " + store.root());
+            }
+            try (AgentSession session = store.open(id)) {
+                return new Transcript(session.metadata(), session.messages(), session.loadWarnings());
+            } catch (SessionException | IllegalStateException e) {
+                throw new CliException("cannot read session " + id + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Render a session for reading.")
+    static final class Show implements Callable<Integer> {
+        @Parameters(paramLabel = "ID") String id;
+        @picocli.CommandLine.ParentCommand SessionsCommand parent;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Transcript t = Transcript.read(parent.store(), id);
+            PrintWriter out = spec.commandLine().getOut();
+            SessionMetadata m = t.metadata();
+            out.println("session " + m.id() + "  (" + m.agentType() + ", " + m.provider() + " " + m.model() + ")");
+            out.println("created " + m.createdAt().truncatedTo(ChronoUnit.SECONDS) + ", updated "
+                    + m.updatedAt().truncatedTo(ChronoUnit.SECONDS));
+            Launch.of(m).ifPresent(l -> out.println("folder " + l.workingDirectory()));
+            m.parentId().ifPresent(p -> out.println("child of " + p));
+            if (!m.children().isEmpty()) {
+                out.println("subagents " + String.join(", ", m.children()));
+            }
+            t.warnings().forEach(w -> out.println("warning: " + w));
+            for (Message message : t.messages()) {
+                out.println();
+                out.println(message.role() == Role.USER ? "── user" : "── assistant");
+                for (ContentBlock block : message.content()) {
+                    switch (block) {
+                        case TextBlock text -> out.println(text.text());
+                        case ToolUseBlock use -> out.println("● " + use.name() + " " + ChunkPrinter.Text.preview(
+                                use.input().toString()));
+                        case ToolResultBlock result -> out.println((result.isError() ? "  ! " : "  = ")
+                                + ChunkPrinter.Text.preview(result.text()));
+                        case ThinkingBlock thinking -> out.println("(thinking) " + ChunkPrinter.Text.preview(
+                                thinking.thinking()));
+                        case ImageBlock image -> out.println("[image]");
+                        default -> out.println("[" + block.getClass().getSimpleName() + "]");
+                    }
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Export a session as Markdown (a readable transcript) or JSON (metadata and messages).")
+    static final class Export implements Callable<Integer> {
+        @Parameters(paramLabel = "ID") String id;
+        @Option(names = "--format", defaultValue = "md", description = "md or json (default: ${DEFAULT-VALUE}).")
+        String format;
+        @Option(names = {"-o", "--output"}, description = "File to write (default: standard output).")
+        Path output;
+        @picocli.CommandLine.ParentCommand SessionsCommand parent;
+        @Spec CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            Transcript t = Transcript.read(parent.store(), id);
+            String text = switch (format.toLowerCase()) {
+                case "md", "markdown" -> markdown(t);
+                case "json" -> json(t);
+                default -> throw new CliException("unknown --format '" + format + "' (use md or json)");
+            };
+            if (output == null) {
+                spec.commandLine().getOut().print(text);
+                spec.commandLine().getOut().flush();
+            } else {
+                Files.writeString(output, text, StandardCharsets.UTF_8);
+            }
+            return 0;
+        }
+
+        static String json(Transcript t) {
+            ObjectNode root = Json.object();
+            root.set("metadata", t.metadata().toJson());
+            ArrayNode messages = root.putArray("messages");
+            t.messages().forEach(m -> messages.add(MessageCodec.toJson(m)));
+            return Json.write(root) + "\n";
+        }
+
+        /** A code fence longer than any run of backticks in {@code text}, so the text cannot close it. */
+        static String fenceFor(String text) {
+            int longest = 0;
+            int run = 0;
+            for (int i = 0; i < text.length(); i++) {
+                run = text.charAt(i) == '`' ? run + 1 : 0;
+                longest = Math.max(longest, run);
+            }
+            return "`".repeat(Math.max(3, longest + 1));
+        }
+
+        static String markdown(Transcript t) {
+            SessionMetadata m = t.metadata();
+            StringBuilder md = new StringBuilder("# Session " + m.id() + "\n\n");
+            md.append("- model: ").append(m.provider()).append(' ').append(m.model()).append('\n');
+            Launch.of(m).ifPresent(l -> md.append("- folder: `").append(l.workingDirectory()).append("`\n"));
+            md.append("- created: ").append(m.createdAt().truncatedTo(ChronoUnit.SECONDS)).append('\n');
+            for (Message message : t.messages()) {
+                md.append("\n## ").append(message.role() == Role.USER ? "User" : "Assistant").append("\n\n");
+                for (ContentBlock block : message.content()) {
+                    switch (block) {
+                        case TextBlock text -> md.append(text.text()).append("\n\n");
+                        case ToolUseBlock use -> md.append("**Tool call** `").append(use.name()).append("`\n\n```json\n")
+                                .append(Json.write(use.input())).append("\n```\n\n");
+                        case ToolResultBlock result -> {
+                            String fence = fenceFor(result.text());
+                            md.append(result.isError() ? "**Tool error**" : "**Tool result**").append("\n\n")
+                                    .append(fence).append('\n').append(result.text()).append('\n').append(fence)
+                                    .append("\n\n");
+                        }
+                        case ThinkingBlock thinking -> md.append("<details><summary>thinking</summary>\n\n")
+                                .append(thinking.thinking()).append("\n\n</details>\n\n");
+                        default -> md.append("*[").append(block.getClass().getSimpleName()).append("]*\n\n");
+                    }
+                }
+            }
+            return md.toString();
+        }
     }
 }

@@ -2,7 +2,7 @@ package dev.picrust.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.picrust.permission.PermissionBehavior;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.permission.PermissionRule;
 import dev.picrust.permission.PermissionTier;
 import dev.picrust.permission.RuleSet;

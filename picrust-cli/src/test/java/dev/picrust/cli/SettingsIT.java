@@ -142,6 +142,24 @@ class SettingsIT {
     }
 
     @Test
+    void projectInstructionsAndTheEnvironmentReachTheModel() throws Exception {
+        Files.writeString(dir.resolve("AGENTS.md"), "Outer rule: write British English.");
+        Files.writeString(workspace.resolve("AGENTS.md"), "Project rule: run ./test before you finish.");
+        server.enqueue(ServerStep.text("noted"));
+        assertThat(run(new ArrayList<>(), "hi")).isZero();
+        String system = server.requests().getLast().body().path("system").toString();
+        assertThat(system).contains("You are PiCrust").contains("Working folder: " + workspace)
+                .contains("Today's date: ").contains("Outer rule: write British English.")
+                .contains("Project rule: run ./test before you finish.");
+        assertThat(system.indexOf("Outer rule")).isLessThan(system.indexOf("Project rule"));
+
+        server.enqueue(ServerStep.text("noted"));
+        assertThat(run(new ArrayList<>(), "--system", "You review code.", "hi")).isZero();
+        String custom = server.requests().getLast().body().path("system").toString();
+        assertThat(custom).contains("You review code.").doesNotContain("You are PiCrust").contains("Project rule");
+    }
+
+    @Test
     void aBrokenSettingsFileIsOneClearError() throws Exception {
         write(workspace.resolve(".picrust/settings.json"), "{\"permissions\": ");
         List<String> out = new ArrayList<>();

@@ -1,6 +1,6 @@
 package dev.picrust.agent;
 
-import dev.picrust.permission.PermissionBehavior;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.PermissionRule;
 import dev.picrust.permission.RuleSet;

@@ -128,7 +128,8 @@ public final class StandardAgent {
             }
         } finally {
             keepUnprocessedInput(unprocessed);
-            runHooks(new HookInput.SessionEnd(hookContext(), shuttingDown ? "shutdown" : "stopped"));
+            runHooks(new HookInput.SessionEnd(hookContext(), shuttingDown ? HookInput.SessionEndReason.SHUTDOWN
+                    : HookInput.SessionEndReason.STOPPED));
             closeResources();
         }
     }
@@ -385,9 +386,9 @@ public final class StandardAgent {
         HookOutcome hooks = runHooks(new HookInput.Stop(hookContext(), response.stopReason(), response.text(),
                 stopGuard.active()));
         return switch (stopGuard.evaluate(hooks)) {
-            case StopGuard.Verdict.End end -> Optional.empty();
-            case StopGuard.Verdict.Continue c -> Optional.of(c.instruction());
-            case StopGuard.Verdict.LimitReached limit -> {
+            case StopGuard.Action.End end -> Optional.empty();
+            case StopGuard.Action.Continue c -> Optional.of(c.instruction());
+            case StopGuard.Action.LimitReached limit -> {
                 emit(new OutputChunk.Status(StatusCode.STOP_HOOK_LIMIT, "Stop hooks asked to continue " + limit.limit()
                         + " times in a row; ending the turn"));
                 yield Optional.empty();

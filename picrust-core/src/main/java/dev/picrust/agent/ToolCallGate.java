@@ -70,7 +70,7 @@ final class ToolCallGate {
             return new Verdict.Refuse(ToolExecutor.notRunAfterStop(hooks.stopReason().orElse("")));
         }
         JsonNode input = hooks.updatedToolInput().orElse(call.input());
-        PermissionQuery query = query(tool, input).withHookVerdict(hooks.verdict());
+        PermissionQuery query = query(tool, input).withHookRuling(hooks.ruling());
         PermissionDecision decision = policy.decide(query);
         if (decision instanceof PermissionDecision.Ask ask && humans.canAnswer()) {
             progress.save();

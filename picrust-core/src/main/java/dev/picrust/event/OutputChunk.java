@@ -46,9 +46,12 @@ public sealed interface OutputChunk {
     record PermissionRequest(String requestId, String toolUseId, String toolName, JsonNode input,
                              String reason) implements OutputChunk {}
 
-    /** How a tool call's permission was decided, and by what (rule, tier, hook, mode, user). */
-    record PermissionDecision(String toolUseId, String toolName, String decision, String source,
-                              String detail) implements OutputChunk {}
+    /**
+     * How a tool call's permission was decided, and by what; {@code detail} names it (the rules and
+     * their tiers, the mode, the hooks, the user's answer). JSON type {@code permission_decision}.
+     */
+    record PermissionDecided(String toolUseId, String toolName, PermissionBehavior decision, DecisionSourceKind source,
+                             String detail) implements OutputChunk {}
 
     /** The agent asks the user questions (AskUserQuestion); answer with the request id. */
     record Question(String requestId, String toolUseId, JsonNode questions) implements OutputChunk {}

@@ -55,8 +55,9 @@ public final class OutputChunkJson {
                 n.set("input", c.input());
                 n.put("reason", c.reason());
             }
-            case OutputChunk.PermissionDecision c -> type(n, "permission_decision").put("tool_use_id", c.toolUseId())
-                    .put("tool_name", c.toolName()).put("decision", c.decision()).put("source", c.source())
+            case OutputChunk.PermissionDecided c -> type(n, "permission_decision").put("tool_use_id", c.toolUseId())
+                    .put("tool_name", c.toolName()).put("decision", c.decision().wireName())
+                    .put("source", c.source().wireName())
                     .put("detail", c.detail());
             case OutputChunk.Question c -> {
                 type(n, "question").put("request_id", c.requestId()).put("tool_use_id", c.toolUseId());

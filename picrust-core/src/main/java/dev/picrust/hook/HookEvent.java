@@ -21,22 +21,21 @@ public enum HookEvent {
     PRE_LLM_CALL("PreLLMCall", Kind.GUARD),
     /** A model response arrived (with usage). */
     POST_LLM_CALL("PostLLMCall", Kind.OBSERVER),
-    /** An assistant message is complete and its tools ran. */
+    /**
+     * An assistant message was appended to the session; fires before any of its tool calls run
+     * (their results come with PostToolUse and the next PreLLMCall).
+     */
     POST_ASSISTANT_RESPONSE("PostAssistantResponse", Kind.OBSERVER),
     /** The turn is about to end. Deny means "keep working" (bounded by {@link StopGuard}). */
     STOP("Stop", Kind.STOP),
-    /** A session starts: new, resumed, or continued after compaction. */
+    /** A session starts: new or resumed. */
     SESSION_START("SessionStart", Kind.OBSERVER),
     /** A session ends (agent shut down). */
     SESSION_END("SessionEnd", Kind.OBSERVER),
     /** A subagent is about to start. Guard: deny refuses to start it. */
     SUBAGENT_START("SubagentStart", Kind.GUARD),
     /** A subagent is about to finish. Deny means "keep working" (bounded by {@link StopGuard}). */
-    SUBAGENT_STOP("SubagentStop", Kind.STOP),
-    /** History is about to be compacted. Guard: deny skips this compaction. */
-    PRE_COMPACT("PreCompact", Kind.GUARD),
-    /** History was compacted. */
-    POST_COMPACT("PostCompact", Kind.OBSERVER);
+    SUBAGENT_STOP("SubagentStop", Kind.STOP);
 
     /** How an event's deny is read, and what a fail-closed hook failure does. */
     public enum Kind {

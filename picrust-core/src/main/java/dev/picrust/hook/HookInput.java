@@ -29,7 +29,7 @@ public sealed interface HookInput {
 
     /**
      * What a hook's matcher is tested against: the tool name for tool events, the source for
-     * SessionStart, the subagent type for subagent events, the trigger for compaction events.
+     * SessionStart, the subagent type for subagent events.
      * Empty for events a matcher does not apply to; every hook of such an event runs.
      */
     default Optional<String> matchTarget() {
@@ -41,8 +41,6 @@ public sealed interface HookInput {
             case SessionStart i -> Optional.of(i.source().wireName());
             case SubagentStart i -> Optional.of(i.subagentType());
             case SubagentStop i -> Optional.of(i.subagentType());
-            case PreCompact i -> Optional.of(i.trigger().wireName());
-            case PostCompact i -> Optional.of(i.trigger().wireName());
             case UserPromptSubmit i -> Optional.empty();
             case PreLlmCall i -> Optional.empty();
             case PostLlmCall i -> Optional.empty();
@@ -98,7 +96,7 @@ public sealed interface HookInput {
                 n.put("stop_hook_active", i.stopHookActive());
             }
             case SessionStart i -> n.put("source", i.source().wireName());
-            case SessionEnd i -> n.put("reason", i.reason());
+            case SessionEnd i -> n.put("reason", i.reason().wireName());
             case SubagentStart i -> {
                 n.put("agent_id", i.subagentSessionId());
                 n.put("subagent_type", i.subagentType());
@@ -109,14 +107,6 @@ public sealed interface HookInput {
                 n.put("subagent_type", i.subagentType());
                 n.put("last_assistant_message", i.lastAssistantText());
                 n.put("stop_hook_active", i.stopHookActive());
-            }
-            case PreCompact i -> {
-                n.put("trigger", i.trigger().wireName());
-                i.instructions().ifPresent(s -> n.put("custom_instructions", s));
-            }
-            case PostCompact i -> {
-                n.put("trigger", i.trigger().wireName());
-                n.put("compact_summary", i.summary());
             }
         }
         return n;
@@ -130,7 +120,7 @@ public sealed interface HookInput {
 
     /** Why a session (re)started. */
     enum SessionStartSource {
-        STARTUP("startup"), RESUME("resume"), COMPACT("compact");
+        STARTUP("startup"), RESUME("resume");
 
         private final String wireName;
 
@@ -143,13 +133,16 @@ public sealed interface HookInput {
         }
     }
 
-    /** Who asked for a compaction. */
-    enum CompactTrigger {
-        MANUAL("manual"), AUTO("auto");
+    /** Why the agent's session ended (a {@code SessionEnd} input's {@code reason}). */
+    enum SessionEndReason {
+        /** The agent was shut down (its handle's or the runtime's shutdown). */
+        SHUTDOWN("shutdown"),
+        /** The agent's loop ended without a shutdown request (a shutdown input, or a failure). */
+        STOPPED("stopped");
 
         private final String wireName;
 
-        CompactTrigger(String wireName) {
+        SessionEndReason(String wireName) {
             this.wireName = wireName;
         }
 
@@ -158,9 +151,12 @@ public sealed interface HookInput {
         }
     }
 
-    /** How a tool call failed without producing a result. */
+    /**
+     * How a tool call failed without producing a result. (Tools enforce their own time limits and
+     * return an error result, so there is no "timed out" kind.)
+     */
     enum ToolErrorKind {
-        THREW("threw"), TIMED_OUT("timed_out"), KILLED("killed");
+        THREW("threw"), KILLED("killed");
 
         private final String wireName;
 
@@ -350,8 +346,7 @@ public sealed interface HookInput {
         }
     }
 
-    /** {@code reason}: shutdown, error, ... */
-    record SessionEnd(HookContext context, String reason) implements HookInput {
+    record SessionEnd(HookContext context, SessionEndReason reason) implements HookInput {
         public SessionEnd {
             Objects.requireNonNull(context, "context");
             Objects.requireNonNull(reason, "reason");
@@ -391,28 +386,4 @@ public sealed interface HookInput {
         }
     }
 
-    record PreCompact(HookContext context, CompactTrigger trigger, Optional<String> instructions)
-            implements HookInput {
-        public PreCompact {
-            Objects.requireNonNull(context, "context");
-            Objects.requireNonNull(trigger, "trigger");
-            Objects.requireNonNull(instructions, "instructions");
-        }
-
-        public HookEvent event() {
-            return HookEvent.PRE_COMPACT;
-        }
-    }
-
-    record PostCompact(HookContext context, CompactTrigger trigger, String summary) implements HookInput {
-        public PostCompact {
-            Objects.requireNonNull(context, "context");
-            Objects.requireNonNull(trigger, "trigger");
-            Objects.requireNonNull(summary, "summary");
-        }
-
-        public HookEvent event() {
-            return HookEvent.POST_COMPACT;
-        }
-    }
 }

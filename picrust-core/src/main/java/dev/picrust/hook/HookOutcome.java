@@ -3,10 +3,10 @@ package dev.picrust.hook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.json.Json;
 import dev.picrust.llm.LlmRequest;
-import dev.picrust.permission.HookVerdict;
-import dev.picrust.permission.PermissionBehavior;
+import dev.picrust.permission.HookRuling;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,7 +15,7 @@ import java.util.Optional;
  * The combined result of every hook that ran for one event.
  *
  * <ul>
- *   <li>{@code verdict}: the strongest of the hooks' allow/ask/deny (deny > ask > allow), with the
+ *   <li>{@code ruling}: the strongest of the hooks' allow/ask/deny (deny > ask > allow), with the
  *       reasons of the hooks that said it. Fail-closed failures count as deny on guard events.</li>
  *   <li>{@code modifiedInput}: the input after every hook's modification, in registration order
  *       (each hook saw the input as modified by the hooks before it). Empty if nobody changed it.</li>
@@ -25,12 +25,12 @@ import java.util.Optional;
  *       accident: the loop should emit each one.</li>
  * </ul>
  */
-public record HookOutcome(HookEvent event, Optional<HookVerdict> verdict, Optional<HookInput> modifiedInput,
+public record HookOutcome(HookEvent event, Optional<HookRuling> ruling, Optional<HookInput> modifiedInput,
                           List<String> contexts, Optional<String> stopReason, List<HookRun> runs,
                           List<HookFailure> failures, boolean cancelled) {
     public HookOutcome {
         Objects.requireNonNull(event, "event");
-        Objects.requireNonNull(verdict, "verdict");
+        Objects.requireNonNull(ruling, "ruling");
         Objects.requireNonNull(modifiedInput, "modifiedInput");
         contexts = List.copyOf(contexts);
         Objects.requireNonNull(stopReason, "stopReason");
@@ -61,7 +61,7 @@ public record HookOutcome(HookEvent event, Optional<HookVerdict> verdict, Option
 
     /** The reason to show for a {@link #denied()} action (for PreToolUse: the tool result text). */
     public Optional<String> denyReason() {
-        return denied() ? verdict.map(HookVerdict::reason) : Optional.empty();
+        return denied() ? ruling.map(HookRuling::reason) : Optional.empty();
     }
 
     /** PreToolUse only: a hook asked that a human confirm the call. */
@@ -75,7 +75,7 @@ public record HookOutcome(HookEvent event, Optional<HookVerdict> verdict, Option
      */
     public Optional<String> keepWorking() {
         return event.kind() == HookEvent.Kind.STOP && is(PermissionBehavior.DENY)
-                ? verdict.map(HookVerdict::reason) : Optional.empty();
+                ? ruling.map(HookRuling::reason) : Optional.empty();
     }
 
     public boolean stopRequested() {
@@ -107,7 +107,7 @@ public record HookOutcome(HookEvent event, Optional<HookVerdict> verdict, Option
 
     /** True if nothing happened worth recording: no hook ran, or all ran and had no opinion. */
     public boolean isEmpty() {
-        return verdict.isEmpty() && modifiedInput.isEmpty() && contexts.isEmpty() && stopReason.isEmpty()
+        return ruling.isEmpty() && modifiedInput.isEmpty() && contexts.isEmpty() && stopReason.isEmpty()
                 && failures.isEmpty() && !cancelled;
     }
 
@@ -115,7 +115,7 @@ public record HookOutcome(HookEvent event, Optional<HookVerdict> verdict, Option
     public ObjectNode toJson() {
         ObjectNode n = Json.object();
         n.put("event", event.wireName());
-        verdict.ifPresent(v -> {
+        ruling.ifPresent(v -> {
             n.put("decision", v.behavior().wireName());
             n.put("reason", v.reason());
             n.put("hooks", v.hooks());
@@ -134,6 +134,6 @@ public record HookOutcome(HookEvent event, Optional<HookVerdict> verdict, Option
     }
 
     private boolean is(PermissionBehavior behavior) {
-        return verdict.map(v -> v.behavior() == behavior).orElse(false);
+        return ruling.map(v -> v.behavior() == behavior).orElse(false);
     }
 }

@@ -1,8 +1,8 @@
 package dev.picrust.hook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.picrust.permission.HookVerdict;
-import dev.picrust.permission.PermissionBehavior;
+import dev.picrust.event.PermissionBehavior;
+import dev.picrust.permission.HookRuling;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +51,7 @@ final class OutcomeCollector {
             String reason = "hook \"" + hook.name() + "\" failed (" + message + ")";
             switch (event.kind()) {
                 case GUARD -> {
-                    verdict(PermissionBehavior.DENY, reason, hook.name());
+                    rule(PermissionBehavior.DENY, reason, hook.name());
                     effect = event == HookEvent.PRE_TOOL_USE ? "tool call denied" : "action blocked";
                 }
                 case OBSERVER -> {
@@ -74,9 +74,9 @@ final class OutcomeCollector {
     }
 
     HookOutcome outcome() {
-        Optional<HookVerdict> verdict = strongest == null ? Optional.empty()
-                : Optional.of(new HookVerdict(strongest, String.join("\n", reasons), String.join(", ", deciders)));
-        return new HookOutcome(event, verdict, modified ? Optional.of(current) : Optional.empty(), contexts,
+        Optional<HookRuling> ruling = strongest == null ? Optional.empty()
+                : Optional.of(new HookRuling(strongest, String.join("\n", reasons), String.join(", ", deciders)));
+        return new HookOutcome(event, ruling, modified ? Optional.of(current) : Optional.empty(), contexts,
                 stopReason, runs, failures, cancelled);
     }
 
@@ -109,14 +109,14 @@ final class OutcomeCollector {
     private void apply(HookRegistration hook, HookDecision part) {
         switch (part) {
             case HookDecision.NoOpinion n -> { }
-            case HookDecision.Allow a -> verdict(PermissionBehavior.ALLOW, a.reason(), hook.name());
-            case HookDecision.Ask a -> verdict(PermissionBehavior.ASK, a.reason(), hook.name());
+            case HookDecision.Allow a -> rule(PermissionBehavior.ALLOW, a.reason(), hook.name());
+            case HookDecision.Ask a -> rule(PermissionBehavior.ASK, a.reason(), hook.name());
             case HookDecision.Deny d -> {
                 if (event.kind() == HookEvent.Kind.OBSERVER) {
                     // Nothing left to block: the reason still reaches the model, as Claude Code does.
                     addContext(d.reason());
                 } else {
-                    verdict(PermissionBehavior.DENY, d.reason(), hook.name());
+                    rule(PermissionBehavior.DENY, d.reason(), hook.name());
                 }
             }
             case HookDecision.ModifyInput m -> {
@@ -145,7 +145,7 @@ final class OutcomeCollector {
         return prompt.isTextual() ? Optional.of(prompt.asText()) : Optional.empty();
     }
 
-    private void verdict(PermissionBehavior behavior, String reason, String hookName) {
+    private void rule(PermissionBehavior behavior, String reason, String hookName) {
         if (strongest == null || behavior.strongerThan(strongest)) {
             strongest = behavior;
             reasons.clear();

@@ -2,6 +2,7 @@ package dev.picrust.http;
 
 import dev.picrust.Cancellation;
 import java.io.InputStream;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An exchange on an {@link Http1Connection}. On close the connection goes back to the pool when
@@ -74,6 +75,8 @@ final class Http1Exchange implements HttpExchange {
 
     /** Lets a cancel close the connection until the exchange is over. */
     static final class Abort {
+        /** Short, I/O-free sections (the close happens outside), but a lock keeps core free of monitors. */
+        private final ReentrantLock lock = new ReentrantLock();
         private Http1Connection connection;
         private boolean aborted;
         private boolean detached;
@@ -81,12 +84,15 @@ final class Http1Exchange implements HttpExchange {
         /** Runs on the cancelling thread. */
         void abort() {
             Http1Connection toClose;
-            synchronized (this) {
+            lock.lock();
+            try {
                 if (detached) {
                     return;
                 }
                 aborted = true;
                 toClose = connection;
+            } finally {
+                lock.unlock();
             }
             if (toClose != null) {
                 toClose.close();
@@ -95,25 +101,38 @@ final class Http1Exchange implements HttpExchange {
 
         /** Returns false (and closes the connection) when already aborted. */
         boolean attach(Http1Connection c) {
-            synchronized (this) {
+            lock.lock();
+            try {
                 if (!aborted) {
                     connection = c;
                     return true;
                 }
+            } finally {
+                lock.unlock();
             }
             c.close();
             return false;
         }
 
-        synchronized boolean aborted() {
-            return aborted;
+        boolean aborted() {
+            lock.lock();
+            try {
+                return aborted;
+            } finally {
+                lock.unlock();
+            }
         }
 
         /** Ends the abort window; false when a cancel already came. */
-        synchronized boolean detach() {
-            detached = true;
-            connection = null;
-            return !aborted;
+        boolean detach() {
+            lock.lock();
+            try {
+                detached = true;
+                connection = null;
+                return !aborted;
+            } finally {
+                lock.unlock();
+            }
         }
     }
 }

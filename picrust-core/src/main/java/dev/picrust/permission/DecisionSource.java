@@ -1,5 +1,6 @@
 package dev.picrust.permission;
 
+import dev.picrust.event.DecisionSourceKind;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -67,18 +68,18 @@ public sealed interface DecisionSource {
         }
     }
 
-    default String kind() {
+    default DecisionSourceKind kind() {
         return switch (this) {
-            case Rules r -> "rule";
-            case Mode m -> "mode";
-            case ReadOnlyTool r -> "read_only";
-            case NoRule n -> "default";
-            case Hook h -> "hook";
-            case User u -> "user";
-            case Timeout t -> "timeout";
-            case NoAnswerer n -> "no_answerer";
-            case Protected p -> "protected";
-            case Failure f -> "error";
+            case Rules r -> DecisionSourceKind.RULE;
+            case Mode m -> DecisionSourceKind.MODE;
+            case ReadOnlyTool r -> DecisionSourceKind.READ_ONLY;
+            case NoRule n -> DecisionSourceKind.DEFAULT;
+            case Hook h -> DecisionSourceKind.HOOK;
+            case User u -> DecisionSourceKind.USER;
+            case Timeout t -> DecisionSourceKind.TIMEOUT;
+            case NoAnswerer n -> DecisionSourceKind.NO_ANSWERER;
+            case Protected p -> DecisionSourceKind.PROTECTED;
+            case Failure f -> DecisionSourceKind.ERROR;
         };
     }
 

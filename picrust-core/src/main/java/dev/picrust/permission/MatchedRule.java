@@ -1,5 +1,6 @@
 package dev.picrust.permission;
 
+import dev.picrust.event.PermissionBehavior;
 import java.util.Objects;
 
 /** A rule that decided a call, with where it lives. */

@@ -1,8 +1,9 @@
 package dev.picrust.permission;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.picrust.json.Json;
 import dev.picrust.event.OutputChunk;
+import dev.picrust.event.PermissionBehavior;
+import dev.picrust.json.Json;
 import java.util.Objects;
 
 /**
@@ -44,11 +45,11 @@ public sealed interface PermissionDecision {
         }
     }
 
-    default String wireName() {
+    default PermissionBehavior behavior() {
         return switch (this) {
-            case Allow a -> "allow";
-            case Deny d -> "deny";
-            case Ask a -> "ask";
+            case Allow a -> PermissionBehavior.ALLOW;
+            case Deny d -> PermissionBehavior.DENY;
+            case Ask a -> PermissionBehavior.ASK;
         };
     }
 
@@ -57,8 +58,8 @@ public sealed interface PermissionDecision {
     }
 
     /** The {@code permission_decision} chunk announcing this decision. */
-    default OutputChunk.PermissionDecision toChunk(String toolUseId, String toolName) {
-        return new OutputChunk.PermissionDecision(toolUseId, toolName, wireName(), source().kind(), source().detail());
+    default OutputChunk.PermissionDecided toChunk(String toolUseId, String toolName) {
+        return new OutputChunk.PermissionDecided(toolUseId, toolName, behavior(), source().kind(), source().detail());
     }
 
     /** The body of a {@code permission_decision} session record ({@code AgentSession.appendRecord}). */
@@ -66,8 +67,8 @@ public sealed interface PermissionDecision {
         ObjectNode n = Json.object();
         n.put("tool_use_id", toolUseId);
         n.put("tool_name", toolName);
-        n.put("decision", wireName());
-        n.put("source", source().kind());
+        n.put("decision", behavior().wireName());
+        n.put("source", source().kind().wireName());
         n.put("detail", source().detail());
         n.put("reason", reason());
         return n;

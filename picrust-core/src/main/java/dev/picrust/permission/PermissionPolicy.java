@@ -1,6 +1,7 @@
 package dev.picrust.permission;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.json.Json;
 import dev.picrust.session.SessionStore;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ public final class PermissionPolicy {
     }
 
     public PermissionDecision decide(PermissionQuery q) {
-        Optional<HookVerdict> hook = q.hookVerdict();
+        Optional<HookRuling> hook = q.hookRuling();
         if (hook.isPresent() && hook.get().behavior() == PermissionBehavior.DENY) {
             return new PermissionDecision.Deny(hookReason(hook.get(), "Denied by hook"),
                     new DecisionSource.Hook(hook.get().hooks()));
@@ -282,7 +283,7 @@ public final class PermissionPolicy {
         return store.map(RuleStore::home).orElseGet(SessionStore::home);
     }
 
-    private static String hookReason(HookVerdict verdict, String fallback) {
-        return verdict.reason().isBlank() ? fallback : verdict.reason();
+    private static String hookReason(HookRuling ruling, String fallback) {
+        return ruling.reason().isBlank() ? fallback : ruling.reason();
     }
 }

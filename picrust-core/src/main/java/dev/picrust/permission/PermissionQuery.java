@@ -7,11 +7,11 @@ import java.util.Optional;
 
 /**
  * One tool call to decide. {@code input} is the input after PreToolUse hooks rewrote it;
- * {@code readOnly} comes from {@code Tool.readOnly()} (false for unknown tools); {@code hookVerdict}
- * is the PreToolUse hooks' combined allow/ask/deny, if any ({@code HookOutcome.verdict()}).
+ * {@code readOnly} comes from {@code Tool.readOnly()} (false for unknown tools); {@code hookRuling}
+ * is the PreToolUse hooks' combined allow/ask/deny, if any ({@code HookOutcome.ruling()}).
  */
 public record PermissionQuery(String toolName, JsonNode input, boolean readOnly, Path workingDirectory,
-                              String agentType, PermissionMode mode, Optional<HookVerdict> hookVerdict) {
+                              String agentType, PermissionMode mode, Optional<HookRuling> hookRuling) {
     public PermissionQuery {
         Objects.requireNonNull(toolName, "toolName");
         input = input.deepCopy();
@@ -19,7 +19,7 @@ public record PermissionQuery(String toolName, JsonNode input, boolean readOnly,
         workingDirectory = workingDirectory.toAbsolutePath().normalize();
         Objects.requireNonNull(agentType, "agentType");
         Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(hookVerdict, "hookVerdict");
+        Objects.requireNonNull(hookRuling, "hookRuling");
     }
 
     public PermissionQuery(String toolName, JsonNode input, boolean readOnly, Path workingDirectory,
@@ -32,11 +32,11 @@ public record PermissionQuery(String toolName, JsonNode input, boolean readOnly,
         return input.deepCopy();
     }
 
-    public PermissionQuery withHookVerdict(Optional<HookVerdict> verdict) {
-        return new PermissionQuery(toolName, input, readOnly, workingDirectory, agentType, mode, verdict);
+    public PermissionQuery withHookRuling(Optional<HookRuling> ruling) {
+        return new PermissionQuery(toolName, input, readOnly, workingDirectory, agentType, mode, ruling);
     }
 
     public PermissionQuery withMode(PermissionMode newMode) {
-        return new PermissionQuery(toolName, input, readOnly, workingDirectory, agentType, newMode, hookVerdict);
+        return new PermissionQuery(toolName, input, readOnly, workingDirectory, agentType, newMode, hookRuling);
     }
 }

@@ -1,6 +1,7 @@
 package dev.picrust.permission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.event.PermissionBehavior;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -3,6 +3,7 @@ package dev.picrust.permission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -2,6 +2,7 @@ package dev.picrust.permission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.json.Json;
 import dev.picrust.session.SessionStore;
 import java.io.IOException;

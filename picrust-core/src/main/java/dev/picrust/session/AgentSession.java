@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;
 import dev.picrust.secret.Redactor;
 import dev.picrust.llm.Message;
-import dev.picrust.llm.MessageJsonWriter;
+import dev.picrust.llm.MessageCodec;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,7 +78,7 @@ public final class AgentSession implements AutoCloseable {
 
     /** Appends a message durably. */
     public synchronized void append(Message message) {
-        write(redacted(MessageJsonWriter.toBytes(message)));
+        write(redacted(MessageCodec.toBytes(message)));
         messages.add(message);
         snapshot = null;
     }
@@ -101,7 +101,7 @@ public final class AgentSession implements AutoCloseable {
      */
     public synchronized void appendWithNext(Message message) {
         try {
-            history.appendLater(redacted(MessageJsonWriter.toBytes(message)));
+            history.appendLater(redacted(MessageCodec.toBytes(message)));
         } catch (IOException e) {
             throw new SessionException("cannot append to session " + id() + ": " + e.getMessage(), e);
         }

@@ -2,16 +2,20 @@ package dev.picrust.tool;
 
 import dev.picrust.llm.ToolDefinition;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /** The tools an agent offers, by name. Thread-safe; order of registration is kept for the model. */
 public final class ToolRegistry {
     private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,128}$");
 
-    private final Map<String, Tool> tools = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+    /** Guards {@link #tools}; a lock rather than a monitor, so no virtual thread pins on it (JDK 21-23). */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Tool> tools = new LinkedHashMap<>();
     /** {@link #definitions()} as of the last registration change; read before every model call. */
     private volatile List<ToolDefinition> definitions;
 
@@ -19,10 +23,15 @@ public final class ToolRegistry {
         if (!NAME.matcher(tool.name()).matches()) {
             throw new IllegalArgumentException("invalid tool name: '" + tool.name() + "'");
         }
-        if (tools.putIfAbsent(tool.name(), tool) != null) {
-            throw new IllegalArgumentException("a tool named '" + tool.name() + "' is already registered");
+        lock.lock();
+        try {
+            if (tools.putIfAbsent(tool.name(), tool) != null) {
+                throw new IllegalArgumentException("a tool named '" + tool.name() + "' is already registered");
+            }
+            definitions = null;
+        } finally {
+            lock.unlock();
         }
-        definitions = null;
         return this;
     }
 
@@ -32,18 +41,31 @@ public final class ToolRegistry {
     }
 
     public Optional<Tool> find(String name) {
-        return Optional.ofNullable(tools.get(name));
+        lock.lock();
+        try {
+            return Optional.ofNullable(tools.get(name));
+        } finally {
+            lock.unlock();
+        }
     }
 
     public boolean remove(String name) {
-        boolean removed = tools.remove(name) != null;
-        definitions = null;
-        return removed;
+        lock.lock();
+        try {
+            boolean removed = tools.remove(name) != null;
+            definitions = null;
+            return removed;
+        } finally {
+            lock.unlock();
+        }
     }
 
     public List<Tool> tools() {
-        synchronized (tools) {
+        lock.lock();
+        try {
             return List.copyOf(tools.values());
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -54,9 +76,12 @@ public final class ToolRegistry {
     public List<ToolDefinition> definitions() {
         List<ToolDefinition> cached = definitions;
         if (cached == null) {
-            synchronized (tools) {
+            lock.lock();
+            try {
                 cached = tools.values().stream().map(Tool::definition).toList();
                 definitions = cached;
+            } finally {
+                lock.unlock();
             }
         }
         return cached;
@@ -70,7 +95,12 @@ public final class ToolRegistry {
     }
 
     public int size() {
-        return tools.size();
+        lock.lock();
+        try {
+            return tools.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
 }

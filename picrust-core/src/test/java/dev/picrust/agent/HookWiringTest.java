@@ -1,14 +1,15 @@
 package dev.picrust.agent;
 
-import dev.picrust.event.StatusCode;
-
-import dev.picrust.event.EndReason;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.picrust.agent.context.ContextInjection;
+import dev.picrust.event.DecisionSourceKind;
+import dev.picrust.event.EndReason;
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.PermissionBehavior;
+import dev.picrust.event.StatusCode;
 import dev.picrust.hook.FailurePolicy;
 import dev.picrust.hook.HookDecision;
 import dev.picrust.hook.HookEvent;
@@ -28,7 +29,6 @@ import dev.picrust.llm.Usage;
 import dev.picrust.permission.PermissionAnswer;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.runtime.AgentHandle;
-import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.tool.ToolResult;
 import java.util.ArrayList;
@@ -117,8 +117,8 @@ class HookWiringTest extends LoopTestBase {
         ToolResultBlock sent = provider.requests.get(1).messages().getLast().toolResults().getFirst();
         assertThat(sent.isError()).isTrue();
         assertThat(sent.text()).isEqualTo("Mutate is frozen today.");
-        OutputChunk.PermissionDecision decision = first(chunks, OutputChunk.PermissionDecision.class);
-        assertThat(decision).isEqualTo(new OutputChunk.PermissionDecision("t1", "Mutate", "deny", "hook", "freeze"));
+        OutputChunk.PermissionDecided decision = first(chunks, OutputChunk.PermissionDecided.class);
+        assertThat(decision).isEqualTo(new OutputChunk.PermissionDecided("t1", "Mutate", PermissionBehavior.DENY, DecisionSourceKind.HOOK, "freeze"));
         assertThat(records("pre-deny", "permission_decision")).singleElement().satisfies(r -> {
             assertThat(r.path("decision").asText()).isEqualTo("deny");
             assertThat(r.path("source").asText()).isEqualTo("hook");
@@ -184,8 +184,8 @@ class HookWiringTest extends LoopTestBase {
         assertThat(h.answerPermission(request.requestId(), PermissionAnswer.allowOnce())).isTrue();
         List<OutputChunk> chunks = untilDone(sub);
         assertThat(echo.inputs).hasSize(1);
-        assertThat(first(chunks, OutputChunk.PermissionDecision.class))
-                .isEqualTo(new OutputChunk.PermissionDecision("t1", "Echo", "allow", "user", "allow_once"));
+        assertThat(first(chunks, OutputChunk.PermissionDecided.class))
+                .isEqualTo(new OutputChunk.PermissionDecided("t1", "Echo", PermissionBehavior.ALLOW, DecisionSourceKind.USER, "allow_once"));
     }
 
     // ---------------------------------------------------------------- after a tool
@@ -404,7 +404,7 @@ class HookWiringTest extends LoopTestBase {
         h.shutdown();
         h.awaitTermination(WAIT);
         assertThat(ends).singleElement().satisfies(e -> {
-            assertThat(e.reason()).isEqualTo("shutdown");
+            assertThat(e.reason()).isEqualTo(HookInput.SessionEndReason.SHUTDOWN);
             assertThat(e.sessionId()).isEqualTo("lifecycle");
         });
 

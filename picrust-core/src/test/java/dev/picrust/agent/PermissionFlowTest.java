@@ -1,24 +1,24 @@
 package dev.picrust.agent;
 
-import dev.picrust.event.EndReason;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.event.AgentState;
+import dev.picrust.event.DecisionSourceKind;
+import dev.picrust.event.EndReason;
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.json.Json;
 import dev.picrust.llm.ToolResultBlock;
 import dev.picrust.permission.PendingRequests;
 import dev.picrust.permission.PermissionAnswer;
-import dev.picrust.permission.PermissionBehavior;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.PermissionRule;
 import dev.picrust.permission.PermissionTier;
 import dev.picrust.permission.RuleStore;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.event.AgentState;
-import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionStore;
 import dev.picrust.tool.ToolRegistry;
@@ -51,12 +51,13 @@ class PermissionFlowTest extends LoopTestBase {
 
     /** Every {@code permission_decision} chunk has the same {@code permission_decision} record in the session file. */
     void assertDecisionsRecorded(String sessionId, List<OutputChunk> chunks) throws Exception {
-        List<OutputChunk.PermissionDecision> announced = all(chunks, OutputChunk.PermissionDecision.class);
-        List<OutputChunk.PermissionDecision> recorded = new ArrayList<>();
+        List<OutputChunk.PermissionDecided> announced = all(chunks, OutputChunk.PermissionDecided.class);
+        List<OutputChunk.PermissionDecided> recorded = new ArrayList<>();
         for (JsonNode r : records(sessionId, "permission_decision")) {
             assertThat(r.path("reason").asText()).isNotBlank();
-            recorded.add(new OutputChunk.PermissionDecision(r.path("tool_use_id").asText(), r.path("tool_name").asText(),
-                    r.path("decision").asText(), r.path("source").asText(), r.path("detail").asText()));
+            recorded.add(new OutputChunk.PermissionDecided(r.path("tool_use_id").asText(), r.path("tool_name").asText(),
+                    PermissionBehavior.parse(r.path("decision").asText()).orElseThrow(),
+                    DecisionSourceKind.fromWireName(r.path("source").asText()).orElseThrow(), r.path("detail").asText()));
         }
         assertThat(recorded).isNotEmpty().containsExactlyElementsOf(announced);
     }
@@ -94,9 +95,9 @@ class PermissionFlowTest extends LoopTestBase {
         assertThat(doneReason(chunks)).isEqualTo(EndReason.END_TURN);
         assertThat(mutate.inputs).hasSize(2);
         assertThat(all(chunks, OutputChunk.PermissionRequest.class)).as("the second call was not asked").isEmpty();
-        assertThat(all(chunks, OutputChunk.PermissionDecision.class)).containsExactly(
-                new OutputChunk.PermissionDecision("t1", "Mutate", "allow", "user", "allow_always:session"),
-                new OutputChunk.PermissionDecision("t2", "Mutate", "allow", "rule", "Mutate [session]"));
+        assertThat(all(chunks, OutputChunk.PermissionDecided.class)).containsExactly(
+                new OutputChunk.PermissionDecided("t1", "Mutate", PermissionBehavior.ALLOW, DecisionSourceKind.USER, "allow_always:session"),
+                new OutputChunk.PermissionDecided("t2", "Mutate", PermissionBehavior.ALLOW, DecisionSourceKind.RULE, "Mutate [session]"));
         assertDecisionsRecorded("session-rule", chunks);
         assertThat(pending("session-rule")).isEmpty();
         assertThat(h.answerPermission(request.requestId(), PermissionAnswer.allowOnce())).as("already answered").isFalse();
@@ -116,7 +117,7 @@ class PermissionFlowTest extends LoopTestBase {
         OutputChunk.PermissionRequest request = awaitRequest(h, sub, "Mutate");
         h.answerPermission(request.requestId(), PermissionAnswer.allowAlways(PermissionTier.LOCAL));
         List<OutputChunk> chunks = untilDone(sub);
-        assertThat(first(chunks, OutputChunk.PermissionDecision.class).detail()).isEqualTo("allow_always:local");
+        assertThat(first(chunks, OutputChunk.PermissionDecided.class).detail()).isEqualTo("allow_always:local");
         assertDecisionsRecorded("local-1", chunks);
         runtime.close();
 
@@ -140,8 +141,8 @@ class PermissionFlowTest extends LoopTestBase {
             List<OutputChunk> chunks2 = untilDone(sub2);
             assertThat(all(chunks2, OutputChunk.PermissionRequest.class)).isEmpty();
             assertThat(mutate2.inputs).hasSize(1);
-            assertThat(all(chunks2, OutputChunk.PermissionDecision.class)).containsExactly(
-                    new OutputChunk.PermissionDecision("t1", "Mutate", "allow", "rule", "Mutate [local]"));
+            assertThat(all(chunks2, OutputChunk.PermissionDecided.class)).containsExactly(
+                    new OutputChunk.PermissionDecided("t1", "Mutate", PermissionBehavior.ALLOW, DecisionSourceKind.RULE, "Mutate [local]"));
 
             // The rule belongs to the agent type: another type is still not allowed.
             QueueProvider provider3 = new QueueProvider()
@@ -152,7 +153,7 @@ class PermissionFlowTest extends LoopTestBase {
             Subscription sub3 = other.subscribe();
             other.send("go");
             List<OutputChunk> chunks3 = untilDone(sub3);
-            assertThat(first(chunks3, OutputChunk.PermissionDecision.class).decision()).isEqualTo("deny");
+            assertThat(first(chunks3, OutputChunk.PermissionDecided.class).decision()).isEqualTo(PermissionBehavior.DENY);
         } finally {
             second.close();
         }
@@ -175,8 +176,8 @@ class PermissionFlowTest extends LoopTestBase {
         ToolResultBlock sent = provider.requests.get(1).messages().getLast().toolResults().getFirst();
         assertThat(sent.isError()).isTrue();
         assertThat(sent.text()).isEqualTo("The user denied Mutate: not on a Friday");
-        assertThat(all(chunks, OutputChunk.PermissionDecision.class)).containsExactly(
-                new OutputChunk.PermissionDecision("t1", "Mutate", "deny", "user", "deny"));
+        assertThat(all(chunks, OutputChunk.PermissionDecided.class)).containsExactly(
+                new OutputChunk.PermissionDecided("t1", "Mutate", PermissionBehavior.DENY, DecisionSourceKind.USER, "deny"));
         assertDecisionsRecorded("user-deny", chunks);
         assertThat(pending("user-deny")).isEmpty();
     }
@@ -199,8 +200,8 @@ class PermissionFlowTest extends LoopTestBase {
                 && s.state() instanceof AgentState.WaitingForPermission);
         assertThat(result("headless", "t1").text()).contains("Nobody is available to approve it")
                 .contains("picrust permissions add");
-        assertThat(all(chunks, OutputChunk.PermissionDecision.class)).containsExactly(
-                new OutputChunk.PermissionDecision("t1", "Mutate", "deny", "no_answerer", "nobody can answer"));
+        assertThat(all(chunks, OutputChunk.PermissionDecided.class)).containsExactly(
+                new OutputChunk.PermissionDecided("t1", "Mutate", PermissionBehavior.DENY, DecisionSourceKind.NO_ANSWERER, "nobody can answer"));
         assertDecisionsRecorded("headless", chunks);
     }
 
@@ -221,8 +222,8 @@ class PermissionFlowTest extends LoopTestBase {
 
         assertThat(mutate.inputs).isEmpty();
         assertThat(result("timeout", "t1").text()).contains("Nobody answered the permission request for Mutate");
-        assertThat(all(chunks, OutputChunk.PermissionDecision.class)).containsExactly(
-                new OutputChunk.PermissionDecision("t1", "Mutate", "deny", "timeout", "request timed out"));
+        assertThat(all(chunks, OutputChunk.PermissionDecided.class)).containsExactly(
+                new OutputChunk.PermissionDecided("t1", "Mutate", PermissionBehavior.DENY, DecisionSourceKind.TIMEOUT, "request timed out"));
         assertDecisionsRecorded("timeout", chunks);
         assertThat(pending("timeout")).isEmpty();
         assertThat(h.answerPermission(request.requestId(), PermissionAnswer.allowOnce())).isFalse();
@@ -242,8 +243,8 @@ class PermissionFlowTest extends LoopTestBase {
         assertThat(work.resolve("plan.txt")).doesNotExist();
         assertThat(all(chunks, OutputChunk.PermissionRequest.class)).as("plan mode denies, it does not ask").isEmpty();
         assertThat(result("plan", "t1").text()).startsWith("Plan mode");
-        assertThat(all(chunks, OutputChunk.PermissionDecision.class)).containsExactly(
-                new OutputChunk.PermissionDecision("t1", "Write", "deny", "mode", "plan"));
+        assertThat(all(chunks, OutputChunk.PermissionDecided.class)).containsExactly(
+                new OutputChunk.PermissionDecided("t1", "Write", PermissionBehavior.DENY, DecisionSourceKind.MODE, "plan"));
         assertDecisionsRecorded("plan", chunks);
     }
 
@@ -262,11 +263,11 @@ class PermissionFlowTest extends LoopTestBase {
 
         assertThat(Files.readString(work.resolve("inside.txt"))).isEqualTo("in");
         assertThat(outside).doesNotExist();
-        assertThat(all(chunks, OutputChunk.PermissionDecision.class))
-                .extracting(OutputChunk.PermissionDecision::toolUseId, OutputChunk.PermissionDecision::decision,
-                        OutputChunk.PermissionDecision::source, OutputChunk.PermissionDecision::detail)
-                .containsExactly(tuple("t1", "allow", "mode", "acceptEdits"),
-                        tuple("t2", "deny", "no_answerer", "nobody can answer"));
+        assertThat(all(chunks, OutputChunk.PermissionDecided.class))
+                .extracting(OutputChunk.PermissionDecided::toolUseId, OutputChunk.PermissionDecided::decision,
+                        OutputChunk.PermissionDecided::source, OutputChunk.PermissionDecided::detail)
+                .containsExactly(tuple("t1", PermissionBehavior.ALLOW, DecisionSourceKind.MODE, "acceptEdits"),
+                        tuple("t2", PermissionBehavior.DENY, DecisionSourceKind.NO_ANSWERER, "nobody can answer"));
         assertDecisionsRecorded("accept-edits", chunks);
     }
 
@@ -287,9 +288,9 @@ class PermissionFlowTest extends LoopTestBase {
         assertThat(mutate.inputs).hasSize(1);
         assertThat(delete.inputs).isEmpty();
         assertThat(result("bypass", "t2").text()).contains("matches the deny rule Delete [config]");
-        assertThat(all(chunks, OutputChunk.PermissionDecision.class)).containsExactly(
-                new OutputChunk.PermissionDecision("t1", "Mutate", "allow", "mode", "bypassPermissions"),
-                new OutputChunk.PermissionDecision("t2", "Delete", "deny", "rule", "Delete [config]"));
+        assertThat(all(chunks, OutputChunk.PermissionDecided.class)).containsExactly(
+                new OutputChunk.PermissionDecided("t1", "Mutate", PermissionBehavior.ALLOW, DecisionSourceKind.MODE, "bypassPermissions"),
+                new OutputChunk.PermissionDecided("t2", "Delete", PermissionBehavior.DENY, DecisionSourceKind.RULE, "Delete [config]"));
         assertDecisionsRecorded("bypass", chunks);
     }
 

@@ -3,9 +3,9 @@ package dev.picrust.hook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.json.Json;
 import dev.picrust.llm.StopReason;
-import dev.picrust.permission.PermissionBehavior;
 import dev.picrust.permission.PermissionMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ class CommandHookTest {
 
         HookOutcome passed = runPreToolUse(script, "ls");
         assertThat(passed.denied()).isFalse();
-        assertThat(passed.verdict()).isEmpty();
+        assertThat(passed.ruling()).isEmpty();
     }
 
     @Test
@@ -70,8 +70,8 @@ class CommandHookTest {
                 + "\"permissionDecisionReason\":\"read-only git\",\"updatedInput\":{\"command\":\"git status --short\"},"
                 + "\"additionalContext\":\"repo is clean\"}}'";
         HookOutcome outcome = runPreToolUse(script, "git status");
-        assertThat(outcome.verdict().orElseThrow().behavior()).isEqualTo(PermissionBehavior.ALLOW);
-        assertThat(outcome.verdict().orElseThrow().reason()).isEqualTo("read-only git");
+        assertThat(outcome.ruling().orElseThrow().behavior()).isEqualTo(PermissionBehavior.ALLOW);
+        assertThat(outcome.ruling().orElseThrow().reason()).isEqualTo("read-only git");
         assertThat(outcome.updatedToolInput().orElseThrow().path("command").asText()).isEqualTo("git status --short");
         assertThat(outcome.additionalContext()).contains("repo is clean");
     }
@@ -84,7 +84,7 @@ class CommandHookTest {
                 .askRequested()).isTrue();
         assertThat(runPreToolUse("echo '{\"decision\":\"block\",\"reason\":\"blocked by policy\"}'", "x")
                 .denyReason()).contains("blocked by policy");
-        assertThat(runPreToolUse("echo '{\"decision\":\"approve\"}'", "x").verdict().orElseThrow().behavior())
+        assertThat(runPreToolUse("echo '{\"decision\":\"approve\"}'", "x").ruling().orElseThrow().behavior())
                 .isEqualTo(PermissionBehavior.ALLOW);
         HookOutcome stop = runPreToolUse("echo '{\"continue\":false,\"stopReason\":\"quota reached\"}'", "x");
         assertThat(stop.stopReason()).contains("quota reached");
@@ -203,7 +203,7 @@ class CommandHookTest {
     @Test
     void backgroundProcessLeftBehindDoesNotHoldTheHookOpen() throws Exception {
         HookOutcome outcome = runPreToolUse("(sleep 300 & echo $! > bg.pid) ; echo '{\"decision\":\"approve\"}'", "ls");
-        assertThat(outcome.verdict().orElseThrow().behavior()).isEqualTo(PermissionBehavior.ALLOW);
+        assertThat(outcome.ruling().orElseThrow().behavior()).isEqualTo(PermissionBehavior.ALLOW);
         long pid = Long.parseLong(Files.readString(dir.resolve("bg.pid")).strip());
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }

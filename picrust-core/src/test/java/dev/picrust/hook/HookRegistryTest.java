@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.Cancellation;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.json.Json;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.StopReason;
-import dev.picrust.permission.PermissionBehavior;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.tool.ToolResult;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class HookRegistryTest {
         HookOutcome outcome = registry.run(bash("ls"));
         assertThat(outcome.isEmpty()).isTrue();
         assertThat(outcome.denied()).isFalse();
-        assertThat(outcome.verdict()).isEmpty();
+        assertThat(outcome.ruling()).isEmpty();
     }
 
     @Test
@@ -48,7 +48,7 @@ class HookRegistryTest {
         HookOutcome outcome = registry.run(bash("ls"));
         assertThat(outcome.denied()).isTrue();
         assertThat(outcome.denyReason()).contains("no shell today");
-        assertThat(outcome.verdict().orElseThrow().hooks()).isEqualTo("guard");
+        assertThat(outcome.ruling().orElseThrow().hooks()).isEqualTo("guard");
         assertThat(outcome.runs()).extracting(HookRun::hookName).containsExactly("guard");
     }
 
@@ -56,14 +56,14 @@ class HookRegistryTest {
     void allowAndAskAreVerdicts() {
         registry.register(HookEvent.PRE_TOOL_USE, ".*", in -> HookDecision.allow("vetted"));
         HookOutcome allowed = registry.run(bash("ls"));
-        assertThat(allowed.verdict().orElseThrow().behavior()).isEqualTo(PermissionBehavior.ALLOW);
+        assertThat(allowed.ruling().orElseThrow().behavior()).isEqualTo(PermissionBehavior.ALLOW);
         assertThat(allowed.denied()).isFalse();
         assertThat(allowed.askRequested()).isFalse();
 
         registry.register(HookEvent.PRE_TOOL_USE, ".*", in -> HookDecision.ask("check with a human"));
         HookOutcome asked = registry.run(bash("ls"));
         assertThat(asked.askRequested()).isTrue();
-        assertThat(asked.verdict().orElseThrow().reason()).isEqualTo("check with a human");
+        assertThat(asked.ruling().orElseThrow().reason()).isEqualTo("check with a human");
     }
 
     @Test
@@ -73,16 +73,16 @@ class HookRegistryTest {
         registry.register(HookEvent.PRE_TOOL_USE, ".*", in -> HookDecision.allow("allow"), HookOptions.defaults().named("b"));
         registry.register(HookEvent.PRE_TOOL_USE, ".*", in -> HookDecision.deny("deny 2"), HookOptions.defaults().named("d2"));
         HookOutcome outcome = registry.run(bash("ls"));
-        assertThat(outcome.verdict().orElseThrow().behavior()).isEqualTo(PermissionBehavior.DENY);
-        assertThat(outcome.verdict().orElseThrow().reason()).isEqualTo("deny 1\ndeny 2");
-        assertThat(outcome.verdict().orElseThrow().hooks()).isEqualTo("d1, d2");
+        assertThat(outcome.ruling().orElseThrow().behavior()).isEqualTo(PermissionBehavior.DENY);
+        assertThat(outcome.ruling().orElseThrow().reason()).isEqualTo("deny 1\ndeny 2");
+        assertThat(outcome.ruling().orElseThrow().hooks()).isEqualTo("d1, d2");
         assertThat(outcome.runs()).hasSize(4);
 
         HookRegistry askOverAllow = new HookRegistry();
         askOverAllow.register(HookEvent.PRE_TOOL_USE, ".*", in -> HookDecision.allow("allow"));
         askOverAllow.register(HookEvent.PRE_TOOL_USE, ".*", in -> HookDecision.ask("ask"));
         askOverAllow.register(HookEvent.PRE_TOOL_USE, ".*", in -> HookDecision.allow("allow again"));
-        assertThat(askOverAllow.run(bash("ls")).verdict().orElseThrow().behavior()).isEqualTo(PermissionBehavior.ASK);
+        assertThat(askOverAllow.run(bash("ls")).ruling().orElseThrow().behavior()).isEqualTo(PermissionBehavior.ASK);
     }
 
     @Test
@@ -110,7 +110,7 @@ class HookRegistryTest {
                 .and(HookDecision.modifyInput(Json.object().put("command", "ls -l")))
                 .and(HookDecision.addContext("listing in long form")));
         HookOutcome outcome = registry.run(bash("ls"));
-        assertThat(outcome.verdict().orElseThrow().behavior()).isEqualTo(PermissionBehavior.ALLOW);
+        assertThat(outcome.ruling().orElseThrow().behavior()).isEqualTo(PermissionBehavior.ALLOW);
         assertThat(outcome.updatedToolInput().orElseThrow().path("command").asText()).isEqualTo("ls -l");
         assertThat(outcome.additionalContext()).contains("listing in long form");
     }
@@ -238,13 +238,13 @@ class HookRegistryTest {
     @Test
     void sessionStartMatchesOnItsSource() {
         List<String> ran = new CopyOnWriteArrayList<>();
-        registry.register(HookEvent.SESSION_START, "compact", in -> {
-            ran.add("after compaction");
+        registry.register(HookEvent.SESSION_START, "resume", in -> {
+            ran.add("after resume");
             return HookDecision.addContext("re-read NOTES.md");
         });
         assertThat(registry.run(new HookInput.SessionStart(CTX, HookInput.SessionStartSource.STARTUP)).isEmpty()).isTrue();
-        HookOutcome outcome = registry.run(new HookInput.SessionStart(CTX, HookInput.SessionStartSource.COMPACT));
-        assertThat(ran).containsExactly("after compaction");
+        HookOutcome outcome = registry.run(new HookInput.SessionStart(CTX, HookInput.SessionStartSource.RESUME));
+        assertThat(ran).containsExactly("after resume");
         assertThat(outcome.additionalContext()).contains("re-read NOTES.md");
     }
 
@@ -293,7 +293,7 @@ class HookRegistryTest {
         registry.register(HookEvent.PRE_TOOL_USE, ".*", in -> HookDecision.allow("fine"));
         HookOutcome outcome = registry.run(bash("ls"));
         assertThat(outcome.denied()).isFalse();
-        assertThat(outcome.verdict().orElseThrow().behavior()).isEqualTo(PermissionBehavior.ALLOW);
+        assertThat(outcome.ruling().orElseThrow().behavior()).isEqualTo(PermissionBehavior.ALLOW);
         assertThat(outcome.failures()).singleElement().satisfies(f -> {
             assertThat(f.policy()).isEqualTo(FailurePolicy.FAIL_OPEN);
             assertThat(f.effect()).isEqualTo("ignored");

@@ -21,16 +21,16 @@ class StopGuardTest {
         StopGuard guard = new StopGuard();
         assertThat(guard.active()).isFalse();
         for (int i = 1; i <= 3; i++) {
-            StopGuard.Verdict v = guard.evaluate(stopOutcome(registry, guard.active()));
-            assertThat(v).isEqualTo(new StopGuard.Verdict.Continue("not finished", i));
+            StopGuard.Action v = guard.evaluate(stopOutcome(registry, guard.active()));
+            assertThat(v).isEqualTo(new StopGuard.Action.Continue("not finished", i));
             assertThat(guard.active()).isTrue();
         }
         assertThat(guard.evaluate(stopOutcome(registry, true)))
-                .isEqualTo(new StopGuard.Verdict.LimitReached("not finished", 3));
+                .isEqualTo(new StopGuard.Action.LimitReached("not finished", 3));
 
         guard.reset();
         assertThat(guard.active()).isFalse();
-        assertThat(guard.evaluate(stopOutcome(registry, false))).isInstanceOf(StopGuard.Verdict.Continue.class);
+        assertThat(guard.evaluate(stopOutcome(registry, false))).isInstanceOf(StopGuard.Action.Continue.class);
     }
 
     @Test
@@ -40,8 +40,8 @@ class StopGuardTest {
                 ? HookDecision.noOpinion() : HookDecision.keepWorking("one more check"));
         StopGuard guard = new StopGuard(5);
         assertThat(guard.evaluate(stopOutcome(registry, guard.active())))
-                .isEqualTo(new StopGuard.Verdict.Continue("one more check", 1));
-        assertThat(guard.evaluate(stopOutcome(registry, guard.active()))).isEqualTo(new StopGuard.Verdict.End());
+                .isEqualTo(new StopGuard.Action.Continue("one more check", 1));
+        assertThat(guard.evaluate(stopOutcome(registry, guard.active()))).isEqualTo(new StopGuard.Action.End());
         assertThat(guard.active()).isFalse();
     }
 
@@ -50,9 +50,9 @@ class StopGuardTest {
         HookRegistry registry = new HookRegistry();
         registry.register(HookEvent.STOP, in -> HookDecision.keepWorking("again"));
         assertThat(new StopGuard(0).evaluate(stopOutcome(registry, false)))
-                .isInstanceOf(StopGuard.Verdict.LimitReached.class);
+                .isInstanceOf(StopGuard.Action.LimitReached.class);
         registry.register(HookEvent.STOP, in -> HookDecision.stop("halt"));
-        assertThat(new StopGuard().evaluate(stopOutcome(registry, false))).isEqualTo(new StopGuard.Verdict.End());
-        assertThat(new StopGuard().evaluate(HookOutcome.none(HookEvent.STOP))).isEqualTo(new StopGuard.Verdict.End());
+        assertThat(new StopGuard().evaluate(stopOutcome(registry, false))).isEqualTo(new StopGuard.Action.End());
+        assertThat(new StopGuard().evaluate(HookOutcome.none(HookEvent.STOP))).isEqualTo(new StopGuard.Action.End());
     }
 }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.picrust.json.Json;
+import dev.picrust.event.DecisionSourceKind;
 import dev.picrust.event.OutputChunk;
+import dev.picrust.event.PermissionBehavior;
+import dev.picrust.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -218,10 +220,10 @@ class PermissionPolicyTest {
         PermissionPolicy p = policy(RuleSet.EMPTY);
         p.remember(PermissionRule.parse("Bash(make:*)"), PermissionBehavior.ALLOW, PermissionTier.LOCAL, "coder");
         PermissionDecision d = p.decide(bash("make all"));
-        assertThat(d.source().kind()).isEqualTo("rule");
+        assertThat(d.source().kind()).isEqualTo(DecisionSourceKind.RULE);
         assertThat(d.source().detail()).isEqualTo("Bash(make:*) [local]");
-        OutputChunk.PermissionDecision chunk = d.toChunk("toolu_1", "Bash");
-        assertThat(chunk).isEqualTo(new OutputChunk.PermissionDecision("toolu_1", "Bash", "allow", "rule",
+        OutputChunk.PermissionDecided chunk = d.toChunk("toolu_1", "Bash");
+        assertThat(chunk).isEqualTo(new OutputChunk.PermissionDecided("toolu_1", "Bash", PermissionBehavior.ALLOW, DecisionSourceKind.RULE,
                 "Bash(make:*) [local]"));
         assertThat(d.toRecord("toolu_1", "Bash").path("detail").asText()).isEqualTo("Bash(make:*) [local]");
     }
@@ -278,8 +280,8 @@ class PermissionPolicyTest {
         assertAllow(p.decide(query("UnknownTool", Json.object(), false, PermissionMode.BYPASS_PERMISSIONS)));
         assertDeny(p.decide(bash("rm -rf /").withMode(PermissionMode.BYPASS_PERMISSIONS)));
         assertAsk(p.decide(bash("git push").withMode(PermissionMode.BYPASS_PERMISSIONS)));
-        assertDeny(p.decide(bash("ls").withMode(PermissionMode.BYPASS_PERMISSIONS).withHookVerdict(
-                Optional.of(new HookVerdict(PermissionBehavior.DENY, "hook says no", "guard")))));
+        assertDeny(p.decide(bash("ls").withMode(PermissionMode.BYPASS_PERMISSIONS).withHookRuling(
+                Optional.of(new HookRuling(PermissionBehavior.DENY, "hook says no", "guard")))));
     }
 
     @Test
@@ -294,8 +296,8 @@ class PermissionPolicyTest {
     @Test
     void hookDenyWinsOverEverything() {
         PermissionPolicy p = policy(List.of("Bash"), List.of(), List.of());
-        PermissionDecision d = p.decide(bash("ls").withHookVerdict(Optional.of(
-                new HookVerdict(PermissionBehavior.DENY, "rm is blocked", "no-rm"))));
+        PermissionDecision d = p.decide(bash("ls").withHookRuling(Optional.of(
+                new HookRuling(PermissionBehavior.DENY, "rm is blocked", "no-rm"))));
         assertDeny(d);
         assertThat(d.reason()).isEqualTo("rm is blocked");
         assertThat(d.source()).isEqualTo(new DecisionSource.Hook("no-rm"));
@@ -304,23 +306,23 @@ class PermissionPolicyTest {
     @Test
     void hookAllowSkipsTheQuestionButNotDenyOrAskRules() {
         PermissionPolicy p = policy(List.of(), List.of("Bash(git push:*)"), List.of("Bash(rm:*)"));
-        Optional<HookVerdict> allow = Optional.of(new HookVerdict(PermissionBehavior.ALLOW, "", "vetter"));
-        PermissionDecision d = p.decide(bash("make").withHookVerdict(allow));
+        Optional<HookRuling> allow = Optional.of(new HookRuling(PermissionBehavior.ALLOW, "", "vetter"));
+        PermissionDecision d = p.decide(bash("make").withHookRuling(allow));
         assertAllow(d);
         assertThat(d.source()).isEqualTo(new DecisionSource.Hook("vetter"));
-        assertDeny(p.decide(bash("rm x").withHookVerdict(allow)));
-        assertAsk(p.decide(bash("git push").withHookVerdict(allow)));
+        assertDeny(p.decide(bash("rm x").withHookRuling(allow)));
+        assertAsk(p.decide(bash("git push").withHookRuling(allow)));
     }
 
     @Test
     void hookAskAsksEvenWhenRulesAllow() {
         PermissionPolicy p = policy(List.of("Bash"), List.of(), List.of());
-        PermissionDecision d = p.decide(bash("ls").withHookVerdict(Optional.of(
-                new HookVerdict(PermissionBehavior.ASK, "confirm on Fridays", "friday"))));
+        PermissionDecision d = p.decide(bash("ls").withHookRuling(Optional.of(
+                new HookRuling(PermissionBehavior.ASK, "confirm on Fridays", "friday"))));
         assertAsk(d);
         assertThat(d.reason()).isEqualTo("confirm on Fridays");
-        assertAsk(p.decide(file("Read", "a", true, PermissionMode.DEFAULT).withHookVerdict(Optional.of(
-                new HookVerdict(PermissionBehavior.ASK, "", "h")))));
+        assertAsk(p.decide(file("Read", "a", true, PermissionMode.DEFAULT).withHookRuling(Optional.of(
+                new HookRuling(PermissionBehavior.ASK, "", "h")))));
     }
 
     // ---- answers and persistence
@@ -415,7 +417,7 @@ class PermissionPolicyTest {
         Files.writeString(picrustHome.resolve("permissions/global.json"), "{\"deny\": [\"Bash(rm\"]}");
         PermissionDecision d = policy(List.of("Bash"), List.of(), List.of()).decide(bash("ls"));
         assertDeny(d);
-        assertThat(d.source().kind()).isEqualTo("error");
+        assertThat(d.source().kind()).isEqualTo(DecisionSourceKind.ERROR);
         assertThat(d.reason()).contains("could not be read").contains("global.json");
     }
 

@@ -3,6 +3,7 @@ package dev.picrust.permission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.json.Json;
 import java.nio.file.Path;
 import java.util.List;

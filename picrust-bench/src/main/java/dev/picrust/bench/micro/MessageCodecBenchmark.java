@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.json.Json;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.MessageCodec;
-import dev.picrust.llm.MessageJsonWriter;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,19 +35,13 @@ public class MessageCodecBenchmark {
     public void build() {
         history = Conversations.toolLoop(5);
         toolCall = history.get(1);
-        toolCallLine = Json.writeBytes(MessageCodec.toJson(toolCall));
+        toolCallLine = MessageCodec.toBytes(toolCall);
     }
 
     /** What {@code AgentSession.append} encodes for an assistant tool call. */
     @Benchmark
     public byte[] encodeHistoryLine() {
-        return Json.writeBytes(MessageCodec.toJson(toolCall));
-    }
-
-    /** The same line written straight to the generator, without the tree. */
-    @Benchmark
-    public byte[] encodeHistoryLineStreamed() {
-        return MessageJsonWriter.toBytes(toolCall);
+        return MessageCodec.toBytes(toolCall);
     }
 
     /** What loading a session does per line. */
@@ -61,7 +54,7 @@ public class MessageCodecBenchmark {
     /** Encode and decode a whole 11-message history (the shape of an idle agent of the load run). */
     @Benchmark
     public List<Message> roundTripHistory() throws IOException {
-        byte[] bytes = Json.writeBytes(MessageCodec.toJson(history));
+        byte[] bytes = Json.writeBytes(out -> MessageCodec.write(out, history));
         List<Message> decoded = new ArrayList<>(history.size());
         for (JsonNode node : Json.MAPPER.readTree(bytes)) {
             decoded.add(MessageCodec.fromJson(node));

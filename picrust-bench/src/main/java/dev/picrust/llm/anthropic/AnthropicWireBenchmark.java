@@ -1,7 +1,6 @@
 package dev.picrust.llm.anthropic;
 
 import dev.picrust.bench.micro.Conversations;
-import dev.picrust.json.Json;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.LlmResponse;
 import dev.picrust.llm.StreamListener;
@@ -61,11 +60,5 @@ public class AnthropicWireBenchmark {
     @Benchmark
     public byte[] encodeRequestBody() {
         return MessagesRequest.toBytes(twelveMessages, twelveMessages.model(), true);
-    }
-
-    /** The same body through a Jackson tree (the provider's route before the streamed encoder), for comparison. */
-    @Benchmark
-    public byte[] encodeRequestBodyViaTree() {
-        return Json.writeBytes(MessagesRequest.toJson(twelveMessages, twelveMessages.model(), true));
     }
 }

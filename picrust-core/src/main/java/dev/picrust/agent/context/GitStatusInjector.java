@@ -23,10 +23,15 @@ final class GitStatusInjector implements ContextInjector {
 
     @Override
     public Optional<String> inject(InjectionContext context) throws InterruptedException {
+        return status(context.workingDirectory(), timeout).map(text -> "git status:\n" + text);
+    }
+
+    /** {@code git status --short --branch} of {@code folder}; empty outside a repository, without git, or late. */
+    static Optional<String> status(java.nio.file.Path folder, Duration timeout) throws InterruptedException {
         Process process;
         try {
             process = new ProcessBuilder(List.of("git", "--no-optional-locks", "status", "--short", "--branch"))
-                    .directory(context.workingDirectory().toFile())
+                    .directory(folder.toFile())
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
@@ -54,7 +59,7 @@ final class GitStatusInjector implements ContextInjector {
             if (text.length() > MAX_CHARS) {
                 text = text.substring(0, MAX_CHARS) + "\n... (truncated)";
             }
-            return Optional.of("git status:\n" + text);
+            return Optional.of(text);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             process.destroyForcibly();
             return Optional.empty();

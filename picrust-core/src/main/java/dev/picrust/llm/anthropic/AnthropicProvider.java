@@ -250,18 +250,19 @@ public final class AnthropicProvider implements LlmProvider {
 
     private AttemptFailure sendFailure(Throwable cause) {
         if (cause instanceof HttpConnectTimeoutException) {
-            return new AttemptFailure(new LlmException(Kind.CONNECTION, "Anthropic connect timed out after "
-                    + config.connectTimeout().toMillis() + " ms", 0, null, true, cause));
+            return new AttemptFailure(new LlmException(Kind.CONNECTION, "Anthropic connect to " + messagesUri
+                    + " timed out after " + config.connectTimeout().toMillis() + " ms", 0, null, true, cause));
         }
         if (cause instanceof HttpTimeoutException) {
-            return new AttemptFailure(new LlmException(Kind.TIMEOUT, "Anthropic answer did not start within "
-                    + config.requestTimeout().toMillis() + " ms", 0, null, true, cause));
+            return new AttemptFailure(new LlmException(Kind.TIMEOUT, "Anthropic answer from " + messagesUri
+                    + " did not start within " + config.requestTimeout().toMillis() + " ms", 0, null, true, cause));
         }
         if (cause instanceof IOException) {
-            return new AttemptFailure(new LlmException(Kind.CONNECTION, "Anthropic connection failed: "
-                    + describe(cause), 0, null, true, cause));
+            return new AttemptFailure(new LlmException(Kind.CONNECTION, "Anthropic connection to " + messagesUri
+                    + " failed: " + describe(cause), 0, null, true, cause));
         }
-        return new AttemptFailure(new LlmException(Kind.CONNECTION, "Anthropic request failed: " + describe(cause),
+        return new AttemptFailure(new LlmException(Kind.CONNECTION, "Anthropic request to " + messagesUri + " failed: "
+                + describe(cause),
                 0, null, false, cause));
     }
 

@@ -1,20 +1,23 @@
 package dev.picrust.llm.anthropic;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.picrust.json.Json;
+import java.io.IOException;
 import java.util.Optional;
 
 /**
  * A {@code content_block_delta}, {@code content_block_stop}, {@code ping} or {@code message_stop}
- * payload, read by a small scanner instead of a Jackson tree (or even a Jackson parser, whose
- * set-up alone allocates more than such an event holds): these are nearly all of a stream's
- * events, and each carries at most an index and one string.
+ * payload, read with Jackson's streaming parser instead of a tree: these are nearly all of a
+ * stream's events, and each carries at most an index and one string.
  *
- * <p>{@link #read} accepts only a strict subset of JSON: one object whose members are
- * {@code type} (a string), {@code index} (an integer in int range) and {@code delta} (an object
- * whose members are the strings {@code type}, {@code text}, {@code thinking}, {@code signature} and
- * {@code partial_json}); names without escapes; a repeated member counts the last time, as in a
- * tree. Anything else, valid JSON or not (other members, other value kinds, a
- * {@code citations_delta}, trailing data), gives empty, and the caller reads the event as a tree,
- * which decides it exactly as before. So this never accepts text the tree route would reject.
+ * <p>{@link #read} accepts one shape: an object whose members are {@code type} (a string),
+ * {@code index} (an integer in int range) and {@code delta} (an object whose members are the strings
+ * {@code type}, {@code text}, {@code thinking}, {@code signature} and {@code partial_json}); a
+ * repeated member counts the last time, as in a tree. Anything else (other members, other value
+ * kinds, a {@code citations_delta}, text that is not JSON) gives empty, and the caller reads the
+ * event as a tree, which decides it exactly as before. The parser comes from the same factory as
+ * the tree's, so this never accepts text the tree route would reject.
  *
  * @param hasIndex  whether the payload had an {@code index}
  * @param deltaType the delta's {@code type}, empty if none
@@ -22,23 +25,19 @@ import java.util.Optional;
  *                  {@code signature} or {@code partial_json}), empty if absent
  */
 record BlockEvent(boolean hasIndex, int index, String deltaType, String deltaText) {
-    /** Far above any delta; longer payloads go the tree way, which applies Jackson's read limits. */
-    private static final int MAX_LENGTH = 1 << 20;
 
     static Optional<BlockEvent> read(String data) {
-        if (data.length() > MAX_LENGTH) {
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(data)) {
+            return Optional.ofNullable(new Reading(parser).event());
+        } catch (IOException e) {
+            // Not JSON: the tree route reports it.
             return Optional.empty();
         }
-        return Optional.ofNullable(new Scanner(data).event());
     }
 
-    /** One pass over the payload; each step answers null, false or Long.MIN_VALUE once the text leaves the subset. */
-    private static final class Scanner {
-        private static final String[] MEMBERS = {"type", "index", "delta"};
-        private static final String[] DELTA_MEMBERS = {"type", "text", "partial_json", "thinking", "signature"};
-
-        private final String json;
-        private int at;
+    /** One pass over the tokens; each step answers null once the payload leaves the shape. */
+    private static final class Reading {
+        private final JsonParser parser;
         private boolean hasIndex;
         private int index;
         private String deltaType;
@@ -47,16 +46,29 @@ record BlockEvent(boolean hasIndex, int index, String deltaType, String deltaTex
         private String signature;
         private String partialJson;
 
-        Scanner(String json) {
-            this.json = json;
+        Reading(JsonParser parser) {
+            this.parser = parser;
         }
 
-        BlockEvent event() {
-            if (!object(false)) {
+        BlockEvent event() throws IOException {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            skipWhitespace();
-            if (at != json.length()) {
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                boolean read = switch (name) {
+                    case "type" -> value == JsonToken.VALUE_STRING;
+                    case "index" -> index(value);
+                    case "delta" -> value == JsonToken.START_OBJECT && delta();
+                    default -> false;
+                };
+                if (!read) {
+                    return null;
+                }
+            }
+            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
                 return null;
             }
             if (deltaType == null) {
@@ -76,229 +88,38 @@ record BlockEvent(boolean hasIndex, int index, String deltaType, String deltaTex
             return new BlockEvent(hasIndex, index, deltaType, carried == null ? "" : carried);
         }
 
-        /** Reads the top-level object ({@code inDelta} false) or the delta object. */
-        private boolean object(boolean inDelta) {
-            skipWhitespace();
-            if (!take('{')) {
+        private boolean index(JsonToken value) throws IOException {
+            if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT) {
                 return false;
             }
-            if (inDelta) {
-                // A repeated delta replaces the earlier one entirely, as in a tree.
-                deltaType = "";
-                text = thinking = signature = partialJson = null;
-            }
-            skipWhitespace();
-            if (take('}')) {
-                return true;
-            }
-            while (true) {
-                String name = name(inDelta ? DELTA_MEMBERS : MEMBERS);
-                if (name == null) {
-                    return false;
-                }
-                skipWhitespace();
-                if (!take(':')) {
-                    return false;
-                }
-                skipWhitespace();
-                if (!(inDelta ? deltaMember(name) : member(name))) {
-                    return false;
-                }
-                skipWhitespace();
-                if (take('}')) {
-                    return true;
-                }
-                if (!take(',')) {
-                    return false;
-                }
-                skipWhitespace();
-            }
-        }
-
-        private boolean member(String name) {
-            switch (name) {
-                case "type" -> {
-                    return string() != null;
-                }
-                case "index" -> {
-                    long value = integer();
-                    if (value == Long.MIN_VALUE) {
-                        return false;
-                    }
-                    hasIndex = true;
-                    index = (int) value;
-                    return true;
-                }
-                case "delta" -> {
-                    return object(true);
-                }
-                default -> {
-                    return false;
-                }
-            }
-        }
-
-        private boolean deltaMember(String name) {
-            String value;
-            switch (name) {
-                case "type", "text", "thinking", "signature", "partial_json" -> value = string();
-                default -> {
-                    return false;
-                }
-            }
-            if (value == null) {
-                return false;
-            }
-            switch (name) {
-                case "type" -> deltaType = value;
-                case "text" -> text = value;
-                case "thinking" -> thinking = value;
-                case "signature" -> signature = value;
-                default -> partialJson = value;
-            }
+            hasIndex = true;
+            index = parser.getIntValue();
             return true;
         }
 
-        /** The known member name at this point (one of {@code names}), without allocating; null otherwise. */
-        private String name(String[] names) {
-            if (!take('"')) {
-                return null;
-            }
-            int start = at;
-            while (at < json.length()) {
-                char c = json.charAt(at);
-                if (c == '"') {
-                    int length = at++ - start;
-                    for (String name : names) {
-                        if (name.length() == length && json.regionMatches(start, name, 0, length)) {
-                            return name;
-                        }
-                    }
-                    return null;
+        /** The members of a delta object; a repeated delta replaces the earlier one entirely, as in a tree. */
+        private boolean delta() throws IOException {
+            deltaType = "";
+            text = thinking = signature = partialJson = null;
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                if (parser.nextToken() != JsonToken.VALUE_STRING) {
+                    return false;
                 }
-                if (c == '\\' || c < 0x20) {
-                    return null;
-                }
-                at++;
-            }
-            return null;
-        }
-
-        /** A string value; escapes as JSON defines them, no raw control characters. */
-        private String string() {
-            if (!take('"')) {
-                return null;
-            }
-            int start = at;
-            while (at < json.length()) {
-                char c = json.charAt(at);
-                if (c == '"') {
-                    return json.substring(start, at++);
-                }
-                if (c == '\\') {
-                    return escapedRest(start);
-                }
-                if (c < 0x20) {
-                    return null;
-                }
-                at++;
-            }
-            return null;
-        }
-
-        private String escapedRest(int start) {
-            StringBuilder out = new StringBuilder(json.length() - start);
-            out.append(json, start, at);
-            while (at < json.length()) {
-                char c = json.charAt(at++);
-                if (c == '"') {
-                    return out.toString();
-                }
-                if (c < 0x20) {
-                    return null;
-                }
-                if (c != '\\') {
-                    out.append(c);
-                    continue;
-                }
-                if (at >= json.length()) {
-                    return null;
-                }
-                char e = json.charAt(at++);
-                switch (e) {
-                    case '"', '\\', '/' -> out.append(e);
-                    case 'b' -> out.append('\b');
-                    case 'f' -> out.append('\f');
-                    case 'n' -> out.append('\n');
-                    case 'r' -> out.append('\r');
-                    case 't' -> out.append('\t');
-                    case 'u' -> {
-                        if (at + 4 > json.length()) {
-                            return null;
-                        }
-                        int code = 0;
-                        for (int i = 0; i < 4; i++) {
-                            int digit = Character.digit(json.charAt(at++), 16);
-                            if (digit < 0) {
-                                return null;
-                            }
-                            code = code * 16 + digit;
-                        }
-                        out.append((char) code);
-                    }
+                String value = parser.getText();
+                switch (name) {
+                    case "type" -> deltaType = value;
+                    case "text" -> text = value;
+                    case "thinking" -> thinking = value;
+                    case "signature" -> signature = value;
+                    case "partial_json" -> partialJson = value;
                     default -> {
-                        return null;
+                        return false;
                     }
                 }
             }
-            return null;
-        }
-
-        /** A JSON integer in int range, or {@link Long#MIN_VALUE}. */
-        private long integer() {
-            boolean negative = take('-');
-            int digitsStart = at;
-            long value = 0;
-            while (at < json.length() && json.charAt(at) >= '0' && json.charAt(at) <= '9') {
-                value = value * 10 + (json.charAt(at) - '0');
-                at++;
-                if (at - digitsStart > 10) {
-                    return Long.MIN_VALUE;
-                }
-            }
-            int digits = at - digitsStart;
-            if (digits == 0 || (digits > 1 && json.charAt(digitsStart) == '0')) {
-                return Long.MIN_VALUE;
-            }
-            if (at < json.length()) {
-                char next = json.charAt(at);
-                if (next == '.' || next == 'e' || next == 'E') {
-                    return Long.MIN_VALUE;
-                }
-            }
-            value = negative ? -value : value;
-            if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
-                return Long.MIN_VALUE;
-            }
-            return value;
-        }
-
-        private boolean take(char expected) {
-            if (at < json.length() && json.charAt(at) == expected) {
-                at++;
-                return true;
-            }
-            return false;
-        }
-
-        private void skipWhitespace() {
-            while (at < json.length()) {
-                char c = json.charAt(at);
-                if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                    return;
-                }
-                at++;
-            }
+            return token == JsonToken.END_OBJECT;
         }
     }
 }

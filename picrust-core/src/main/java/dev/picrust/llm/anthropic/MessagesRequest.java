@@ -2,12 +2,9 @@ package dev.picrust.llm.anthropic;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.MessageCodec;
-import dev.picrust.llm.MessageJsonWriter;
 import dev.picrust.llm.TextBlock;
 import dev.picrust.llm.ToolDefinition;
 import java.io.IOException;
@@ -20,42 +17,10 @@ final class MessagesRequest {
     private MessagesRequest() {}
 
     /**
-     * Builds the body. {@code extraBody} fields are written last and win over the modelled ones
-     * (it is the escape hatch for anything this version does not model), except {@code stream},
-     * which follows the call style.
-     */
-    static ObjectNode toJson(LlmRequest request, String model, boolean stream) {
-        ObjectNode body = Json.object();
-        body.put("model", model);
-        body.put("max_tokens", request.maxTokens());
-        if (!request.system().isEmpty()) {
-            ArrayNode system = body.putArray("system");
-            request.system().forEach(block -> system.add(MessageCodec.toJson(block)));
-        }
-        body.set("messages", MessageCodec.toJson(request.messages()));
-        if (!request.tools().isEmpty()) {
-            ArrayNode tools = body.putArray("tools");
-            request.tools().forEach(tool -> tools.add(MessageCodec.toJson(tool)));
-        }
-        request.thinking().ifPresent(thinking -> {
-            ObjectNode node = body.putObject("thinking");
-            node.put("type", "enabled");
-            node.put("budget_tokens", thinking.budgetTokens());
-        });
-        request.temperature().ifPresent(t -> body.put("temperature", t));
-        request.extraBody().forEach((name, value) -> body.set(name, value.deepCopy()));
-        if (stream) {
-            body.put("stream", true);
-        } else {
-            body.remove("stream");
-        }
-        return body;
-    }
-
-    /**
-     * The body as UTF-8 bytes, written without building the tree: byte for byte what
-     * {@code Json.writeBytes(toJson(request, model, stream))} gives (an extra with a modelled
-     * field's name takes that field's place, as in the tree).
+     * The body as UTF-8 bytes, written without building a tree. {@code extraBody} fields win over
+     * the modelled ones (it is the escape hatch for anything this version does not model): an extra
+     * named like a modelled field is written in that field's place, the others after the modelled
+     * fields, in their order. {@code stream} follows the call style whatever the extras say.
      */
     static byte[] toBytes(LlmRequest request, String model, boolean stream) {
         return Json.writeBytes(out -> write(out, request, model, stream));
@@ -75,18 +40,18 @@ final class MessagesRequest {
         if (!request.system().isEmpty() && !replacedByExtra(out, "system", extra, replaced)) {
             out.writeArrayFieldStart("system");
             for (TextBlock block : request.system()) {
-                MessageJsonWriter.write(out, block);
+                MessageCodec.write(out, block);
             }
             out.writeEndArray();
         }
         if (!replacedByExtra(out, "messages", extra, replaced)) {
             out.writeFieldName("messages");
-            MessageJsonWriter.write(out, request.messages());
+            MessageCodec.write(out, request.messages());
         }
         if (!request.tools().isEmpty() && !replacedByExtra(out, "tools", extra, replaced)) {
             out.writeArrayFieldStart("tools");
             for (ToolDefinition tool : request.tools()) {
-                MessageJsonWriter.write(out, tool);
+                MessageCodec.write(out, tool);
             }
             out.writeEndArray();
         }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +32,8 @@ public final class BackgroundShell {
     private final ShellProcess process;
     private final OutputLog log;
     private final Thread reader;
+    /** Guards {@link #unread} and {@link #killed}; a lock rather than a monitor so no virtual thread pins while holding it. */
+    private final ReentrantLock lock = new ReentrantLock();
     private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
     private HeadTailBuffer unread = newBuffer();
     private boolean killed;
@@ -73,11 +76,16 @@ public final class BackgroundShell {
         return log.file();
     }
 
-    public synchronized Status status() {
-        if (killed) {
-            return Status.KILLED;
+    public Status status() {
+        lock.lock();
+        try {
+            if (killed) {
+                return Status.KILLED;
+            }
+            return finished.getCount() > 0 ? Status.RUNNING : Status.EXITED;
+        } finally {
+            lock.unlock();
         }
-        return finished.getCount() > 0 ? Status.RUNNING : Status.EXITED;
     }
 
     /** Waits until the command has exited and all its output was read; false on timeout. */
@@ -89,34 +97,42 @@ public final class BackgroundShell {
      * The output since the last call (only lines matching {@code filter}, if given; the others are
      * consumed too), with the status and, once exited, the exit code.
      */
-    public synchronized Update readNew(Optional<Pattern> filter) {
-        HeadTailBuffer taken = unread;
-        unread = newBuffer();
-        String text = taken.render(cut -> "\n\n... [" + cut + " characters cut; the full output is in " + log.file() + "] ...\n\n");
-        if (filter.isPresent()) {
-            StringBuilder kept = new StringBuilder();
-            for (String line : text.split("\n", -1)) {
-                if (filter.get().matcher(line).find()) {
-                    kept.append(line).append('\n');
+    public Update readNew(Optional<Pattern> filter) {
+        lock.lock();
+        try {
+            HeadTailBuffer taken = unread;
+            unread = newBuffer();
+            String text = taken.render(cut -> "\n\n... [" + cut + " characters cut; the full output is in " + log.file() + "] ...\n\n");
+            if (filter.isPresent()) {
+                StringBuilder kept = new StringBuilder();
+                for (String line : text.split("\n", -1)) {
+                    if (filter.get().matcher(line).find()) {
+                        kept.append(line).append('\n');
+                    }
                 }
+                text = kept.toString();
             }
-            text = kept.toString();
+            Status status = status();
+            // A killed (or just finished) command may not have exited yet: only an exited process has a code.
+            Process p = process.process();
+            OptionalInt exit = status == Status.RUNNING || p.isAlive() ? OptionalInt.empty() : OptionalInt.of(p.exitValue());
+            return new Update(text, status, exit);
+        } finally {
+            lock.unlock();
         }
-        Status status = status();
-        // A killed (or just finished) command may not have exited yet: only an exited process has a code.
-        Process p = process.process();
-        OptionalInt exit = status == Status.RUNNING || p.isAlive() ? OptionalInt.empty() : OptionalInt.of(p.exitValue());
-        return new Update(text, status, exit);
     }
 
     /** Kills the command's process tree. True if it was still running. */
     public boolean kill() {
         boolean wasRunning;
-        synchronized (this) {
+        lock.lock();
+        try {
             wasRunning = status() == Status.RUNNING;
             if (wasRunning) {
                 killed = true;
             }
+        } finally {
+            lock.unlock();
         }
         process.killTree();
         return wasRunning;
@@ -127,8 +143,11 @@ public final class BackgroundShell {
             char[] buffer = new char[8192];
             int n;
             while ((n = in.read(buffer)) > 0) {
-                synchronized (this) {
+                lock.lock();
+                try {
                     unread.append(buffer, 0, n);
+                } finally {
+                    lock.unlock();
                 }
                 log.append(buffer, 0, n);
             }

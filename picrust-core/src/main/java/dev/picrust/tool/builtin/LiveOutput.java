@@ -1,5 +1,6 @@
 package dev.picrust.tool.builtin;
 
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -15,6 +16,8 @@ final class LiveOutput implements AutoCloseable {
     private final Consumer<String> sink;
     private final StringBuilder pending = new StringBuilder();
     private final Thread ticker;
+    /** Held while a flush hands text to the sink (which publishes a chunk): a lock, not a monitor, so that never pins a carrier. */
+    private final ReentrantLock lock = new ReentrantLock();
     private long streamed;
     private boolean stopped;
     private boolean closed;
@@ -25,11 +28,14 @@ final class LiveOutput implements AutoCloseable {
             try {
                 while (true) {
                     Thread.sleep(interval);
-                    synchronized (this) {
+                    lock.lock();
+                    try {
                         if (closed) {
                             return;
                         }
                         flush(false);
+                    } finally {
+                        lock.unlock();
                     }
                 }
             } catch (InterruptedException e) {
@@ -38,13 +44,18 @@ final class LiveOutput implements AutoCloseable {
         });
     }
 
-    synchronized void append(char[] chars, int offset, int length) {
-        if (stopped || closed) {
-            return;
-        }
-        pending.append(chars, offset, length);
-        if (pending.length() >= FORCE_FLUSH_CHARS) {
-            flush(false);
+    void append(char[] chars, int offset, int length) {
+        lock.lock();
+        try {
+            if (stopped || closed) {
+                return;
+            }
+            pending.append(chars, offset, length);
+            if (pending.length() >= FORCE_FLUSH_CHARS) {
+                flush(false);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -78,12 +89,15 @@ final class LiveOutput implements AutoCloseable {
     /** Emits whatever is left and stops the ticker. */
     @Override
     public void close() {
-        synchronized (this) {
+        lock.lock();
+        try {
             if (closed) {
                 return;
             }
             flush(true);
             closed = true;
+        } finally {
+            lock.unlock();
         }
         ticker.interrupt();
     }

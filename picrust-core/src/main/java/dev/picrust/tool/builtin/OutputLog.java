@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** A command's full output saved to a file (UTF-8), up to {@link #MAX_CHARS} characters. */
 final class OutputLog implements Closeable {
@@ -13,6 +14,8 @@ final class OutputLog implements Closeable {
 
     private final Path file;
     private final Writer writer;
+    /** Appends write to the file; a lock, not a monitor, so a virtual thread blocked on the disk does not pin its carrier. */
+    private final ReentrantLock lock = new ReentrantLock();
     private long written;
     private boolean capped;
 
@@ -33,33 +36,53 @@ final class OutputLog implements Closeable {
         return new OutputLog(file);
     }
 
-    synchronized void append(char[] chars, int offset, int length) throws IOException {
-        if (capped) {
-            return;
-        }
-        int take = (int) Math.min(length, MAX_CHARS - written);
-        writer.write(chars, offset, take);
-        written += take;
-        if (take < length) {
-            capped = true;
-            writer.write("\n[output log stopped after " + MAX_CHARS + " characters]\n");
+    void append(char[] chars, int offset, int length) throws IOException {
+        lock.lock();
+        try {
+            if (capped) {
+                return;
+            }
+            int take = (int) Math.min(length, MAX_CHARS - written);
+            writer.write(chars, offset, take);
+            written += take;
+            if (take < length) {
+                capped = true;
+                writer.write("\n[output log stopped after " + MAX_CHARS + " characters]\n");
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    synchronized void flush() throws IOException {
-        writer.flush();
+    void flush() throws IOException {
+        lock.lock();
+        try {
+            writer.flush();
+        } finally {
+            lock.unlock();
+        }
     }
 
     Path file() {
         return file;
     }
 
-    synchronized boolean capped() {
-        return capped;
+    boolean capped() {
+        lock.lock();
+        try {
+            return capped;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        writer.close();
+    public void close() throws IOException {
+        lock.lock();
+        try {
+            writer.close();
+        } finally {
+            lock.unlock();
+        }
     }
 }

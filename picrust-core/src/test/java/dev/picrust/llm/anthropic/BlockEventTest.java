@@ -38,11 +38,11 @@ class BlockEventTest {
             "{\"index\":0,\"delta\":{\"type\":\"citations_delta\",\"citation\":{}}}",
             "{\"index\":0,\"delta\":{\"type\":\"citations_delta\"}}",
             "{\"index\":0,\"delta\":{\"type\":\"x\",\"content\":{\"x\":1}}}", "{\"index\":0,\"extra\":1}",
-            "{\"ind\\u0065x\":0}", "{\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"a\u0001\"}}",
+"{\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"a\u0001\"}}",
             "{\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"bad \\x escape\"}}",
             "{\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"short \\u12\"}}",
             "{\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"unterminated}}",
-            "\uFEFF{\"index\":0}", "{\"index\":0}\u0000", "{\"index\" 0}", "{'index':0}", "{\"type\":true}");
+            "{\"index\" 0}", "{'index':0}", "{\"type\":true}");
 
     @Test
     void leavesEverythingElseToTheTreeRoute() {
@@ -51,7 +51,7 @@ class BlockEventTest {
         }
     }
 
-    /** Whatever the scanner accepts, Jackson accepts and reads the same way. */
+    /** Whatever the streaming read accepts, the tree accepts and reads the same way. */
     @Test
     void agreesWithTheTreeOnEverythingItAccepts() throws IOException {
         List<String> payloads = new ArrayList<>(UNUSUAL);
@@ -65,7 +65,7 @@ class BlockEventTest {
         payloads.addAll(List.of("{\"index\":-0}", "{\"index\":2147483647}", "{\"index\":-2147483648}",
                 " \t\r\n{ \"index\" : 4 , \"delta\" : { \"type\" : \"text_delta\" , \"text\" : \"x\" } } \r\n",
                 "{\"delta\":{\"type\":\"text_delta\",\"text\":\"first\"},\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"second\"},\"index\":7}",
-                "{\"index\":1,\"index\":2}", "{\"index\":0,\"delta\":{}}", "{\"delta\":{\"text\":\"no type\"}}",
+                "{\"index\":1,\"index\":2}", "{\"ind\\u0065x\":0}", "\uFEFF{\"index\":0}", "{\"index\":0}\u0000", "{\"index\":0,\"delta\":{}}", "{\"delta\":{\"text\":\"no type\"}}",
                 "{\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"\\ud800 lone \\uDFFF \u2028 \u00ff \uffff\"}}"));
         int accepted = 0;
         for (String payload : payloads) {

@@ -30,16 +30,25 @@ import org.junit.jupiter.api.Test;
 class MessagesRequestTest {
     private static final LlmRequest BASIC = LlmRequest.of("claude-x", List.of(Message.user("hi")), 100);
 
+    /** The body the provider sends, parsed back for field checks. */
+    private static ObjectNode body(LlmRequest request, String model, boolean stream) {
+        try {
+            return (ObjectNode) Json.MAPPER.readTree(MessagesRequest.toBytes(request, model, stream));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void minimalBodyOmitsEmptySystemAndToolsAndStreamFlag() throws IOException {
-        assertThat(MessagesRequest.toJson(BASIC, "claude-x", false)).isEqualTo(Json.parse("""
+        assertThat(body(BASIC, "claude-x", false)).isEqualTo(Json.parse("""
                 {"model":"claude-x","max_tokens":100,
                  "messages":[{"role":"user","content":[{"type":"text","text":"hi"}]}]}"""));
     }
 
     @Test
     void streamingBodySaysSo() {
-        assertThat(MessagesRequest.toJson(BASIC, "claude-x", true).get("stream").asBoolean()).isTrue();
+        assertThat(body(BASIC, "claude-x", true).get("stream").asBoolean()).isTrue();
     }
 
     @Test
@@ -47,7 +56,7 @@ class MessagesRequestTest {
         JsonNode cache = Json.parse("{\"type\":\"ephemeral\"}");
         LlmRequest request = BASIC.withSystem(List.of(new TextBlock("be brief"),
                 new TextBlock("project rules", Map.of("cache_control", cache))));
-        assertThat(MessagesRequest.toJson(request, "claude-x", false).get("system")).isEqualTo(Json.parse("""
+        assertThat(body(request, "claude-x", false).get("system")).isEqualTo(Json.parse("""
                 [{"type":"text","text":"be brief"},
                  {"type":"text","text":"project rules","cache_control":{"type":"ephemeral"}}]"""));
     }
@@ -58,7 +67,7 @@ class MessagesRequestTest {
         LlmRequest request = new LlmRequest("claude-x", List.of(), List.of(Message.user("hi")),
                 List.of(new ToolDefinition("now", "time", schema)), 4000, Optional.of(new ThinkingConfig(2048)),
                 Optional.of(1.0), Map.of());
-        ObjectNode body = MessagesRequest.toJson(request, "claude-x", false);
+        ObjectNode body = body(request, "claude-x", false);
         assertThat(body.get("tools")).isEqualTo(Json.parse(
                 "[{\"name\":\"now\",\"description\":\"time\",\"input_schema\":{\"type\":\"object\",\"properties\":{}}}]"));
         assertThat(body.get("thinking")).isEqualTo(Json.parse("{\"type\":\"enabled\",\"budget_tokens\":2048}"));
@@ -71,18 +80,19 @@ class MessagesRequestTest {
                 "tool_choice", Json.parse("{\"type\":\"auto\"}"),
                 "max_tokens", Json.parse("7"),
                 "stream", Json.parse("false")));
-        ObjectNode streaming = MessagesRequest.toJson(request, "claude-x", true);
+        ObjectNode streaming = body(request, "claude-x", true);
         assertThat(streaming.get("tool_choice")).isEqualTo(Json.parse("{\"type\":\"auto\"}"));
         assertThat(streaming.get("max_tokens").asInt()).isEqualTo(7);
         assertThat(streaming.get("stream").asBoolean()).isTrue();
-        assertThat(MessagesRequest.toJson(request, "claude-x", false).has("stream")).isFalse();
+        assertThat(body(request, "claude-x", false).has("stream")).isFalse();
     }
 
-    // ---- the streamed encoder (the provider's path) gives exactly the tree's bytes
+    // ---- differential: the streamed encoder gives exactly the bytes of the tree-built body it replaced
 
     private static void assertSameBytes(LlmRequest request) {
         for (boolean stream : new boolean[] {false, true}) {
-            String tree = new String(Json.writeBytes(MessagesRequest.toJson(request, "claude-x", stream)), StandardCharsets.UTF_8);
+            String tree = new String(Json.writeBytes(ReferenceRequestTree.toJson(request, "claude-x", stream)),
+                    StandardCharsets.UTF_8);
             String streamed = new String(MessagesRequest.toBytes(request, "claude-x", stream), StandardCharsets.UTF_8);
             assertThat(streamed).as("stream=%s", stream).isEqualTo(tree);
         }

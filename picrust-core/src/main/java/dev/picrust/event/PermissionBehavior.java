@@ -1,4 +1,4 @@
-package dev.picrust.permission;
+package dev.picrust.event;
 
 import java.util.Optional;
 

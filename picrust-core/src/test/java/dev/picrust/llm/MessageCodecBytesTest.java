@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The streaming writer must give exactly the bytes of serialising MessageCodec's trees. */
-class MessageJsonWriterTest {
+/**
+ * Differential: the codec's one writer gives exactly the bytes of the tree encoder it replaced
+ * ({@link ReferenceTreeEncoder}), for session lines and for the trees handed to hooks and chunks.
+ */
+class MessageCodecBytesTest {
 
     private static JsonNode json(String text) {
         try {
@@ -27,16 +30,20 @@ class MessageJsonWriterTest {
     }
 
     private static void assertSameBytes(Message message) {
-        byte[] tree = Json.writeBytes(MessageCodec.toJson(message));
-        byte[] streamed = MessageJsonWriter.toBytes(message);
-        assertThat(new String(streamed, StandardCharsets.UTF_8)).isEqualTo(new String(tree, StandardCharsets.UTF_8));
-        assertThat(streamed).isEqualTo(tree);
+        byte[] reference = Json.writeBytes(ReferenceTreeEncoder.toJson(message));
+        byte[] line = MessageCodec.toBytes(message);
+        assertThat(new String(line, StandardCharsets.UTF_8)).isEqualTo(new String(reference, StandardCharsets.UTF_8));
+        assertThat(line).isEqualTo(reference);
+        assertThat(Json.writeBytes(MessageCodec.toJson(message))).isEqualTo(reference);
+        assertThat(Json.writeBytes(MessageCodec.blocksToJson(message.content())))
+                .isEqualTo(Json.writeBytes(ReferenceTreeEncoder.blocksToJson(message.content())));
     }
 
     private static void assertSameBytes(ToolDefinition tool) {
-        byte[] tree = Json.writeBytes(MessageCodec.toJson(tool));
-        byte[] streamed = Json.writeBytes(out -> MessageJsonWriter.write(out, tool));
-        assertThat(new String(streamed, StandardCharsets.UTF_8)).isEqualTo(new String(tree, StandardCharsets.UTF_8));
+        byte[] reference = Json.writeBytes(ReferenceTreeEncoder.toJson(tool));
+        byte[] streamed = Json.writeBytes(out -> MessageCodec.write(out, tool));
+        assertThat(new String(streamed, StandardCharsets.UTF_8)).isEqualTo(new String(reference, StandardCharsets.UTF_8));
+        assertThat(Json.writeBytes(MessageCodec.toJson(tool))).isEqualTo(reference);
     }
 
     /** Every kind of tree node, including the ones only the mapper can write. */
@@ -131,6 +138,33 @@ class MessageJsonWriterTest {
             ]}""";
         Message message = MessageCodec.fromJson(Json.parse(line));
         assertSameBytes(message);
-        assertThat(MessageCodec.fromJson(Json.MAPPER.readTree(MessageJsonWriter.toBytes(message)))).isEqualTo(message);
+        assertThat(MessageCodec.fromJson(Json.MAPPER.readTree(MessageCodec.toBytes(message)))).isEqualTo(message);
+    }
+
+    /**
+     * Every message of the recorded request bodies comes back with the JSON it was sent with (in our
+     * field order; content sent as a plain string is read as one text block), and a line read back
+     * is written again byte for byte: what a session stores is what it loads.
+     */
+    @Test
+    void recordedRequestMessagesEncodeToTheirOwnBytes() throws IOException {
+        int messages = 0;
+        for (String name : List.of("anthropic-http-stream-tool-roundtrip.json", "anthropic-http-429-429-then-stream.json",
+                "anthropic-http-tool-use-then-400.json")) {
+            for (JsonNode exchange : Json.parse(LlmFixtures.text(name))) {
+                for (JsonNode sent : exchange.get("request").get("body").get("messages")) {
+                    if (!sent.get("content").isArray()) {
+                        continue;
+                    }
+                    Message message = MessageCodec.fromJson(sent);
+                    byte[] line = MessageCodec.toBytes(message);
+                    assertThat(Json.MAPPER.readTree(line)).isEqualTo(sent);
+                    assertThat(MessageCodec.toBytes(MessageCodec.fromJson(Json.MAPPER.readTree(line)))).isEqualTo(line);
+                    assertSameBytes(message);
+                    messages++;
+                }
+            }
+        }
+        assertThat(messages).isGreaterThanOrEqualTo(3);
     }
 }
