@@ -61,7 +61,7 @@ public final class OutputBus implements OutputSink {
                     .toList());
             case OutputChunk.PermissionRequest p -> new OutputChunk.PermissionRequest(p.requestId(), p.toolUseId(),
                     p.toolName(), r.redact(p.input()), r.redact(p.reason()));
-            case OutputChunk.PermissionDecision p -> new OutputChunk.PermissionDecision(p.toolUseId(), p.toolName(),
+            case OutputChunk.PermissionDecided p -> new OutputChunk.PermissionDecided(p.toolUseId(), p.toolName(),
                     p.decision(), p.source(), r.redact(p.detail()));
             case OutputChunk.SubagentOutput o -> new OutputChunk.SubagentOutput(o.sessionId(), redacted(o.chunk()));
             default -> chunk;

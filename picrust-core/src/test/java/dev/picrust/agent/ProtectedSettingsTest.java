@@ -38,7 +38,7 @@ class ProtectedSettingsTest extends LoopTestBase {
         home = dir.resolve("picrust-home");
         global = Files.createDirectories(home.resolve("permissions")).resolve("global.json");
         rules = new RuleStore(home);
-        rules.add(PermissionTier.GLOBAL, "agent", dev.picrust.permission.PermissionBehavior.DENY,
+        rules.add(PermissionTier.GLOBAL, "agent", dev.picrust.event.PermissionBehavior.DENY,
                 dev.picrust.permission.PermissionRule.parse("Bash(rm:*)"));
         Files.writeString(work.resolve("victim"), "precious\n");
     }
@@ -99,7 +99,7 @@ class ProtectedSettingsTest extends LoopTestBase {
         assertThat(work.resolve("made-by-broad-allow")).doesNotExist();
 
         // The same change made through the RuleStore (picrust permissions, the console) does apply.
-        new RuleStore(home).add(PermissionTier.GLOBAL, "agent", dev.picrust.permission.PermissionBehavior.ALLOW,
+        new RuleStore(home).add(PermissionTier.GLOBAL, "agent", dev.picrust.event.PermissionBehavior.ALLOW,
                 dev.picrust.permission.PermissionRule.parse("Bash(touch:*)"));
         provider.then(r -> toolCalls(call("t4", "Bash", "{\"command\":\"touch made-by-broad-allow\"}")))
                 .then(r -> text("done"));

@@ -463,7 +463,7 @@ class PermissionPolicyTest {
         }
         PermissionDecision d = broad.decide(bash("echo '{}' > $PICRUST_HOME/permissions/global.json"));
         assertThat(d.source()).isInstanceOf(DecisionSource.Protected.class);
-        assertThat(d.source().kind()).isEqualTo("protected");
+        assertThat(d.source().kind()).isEqualTo(dev.picrust.event.DecisionSourceKind.PROTECTED);
         assertAllow(broad.decide(bash("git clone https://example.com/x/y.git && cat .gitignore")));
         assertAllow(broad.decide(bash("git commit -m 'read the config file lazily'")));
         assertAsk(broad.decide(bash("git -C sub config --local alias.st status")));
@@ -473,7 +473,7 @@ class PermissionPolicyTest {
         assertThat(policy(List.of(), List.of(), List.of("Write")).decide(file("Write", ".mcp.json", false,
                 PermissionMode.DEFAULT))).isInstanceOf(PermissionDecision.Deny.class);
         assertAsk(broad.decide(file("Write", ".mcp.json", false, PermissionMode.DEFAULT)
-                .withHookVerdict(Optional.of(new HookVerdict(PermissionBehavior.ALLOW, "ok", "h")))));
+                .withHookRuling(Optional.of(new HookRuling(dev.picrust.event.PermissionBehavior.ALLOW, "ok", "h")))));
     }
 
     @Test
