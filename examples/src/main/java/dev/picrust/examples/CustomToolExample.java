@@ -33,7 +33,7 @@ public final class CustomToolExample {
                 .tools(new ToolRegistry().registerAll(AnnotatedTools.from(new Invoices())))
                 .build();
         StringBuilder transcript = new StringBuilder();
-        try (AgentRuntime runtime = new AgentRuntime(new SessionStore(Files.createTempDirectory("example-")))) {
+        try (AgentRuntime runtime = new AgentRuntime(SessionStore.at(Files.createTempDirectory("example-")))) {
             var agent = runtime.spawn(config);
             var out = agent.subscribe();
             agent.send("How much does C-42 owe?");

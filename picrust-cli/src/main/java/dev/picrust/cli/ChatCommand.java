@@ -169,7 +169,7 @@ final class ChatCommand extends RunCommand {
             case "/cost" -> screen.println(String.format("%,d tokens in (%,d read from cache), %,d out in this chat",
                     total.inputTokens() + total.cacheReadInputTokens() + total.cacheCreationInputTokens(),
                     total.cacheReadInputTokens(), total.outputTokens()));
-            case "/session" -> screen.println(agent.sessionId() + "  " + store.directory(agent.sessionId()));
+            case "/session" -> screen.println(agent.sessionId() + "  " + store.location(agent.sessionId()));
             case "/new" -> {
                 restart(config, Optional.empty());
                 screen.println(style.dim("new session " + agent.sessionId()));
@@ -209,7 +209,7 @@ final class ChatCommand extends RunCommand {
             List<SessionMetadata> recent = store.list().stream()
                     .filter(m -> !m.id().equals(agent.sessionId()) && m.parentId().isEmpty()).limit(10).toList();
             if (recent.isEmpty()) {
-                screen.println("no other sessions in " + store.root());
+                screen.println("no other sessions in " + store.location());
                 return;
             }
             for (int i = 0; i < recent.size(); i++) {
@@ -228,7 +228,7 @@ final class ChatCommand extends RunCommand {
             id = recent.get(Integer.parseInt(choice) - 1).id();
         }
         if (!store.exists(id)) {
-            screen.println(style.error("no session '" + id + "' in " + store.root()));
+            screen.println(style.error("no session '" + id + "' in " + store.location()));
             return;
         }
         restart(config, Optional.of(id));

@@ -34,7 +34,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path workspace = Files.createTempDirectory("picrust-demo-");
-        SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
+        SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : SessionStore.at(sessionsDir);
         ChunkPrinter.OutputFormat format = output.equalsIgnoreCase("jsonl")
                 ? ChunkPrinter.OutputFormat.JSONL : ChunkPrinter.OutputFormat.TEXT;
         try (MockLlmServer server = MockLlmServer.start()) {

@@ -342,7 +342,7 @@ class RunCommand implements Callable<Integer> {
     }
 
     SessionStore store() {
-        return sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
+        return sessionsDir == null ? SessionStore.atDefaultLocation() : SessionStore.at(sessionsDir);
     }
 
     /**
@@ -413,7 +413,7 @@ class RunCommand implements Callable<Integer> {
         handle.awaitTermination(Duration.ofSeconds(30));
         if (format == ChunkPrinter.OutputFormat.TEXT) {
             err.println(result.summary(Duration.ofNanos(System.nanoTime() - started), handle.sessionId()));
-            err.println("session " + handle.sessionId() + " saved in " + store.directory(handle.sessionId()));
+            err.println("session " + handle.sessionId() + " saved in " + store.location(handle.sessionId()));
         }
         if (result.reason() == EndReason.END_TURN) {
             return 0;
@@ -432,7 +432,7 @@ class RunCommand implements Callable<Integer> {
         try {
             if (resume != null) {
                 if (!store.exists(resume)) {
-                    throw new CliException("no session '" + resume + "' in " + store.root());
+                    throw new CliException("no session '" + resume + "' in " + store.location());
                 }
                 return runtime.resume(config, resume);
             }

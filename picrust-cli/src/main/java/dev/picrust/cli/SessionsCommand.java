@@ -56,14 +56,14 @@ final class SessionsCommand implements Callable<Integer> {
     }
 
     SessionStore store() {
-        return sessionsDir == null ? SessionStore.atDefaultLocation() : new SessionStore(sessionsDir);
+        return sessionsDir == null ? SessionStore.atDefaultLocation() : SessionStore.at(sessionsDir);
     }
 
     /** The session's metadata and messages; the session is opened only to read it. */
     record Transcript(SessionMetadata metadata, List<Message> messages, List<String> warnings) {
         static Transcript read(SessionStore store, String id) {
             if (!store.exists(id)) {
-                throw new CliException("no session '" + id + "' in " + store.root());
+                throw new CliException("no session '" + id + "' in " + store.location());
             }
             try (AgentSession session = store.open(id)) {
                 return new Transcript(session.metadata(), session.messages(), session.loadWarnings());

@@ -27,9 +27,9 @@ class DemoCommandIT {
         assertThat(err).contains("saved in " + sessions).contains("4 model calls");
         assertThat(String.join("\n", out)).contains("The plan is in notes/plan.md");
 
-        List<SessionMetadata> stored = new SessionStore(sessions).list();
+        List<SessionMetadata> stored = SessionStore.at(sessions).list();
         assertThat(stored).singleElement().satisfies(m -> assertThat(m.agentType()).isEqualTo("demo"));
-        try (AgentSession s = new SessionStore(sessions).open(stored.getFirst().id())) {
+        try (AgentSession s = SessionStore.at(sessions).open(stored.getFirst().id())) {
             List<Message> history = s.messages();
             assertThat(history).hasSize(8);
             assertThat(history.stream().flatMap(m -> m.toolResults().stream()))

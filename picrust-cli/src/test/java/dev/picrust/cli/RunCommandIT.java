@@ -82,7 +82,7 @@ class RunCommandIT {
         assertThat(ends.get(0).path("id").asText()).startsWith("toolu_");
         assertThat(chunks.getLast().path("type").asText()).isEqualTo("done");
         assertThat(Files.readString(workspace.resolve("a.txt"))).isEqualTo("hello\n");
-        try (AgentSession s = new SessionStore(sessions).open("multi")) {
+        try (AgentSession s = SessionStore.at(sessions).open("multi")) {
             assertThat(s.messages()).extracting(Message::role)
                     .containsExactly(Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT);
         }
@@ -109,7 +109,7 @@ class RunCommandIT {
         CliProcess cli = run("--session-id", "mid", "hi");
         List<String> out = new ArrayList<>();
         assertThat(cli.finish(out)).as(cli.stderr.get()).isZero();
-        try (AgentSession s = new SessionStore(sessions).open("mid")) {
+        try (AgentSession s = SessionStore.at(sessions).open("mid")) {
             assertThat(s.messages()).containsExactly(Message.user("hi"), Message.assistant("second attempt"));
         }
     }
@@ -201,7 +201,7 @@ class RunCommandIT {
         JsonNode lastSent = continued.body().path("messages").get(2);
         assertThat(lastSent.path("role").asText()).isEqualTo("user");
         assertThat(lastSent.toString()).contains("interrupted: the process stopped before this tool finished");
-        try (AgentSession s = new SessionStore(sessions).open("crash")) {
+        try (AgentSession s = SessionStore.at(sessions).open("crash")) {
             List<Message> history = s.messages();
             assertThat(history).extracting(Message::role)
                     .containsExactly(Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT);

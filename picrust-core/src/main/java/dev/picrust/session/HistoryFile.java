@@ -6,6 +6,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The append-only {@code history.jsonl}. Every {@link #append} writes one complete line and returns
@@ -16,6 +17,9 @@ import java.util.List;
  * one: the few appends of one step of an agent (its model's message, permission decisions, tool
  * results) share a descriptor, while ten thousand idle sessions, or sessions waiting for their
  * model, hold none. One writer per session at a time: lines go at the offset this object tracks.
+ *
+ * <p>A lock rather than a monitor: {@link #append} waits for the journal's force while it holds it,
+ * and a virtual thread parked inside {@code synchronized} pins its carrier on JDK 21-23.
  */
 final class HistoryFile implements AutoCloseable {
     private final Path path;
@@ -23,6 +27,7 @@ final class HistoryFile implements AutoCloseable {
     private final byte[] relativePath;
     private final Journal journal;
     private final WriteCounters counters;
+    private final ReentrantLock lock = new ReentrantLock();
     private long size;
     private boolean needsNewline;
     private boolean unforced;
@@ -67,20 +72,30 @@ final class HistoryFile implements AutoCloseable {
     }
 
     /** Appends one record: {@code json} is the record's UTF-8 bytes, without the newline. */
-    synchronized void append(byte[] json) throws IOException {
-        long offset = size;
-        byte[] line = write(json);
-        journal.commit(path, relativePath, offset, line);
-        awaitUncommitted();
+    void append(byte[] json) throws IOException {
+        lock.lock();
+        try {
+            long offset = size;
+            byte[] line = write(json);
+            journal.commit(path, relativePath, offset, line);
+            awaitUncommitted();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Returns once every line of {@link #appendLater} is durable. After a commit of this file that is
      * at once (batches are forced in order), unless their batch failed: that is reported here.
      */
-    synchronized void awaitUncommitted() throws IOException {
-        while (!uncommitted.isEmpty()) {
-            journal.await(uncommitted.removeFirst());
+    void awaitUncommitted() throws IOException {
+        lock.lock();
+        try {
+            while (!uncommitted.isEmpty()) {
+                journal.await(uncommitted.removeFirst());
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -88,15 +103,21 @@ final class HistoryFile implements AutoCloseable {
      * Appends one record that becomes durable with the next {@link #append} of this file (or when it
      * is closed); returns without waiting for a force when one is running already.
      */
-    synchronized void appendLater(byte[] json) throws IOException {
-        long offset = size;
-        byte[] line = write(json);
-        Journal.Entry entry = journal.commitLater(path, relativePath, offset, line);
-        if (!entry.done) {
-            uncommitted.add(entry);
+    void appendLater(byte[] json) throws IOException {
+        lock.lock();
+        try {
+            long offset = size;
+            byte[] line = write(json);
+            Journal.Entry entry = journal.commitLater(path, relativePath, offset, line);
+            if (!entry.done) {
+                uncommitted.add(entry);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
+    /** Writes one line at the end of the file; the caller holds {@link #lock}. */
     private byte[] write(byte[] json) throws IOException {
         for (byte b : json) {
             if (b == '\n') {
@@ -139,20 +160,26 @@ final class HistoryFile implements AutoCloseable {
     }
 
     /** Closes the descriptor held since the last appends, if any; the next append opens it again. */
-    synchronized void release() {
-        if (handle != null) {
-            try {
-                handle.close();
-            } catch (IOException ignored) {
-                // the lines were written (or their failure reported); closing frees the descriptor either way
+    void release() {
+        lock.lock();
+        try {
+            if (handle != null) {
+                try {
+                    handle.close();
+                } catch (IOException ignored) {
+                    // the lines were written (or their failure reported); closing frees the descriptor either way
+                }
+                handle = null;
             }
-            handle = null;
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Forces the file, so the journal no longer needs to keep its lines. */
     @Override
-    public synchronized void close() throws IOException {
+    public void close() throws IOException {
+        lock.lock();
         try {
             awaitUncommitted();  // before the journal lets go: no batch may name this file after it
             if (unforced) {
@@ -166,6 +193,7 @@ final class HistoryFile implements AutoCloseable {
         } finally {
             release();
             closed = true;
+            lock.unlock();
         }
         journal.released(path);
     }

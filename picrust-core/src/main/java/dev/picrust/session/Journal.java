@@ -79,6 +79,8 @@ final class Journal {
     private final WriteCounters counters;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
+    /** Signalled when a batch's commit is over ({@link #committing} false again). */
+    private final Condition committed = lock.newCondition();
     private List<Entry> pending = new ArrayList<>();
     private Thread writer;
     private boolean writerWaiting;
@@ -223,6 +225,7 @@ final class Journal {
                 toCheckpoint = segment;
             }
             committing = false;
+            committed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -267,6 +270,44 @@ final class Journal {
                     Segment done = active;
                     active = null;
                     done.delete();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forces every history file with lines in this journal and deletes every segment, so that no
+     * record written so far can ever be replayed (a deleted session's lines must not land in a new
+     * session of the same id after a crash). Appends go on meanwhile, into a new segment. Slow at
+     * scale (a force per open session), so only for rare operations such as deleting a session.
+     *
+     * @throws IOException if a file could not be forced, so some segment had to stay
+     */
+    void checkpointAll() throws IOException {
+        List<Segment> segments;
+        lock.lock();
+        try {
+            while (committing) {
+                committed.awaitUninterruptibly();  // the writer is adding files to the active segment
+            }
+            if (active != null) {
+                sealed.add(active);
+                active = null;
+            }
+            segments = List.copyOf(sealed);
+        } finally {
+            lock.unlock();
+        }
+        for (Segment segment : segments) {
+            checkpoint(segment);
+        }
+        lock.lock();
+        try {
+            for (Segment segment : segments) {
+                if (sealed.contains(segment)) {
+                    throw new IOException("could not force every history file of journal segment " + segment.path);
                 }
             }
         } finally {

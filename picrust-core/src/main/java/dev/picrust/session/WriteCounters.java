@@ -2,7 +2,7 @@ package dev.picrust.session;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Running totals of one store's writes, for {@link SessionStore#writeStats()}. */
+/** Running totals of one store's writes, for {@link JsonlSessionStore#writeStats()}. */
 final class WriteCounters {
     final AtomicLong syncs = new AtomicLong();
     final AtomicLong historyBytes = new AtomicLong();

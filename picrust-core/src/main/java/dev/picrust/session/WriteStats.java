@@ -1,7 +1,7 @@
 package dev.picrust.session;
 
 /**
- * What a {@link SessionStore} has written since it was created, for benchmarks and diagnostics.
+ * What a {@link JsonlSessionStore} has written since it was created, for benchmarks and diagnostics.
  *
  * @param historyBytes bytes appended to history files
  * @param journalBytes bytes written to the group-commit journal (history lines plus record headers)

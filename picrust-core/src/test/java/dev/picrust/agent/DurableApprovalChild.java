@@ -34,7 +34,7 @@ public final class DurableApprovalChild {
         QueueProvider provider = new QueueProvider().then(r -> new LlmResponse("m1", "m",
                 List.of(new ToolUseBlock("toolu_durable", "Mutate", Json.object().put("v", "x"))),
                 StopReason.TOOL_USE, Usage.ZERO));
-        AgentRuntime runtime = new AgentRuntime(new SessionStore(dir.resolve("sessions")));
+        AgentRuntime runtime = new AgentRuntime(SessionStore.at(dir.resolve("sessions")));
         AgentHandle handle = runtime.spawn(config(provider, dir), SESSION);
         Subscription sub = handle.subscribe();
         handle.send("change something");

@@ -47,7 +47,7 @@ class DurableApprovalIT {
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
 
-        SessionStore store = new SessionStore(dir.resolve("sessions"));
+        SessionStore store = SessionStore.at(dir.resolve("sessions"));
         try (AgentSession s = store.open(DurableApprovalChild.SESSION)) {
             List<PendingRequest> pending = new PendingRequests(s.state()).all();
             assertThat(pending).extracting(PendingRequest::requestId).containsExactly(requestId);

@@ -19,7 +19,7 @@ import dev.picrust.event.EndReason;
 import dev.picrust.event.StatusCode;
 import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
-import dev.picrust.session.SessionStore;
+import dev.picrust.session.JsonlSessionStore;
 import dev.picrust.tool.Tool;
 import dev.picrust.tool.ToolContext;
 import dev.picrust.tool.ToolRegistry;
@@ -46,13 +46,13 @@ abstract class LoopTestBase {
 
     @TempDir Path dir;
     Path work;
-    SessionStore store;
+    JsonlSessionStore store;
     AgentRuntime runtime;
 
     @BeforeEach
     void startRuntime() throws IOException {
         work = Files.createDirectories(dir.resolve("work"));
-        store = new SessionStore(dir.resolve("sessions"));
+        store = new JsonlSessionStore(dir.resolve("sessions"));
         runtime = new AgentRuntime(store);
     }
 

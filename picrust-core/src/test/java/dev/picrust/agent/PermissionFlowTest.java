@@ -132,7 +132,7 @@ class PermissionFlowTest extends LoopTestBase {
         QueueProvider provider2 = new QueueProvider()
                 .then(r -> toolCalls(call("t1", "Mutate", "{}")))
                 .then(r -> text("done again"));
-        AgentRuntime second = new AgentRuntime(new SessionStore(dir.resolve("sessions-2")));
+        AgentRuntime second = new AgentRuntime(SessionStore.at(dir.resolve("sessions-2")));
         try {
             AgentHandle h2 = second.spawn(config(provider2, mutate2).agentType("builder").interactive(true)
                     .permissions(Permissions.defaults().withStore(fresh)).build(), "local-2");

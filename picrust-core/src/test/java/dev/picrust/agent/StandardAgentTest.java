@@ -76,7 +76,7 @@ class StandardAgentTest {
     }
 
     AgentHandle spawn(QueueProvider provider, ToolRegistry tools, Permissions gate) {
-        runtime = new AgentRuntime(new SessionStore(dir.resolve("sessions")));
+        runtime = new AgentRuntime(SessionStore.at(dir.resolve("sessions")));
         AgentConfig config = AgentConfig.builder(provider).tools(tools).permissions(gate).cachePolicy(dev.picrust.agent.context.CachePolicy.off())
                 .workingDirectory(dir).build();
         return runtime.spawn(config, "test-session");
@@ -107,7 +107,7 @@ class StandardAgentTest {
         assertThat(chunks).contains(new OutputChunk.Done(EndReason.END_TURN));
         assertThat(chunks).filteredOn(OutputChunk.ToolStart.class::isInstance)
                 .extracting(c -> ((OutputChunk.ToolStart) c).id()).containsExactlyInAnyOrder("t1", "t2");
-        List<Message> history = new SessionStore(dir.resolve("sessions")).open("test-session").messages();
+        List<Message> history = SessionStore.at(dir.resolve("sessions")).open("test-session").messages();
         assertThat(history).extracting(Message::role)
                 .containsExactly(Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT);
         List<ToolResultBlock> results = history.get(2).toolResults();
@@ -132,7 +132,7 @@ class StandardAgentTest {
         h.send("read four times");
         assertThat(untilDone(sub)).contains(new OutputChunk.Done(EndReason.END_TURN));
 
-        List<Message> history = new SessionStore(dir.resolve("sessions")).open("test-session").messages();
+        List<Message> history = SessionStore.at(dir.resolve("sessions")).open("test-session").messages();
         assertThat(history).hasSize(10);
         for (int i = 0; i < 4; i++) {
             assertThat(history.get(1 + 2 * i).toolUses()).extracting(ToolUseBlock::id).containsExactly("t" + i);
@@ -178,7 +178,7 @@ class StandardAgentTest {
             int n = i;
             provider.then(r -> toolCalls(call("t" + n, "Echo", "{}")));
         }
-        runtime = new AgentRuntime(new SessionStore(dir.resolve("sessions")));
+        runtime = new AgentRuntime(SessionStore.at(dir.resolve("sessions")));
         AgentHandle h = runtime.spawn(AgentConfig.builder(provider).tools(new ToolRegistry().register(echo(true)))
                 .maxIterations(3).build());
         Subscription sub = h.subscribe();
@@ -214,7 +214,7 @@ class StandardAgentTest {
         h.interrupt();
         assertThat(untilDone(sub)).contains(new OutputChunk.Done(EndReason.INTERRUPTED));
 
-        List<Message> history = new SessionStore(dir.resolve("sessions")).open("test-session").messages();
+        List<Message> history = SessionStore.at(dir.resolve("sessions")).open("test-session").messages();
         Message results = history.getLast();
         assertThat(results.toolResults()).extracting(ToolResultBlock::toolUseId).containsExactly("b1", "b2");
         assertThat(results.toolResults().get(1).text()).contains("before the tool started");
@@ -230,7 +230,7 @@ class StandardAgentTest {
 
     @Test
     void resumeRepairsDanglingToolUse() throws Exception {
-        SessionStore store = new SessionStore(dir.resolve("sessions"));
+        SessionStore store = SessionStore.at(dir.resolve("sessions"));
         try (var s = store.create(dev.picrust.session.SessionMetadata.create("crashed", "agent", "m", "queue"))) {
             s.append(Message.user("run it"));
             s.append(Message.assistant(List.of(call("tx", "Echo", "{}"))));

@@ -42,27 +42,7 @@ class PinningTest {
             Map.entry("agent.StandardAgent#keepUnprocessedInput", "loop branch"),
             Map.entry("agent.StandardAgent#submit", "loop branch"),
             Map.entry("runtime.SubagentWaits#started", "loop branch"),
-            Map.entry("runtime.SubagentWaits#ended", "loop branch"),
-            Map.entry("session.HistoryFile#append", "session store branch"),
-            Map.entry("session.HistoryFile#awaitUncommitted", "session store branch"),
-            Map.entry("session.HistoryFile#appendLater", "session store branch"),
-            Map.entry("session.HistoryFile#release", "session store branch"),
-            Map.entry("session.HistoryFile#close", "session store branch"),
-            Map.entry("session.SessionStore#recoverOnce", "session store branch"),
-            Map.entry("session.AgentSession#append", "session store branch"),
-            Map.entry("session.AgentSession#appendRecord", "session store branch"),
-            Map.entry("session.AgentSession#appendRecordWithNext", "session store branch"),
-            Map.entry("session.AgentSession#appendWithNext", "session store branch"),
-            Map.entry("session.AgentSession#awaitDurable", "session store branch"),
-            Map.entry("session.AgentSession#lastMessage", "session store branch"),
-            Map.entry("session.AgentSession#messageCount", "session store branch"),
-            Map.entry("session.AgentSession#messages", "session store branch"),
-            Map.entry("session.AgentSession#metadata", "session store branch"),
-            Map.entry("session.AgentSession#records", "session store branch"),
-            Map.entry("session.AgentSession#updateMetadata", "session store branch"),
-            Map.entry("session.AgentSession$DurableState#get", "session store branch"),
-            Map.entry("session.AgentSession$DurableState#put", "session store branch"),
-            Map.entry("session.AgentSession$DurableState#remove", "session store branch"));
+            Map.entry("runtime.SubagentWaits#ended", "loop branch"));
 
     /** Every {@code class#method} of core that enters a monitor, sorted. */
     static Set<String> monitorSites() {

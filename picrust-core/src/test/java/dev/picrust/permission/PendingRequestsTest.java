@@ -21,7 +21,7 @@ class PendingRequestsTest {
 
     @Test
     void aPendingRequestSurvivesReopeningTheSessionWithTheSameId() {
-        SessionStore store = new SessionStore(root);
+        SessionStore store = SessionStore.at(root);
         PendingRequest request = PendingRequest.permission("toolu_7", "Bash",
                 Json.object().put("command", "make deploy"), "Bash(make deploy) needs approval", T0,
                 Optional.of(Duration.ofMinutes(10)));
@@ -30,7 +30,7 @@ class PendingRequestsTest {
         }
 
         // A new process: a fresh store reads the session back.
-        try (AgentSession resumed = new SessionStore(root).open("s1")) {
+        try (AgentSession resumed = SessionStore.at(root).open("s1")) {
             PendingRequests pending = new PendingRequests(resumed.state());
             assertThat(pending.all()).containsExactly(request);
             PendingRequest again = pending.forToolUse("toolu_7").orElseThrow();
@@ -41,7 +41,7 @@ class PendingRequestsTest {
             assertThat(pending.remove(request.requestId())).isTrue();
             assertThat(pending.remove(request.requestId())).isFalse();
         }
-        try (AgentSession reopened = new SessionStore(root).open("s1")) {
+        try (AgentSession reopened = SessionStore.at(root).open("s1")) {
             assertThat(new PendingRequests(reopened.state()).all()).isEmpty();
             assertThat(reopened.state().get(PendingRequests.KEY)).isEmpty();
         }
@@ -49,7 +49,7 @@ class PendingRequestsTest {
 
     @Test
     void severalRequestsAndQuestionsCanWaitAtOnce() {
-        try (AgentSession session = new SessionStore(root).create(SessionMetadata.create("s2", "coder", "m", "p"))) {
+        try (AgentSession session = SessionStore.at(root).create(SessionMetadata.create("s2", "coder", "m", "p"))) {
             PendingRequests pending = new PendingRequests(session.state());
             PendingRequest a = PendingRequest.permission("t1", "Write", Json.object(), "r", T0, Optional.empty());
             PendingRequest q = PendingRequest.question("t2", Json.array().add(Json.object().put("question", "Which?")),
@@ -80,7 +80,7 @@ class PendingRequestsTest {
         assertThat(forever.isExpired(T0.plus(Duration.ofDays(365)))).isFalse();
         assertThat(forever.remaining(T0)).isEmpty();
 
-        try (AgentSession session = new SessionStore(root).create(SessionMetadata.create("s3", "coder", "m", "p"))) {
+        try (AgentSession session = SessionStore.at(root).create(SessionMetadata.create("s3", "coder", "m", "p"))) {
             PendingRequests pending = new PendingRequests(session.state());
             pending.add(request);
             pending.add(forever);

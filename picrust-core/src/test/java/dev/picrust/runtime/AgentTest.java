@@ -23,7 +23,7 @@ class AgentTest {
                 .thenText("The echo said hi.")
                 .thenText("Still the same session.");
         try (Agent agent = Agent.builder(provider).tools(TestTools.echo())
-                .sessionStore(new SessionStore(dir)).build()) {
+                .sessionStore(SessionStore.at(dir)).build()) {
             Agent.Result first = agent.run("echo hi");
             assertThat(first.text()).isEqualTo("The echo said hi.");
             assertThat(first.completed()).isTrue();
@@ -42,7 +42,7 @@ class AgentTest {
         ScriptedProvider provider = new ScriptedProvider()
                 .then((r, l, c) -> toolCalls(call("t1", "Mutate", "{}")))
                 .thenText("done");
-        try (Agent agent = Agent.builder(provider).tools(TestTools.mutate()).sessionStore(new SessionStore(dir))
+        try (Agent agent = Agent.builder(provider).tools(TestTools.mutate()).sessionStore(SessionStore.at(dir))
                 .approver(request -> {
                     asked.add(request.toolName());
                     return PermissionAnswer.allowOnce();
@@ -55,7 +55,7 @@ class AgentTest {
         ScriptedProvider refused = new ScriptedProvider()
                 .then((r, l, c) -> toolCalls(call("t2", "Mutate", "{}")))
                 .thenText("could not");
-        try (Agent agent = Agent.builder(refused).tools(TestTools.mutate()).sessionStore(new SessionStore(dir.resolve("b")))
+        try (Agent agent = Agent.builder(refused).tools(TestTools.mutate()).sessionStore(SessionStore.at(dir.resolve("b")))
                 .build()) {
             assertThat(agent.run("change it").text()).isEqualTo("could not");
         }
@@ -67,7 +67,7 @@ class AgentTest {
         ScriptedProvider failing = new ScriptedProvider().then((r, l, c) -> {
             throw new dev.picrust.llm.LlmException(dev.picrust.llm.LlmException.Kind.CONNECTION, "no route to model");
         });
-        try (Agent agent = Agent.builder(failing).sessionStore(new SessionStore(dir)).build()) {
+        try (Agent agent = Agent.builder(failing).sessionStore(SessionStore.at(dir)).build()) {
             Agent.Result result = agent.run("hello");
             assertThat(result.endReason()).isEqualTo(EndReason.ERROR);
             assertThat(result.completed()).isFalse();

@@ -32,7 +32,7 @@ abstract class RuntimeTestBase {
 
     @BeforeEach
     void startRuntime() {
-        store = new SessionStore(dir.resolve("sessions"));
+        store = SessionStore.at(dir.resolve("sessions"));
         runtime = new AgentRuntime(store);
     }
 

@@ -24,7 +24,7 @@ class JournalTest {
      * A crashed process leaves its segment behind, unlocked. A copy of a live segment is exactly
      * that: same records, no lock, not one of this JVM's live segments.
      */
-    private Path abandonedCopyOfLiveSegment(SessionStore store) throws Exception {
+    private Path abandonedCopyOfLiveSegment(JsonlSessionStore store) throws Exception {
         List<Path> segments = store.journal().segmentFiles();
         assertThat(segments).hasSize(1);
         Path copy = segments.getFirst().resolveSibling("0000000000000-crashed-000001.wal");
@@ -34,7 +34,7 @@ class JournalTest {
 
     @Test
     void awaitDurableCoversLinesAppendedWithTheNext() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         AgentSession session = store.create(SessionMetadata.create("d1", "agent", "m", "p"));
         session.appendWithNext(Message.assistant("read-only call"));
         session.appendWithNext(Message.user("its result"));
@@ -43,7 +43,7 @@ class JournalTest {
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve("d1/history.jsonl").toFile(), "rw")) {
             f.setLength(0);
         }
-        try (AgentSession reopened = new SessionStore(dir).open("d1")) {
+        try (AgentSession reopened = new JsonlSessionStore(dir).open("d1")) {
             assertThat(reopened.messages())
                     .containsExactly(Message.assistant("read-only call"), Message.user("its result"));
         }
@@ -53,7 +53,7 @@ class JournalTest {
 
     @Test
     void segmentsAreZeroFilledAheadSoAppendsDoNotGrowTheFile() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         AgentSession session = store.create(SessionMetadata.create("z1", "agent", "m", "p"));
         session.append(Message.user("one"));
         Path segment = store.journal().segmentFiles().getFirst();
@@ -69,7 +69,7 @@ class JournalTest {
 
     @Test
     void recordsWrittenWhileTheSegmentIsExtendedAheadAreAllRecoverable() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         AgentSession session = store.create(SessionMetadata.create("x1", "agent", "m", "p"));
         String filler = "y".repeat(2000);
         List<Message> written = new ArrayList<>();
@@ -84,15 +84,40 @@ class JournalTest {
         try (RandomAccessFile f = new RandomAccessFile(history.toFile(), "rw")) {
             f.setLength(0);  // every line lost: only the journal can bring them back
         }
-        try (AgentSession reopened = new SessionStore(dir).open("x1")) {
+        try (AgentSession reopened = new JsonlSessionStore(dir).open("x1")) {
             assertThat(reopened.messages()).isEqualTo(written);
         }
         session.close();
     }
 
     @Test
+    void aDeletedSessionsLinesAreNeverReplayedIntoANewSessionOfTheSameId() throws Exception {
+        JsonlSessionStore store = new JsonlSessionStore(dir);
+        AgentSession keeper = store.create(SessionMetadata.create("keeper", "agent", "m", "p"));
+        keeper.append(Message.user("keeps the segment alive"));
+        try (AgentSession old = store.create(SessionMetadata.create("reused", "agent", "m", "p"))) {
+            old.append(Message.user("a long line of the deleted session's old life ".repeat(20)));
+            old.append(Message.assistant("and another one"));
+        }
+        store.delete("reused");
+        AgentSession again = store.create(SessionMetadata.create("reused", "agent", "m", "p"));
+        again.append(Message.user("new"));
+        Path copy = abandonedCopyOfLiveSegment(store);
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("reused/history.jsonl").toFile(), "rw")) {
+            f.setLength(0);  // a crash lost the new file's data: only the journal can bring it back
+        }
+        try (AgentSession reopened = new JsonlSessionStore(dir).open("reused")) {
+            assertThat(reopened.messages()).containsExactly(Message.user("new"));
+            assertThat(reopened.loadWarnings()).isEmpty();
+        }
+        assertThat(copy).doesNotExist();
+        again.close();
+        keeper.close();
+    }
+
+    @Test
     void acknowledgedLinesLostFromTheHistoryFileAreRestoredFromTheJournal() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         AgentSession session = store.create(SessionMetadata.create("c1", "agent", "m", "p"));
         session.append(Message.user("one"));
         session.append(Message.assistant("two"));
@@ -105,7 +130,7 @@ class JournalTest {
             f.setLength(firstLine + 5);
         }
 
-        SessionStore afterCrash = new SessionStore(dir);
+        JsonlSessionStore afterCrash = new JsonlSessionStore(dir);
         try (AgentSession reopened = afterCrash.open("c1")) {
             assertThat(reopened.messages())
                     .containsExactly(Message.user("one"), Message.assistant("two"), Message.user("three"));
@@ -117,14 +142,14 @@ class JournalTest {
 
     @Test
     void aTornJournalTailIsIgnoredAndWhatWasAcknowledgedBeforeItIsRestored() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         AgentSession session = store.create(SessionMetadata.create("t1", "agent", "m", "p"));
         session.append(Message.user("kept"));
         Path copy = abandonedCopyOfLiveSegment(store);
         Files.write(copy, new byte[] {'J', 0, 0, 0, 9, 'c', '1'}, StandardOpenOption.APPEND);
         Files.writeString(dir.resolve("t1/history.jsonl"), "");
 
-        try (AgentSession reopened = new SessionStore(dir).open("t1")) {
+        try (AgentSession reopened = new JsonlSessionStore(dir).open("t1")) {
             assertThat(reopened.messages()).containsExactly(Message.user("kept"));
         }
         session.close();
@@ -132,7 +157,7 @@ class JournalTest {
 
     @Test
     void linesStillInTheHistoryFileAreNotRewritten() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         AgentSession session = store.create(SessionMetadata.create("k1", "agent", "m", "p"));
         session.append(Message.user("a"));
         session.append(Message.user("b"));
@@ -140,7 +165,7 @@ class JournalTest {
         Path history = dir.resolve("k1/history.jsonl");
         byte[] before = Files.readAllBytes(history);
 
-        SessionStore other = new SessionStore(dir);
+        JsonlSessionStore other = new JsonlSessionStore(dir);
         assertThat(other.list()).extracting(SessionMetadata::id).containsExactly("k1");
         assertThat(Files.readAllBytes(history)).isEqualTo(before);
         assertThat(other.writeStats().historyBytes()).isZero();
@@ -149,7 +174,7 @@ class JournalTest {
 
     @Test
     void closingEverySessionLeavesNoJournalBehind() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         try (AgentSession a = store.create(SessionMetadata.create("a", "agent", "m", "p"));
              AgentSession b = store.create(SessionMetadata.create("b", "agent", "m", "p"))) {
             a.append(Message.user("x"));
@@ -162,7 +187,7 @@ class JournalTest {
 
     @Test
     void aFullSegmentIsCheckpointedAndDeletedWhileItsSessionsStayOpen() throws Exception {
-        SessionStore store = new SessionStore(dir, 512);
+        JsonlSessionStore store = new JsonlSessionStore(dir, 512);
         AgentSession s = store.create(SessionMetadata.create("big", "agent", "m", "p"));
         for (int i = 0; i < 20; i++) {
             s.append(Message.user("message number " + i + " with some padding to fill the segment"));
@@ -170,7 +195,7 @@ class JournalTest {
         store.journal().awaitCheckpoints();
         // Only the segment being written to is left; the full ones were deleted once the file was forced.
         assertThat(store.journal().segmentFiles()).hasSizeLessThanOrEqualTo(1);
-        try (AgentSession reopened = new SessionStore(dir).open("big")) {
+        try (AgentSession reopened = new JsonlSessionStore(dir).open("big")) {
             assertThat(reopened.messageCount()).isEqualTo(20);
         }
         s.close();
@@ -179,7 +204,7 @@ class JournalTest {
 
     @Test
     void concurrentAppendersShareCommitsAndEveryLineLandsInItsOwnSessionInOrder() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         int sessions = 40;
         int appends = 15;
         List<AgentSession> open = createSessions(store, "s", sessions);
@@ -190,7 +215,7 @@ class JournalTest {
         });
         long syncsBeforeClose = store.writeStats().syncs();
         open.forEach(AgentSession::close);
-        SessionStore reader = new SessionStore(dir);
+        JsonlSessionStore reader = new JsonlSessionStore(dir);
         for (int i = 0; i < sessions; i++) {
             List<Message> expected = new ArrayList<>();
             for (int k = 0; k < appends; k++) {
@@ -207,7 +232,7 @@ class JournalTest {
 
     @Test
     void anInterruptedThreadCanStillAppend() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         try (AgentSession s = store.create(SessionMetadata.create("i1", "agent", "m", "p"))) {
             Thread.currentThread().interrupt();
             try {
@@ -224,7 +249,7 @@ class JournalTest {
 
     @Test
     void recordsDurableWithTheNextAppendAreRestoredWhenThatAppendWasAcknowledged() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         AgentSession session = store.create(SessionMetadata.create("w1", "agent", "m", "p"));
         session.append(Message.assistant("call"));
         session.appendRecordWithNext("permission_decision", dev.picrust.json.Json.object().put("decision", "allow"));
@@ -232,7 +257,7 @@ class JournalTest {
         Path copy = abandonedCopyOfLiveSegment(store);
         Files.writeString(dir.resolve("w1/history.jsonl"), "");  // an OS crash lost the unforced file
 
-        try (AgentSession reopened = new SessionStore(dir).open("w1")) {
+        try (AgentSession reopened = new JsonlSessionStore(dir).open("w1")) {
             assertThat(reopened.messages()).containsExactly(Message.assistant("call"), Message.user("result"));
             assertThat(reopened.records()).singleElement()
                     .satisfies(r -> assertThat(r.path("decision").asText()).isEqualTo("allow"));
@@ -243,7 +268,7 @@ class JournalTest {
 
     @Test
     void recordsDurableWithTheNextAppendNeverStallOtherAppendersAndLandInOrder() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         int sessions = 40;
         int rounds = 10;
         List<AgentSession> open = createSessions(store, "r", sessions);
@@ -258,7 +283,7 @@ class JournalTest {
         });
         open.forEach(AgentSession::close);
         assertThat(store.journal().segmentFiles()).isEmpty();
-        SessionStore reader = new SessionStore(dir);
+        JsonlSessionStore reader = new JsonlSessionStore(dir);
         for (int i = 0; i < sessions; i++) {
             try (AgentSession s = reader.open("r" + i)) {
                 assertThat(s.messages()).hasSize(2 * rounds);
@@ -271,7 +296,7 @@ class JournalTest {
     @Test
     void appendsShareOneDescriptorUntilReleasedAndAReleasedSessionHoldsNone() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc");
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         try (AgentSession session = store.create(SessionMetadata.create("d1", "agent", "m", "p"))) {
             Path history = dir.resolve("d1/history.jsonl").toRealPath();
             session.append(Message.assistant("call"));
@@ -307,7 +332,7 @@ class JournalTest {
         return n;
     }
 
-    private static List<AgentSession> createSessions(SessionStore store, String prefix, int count) {
+    private static List<AgentSession> createSessions(JsonlSessionStore store, String prefix, int count) {
         List<AgentSession> open = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             open.add(store.create(SessionMetadata.create(prefix + i, "agent", "m", "p")));

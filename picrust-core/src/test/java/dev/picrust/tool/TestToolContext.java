@@ -55,7 +55,7 @@ public final class TestToolContext implements ToolContext {
     public static TestToolContext in(Path tempDir) {
         try {
             Path work = Files.createDirectories(tempDir.resolve("work"));
-            SessionStore store = new SessionStore(tempDir.resolve("sessions"));
+            SessionStore store = SessionStore.at(tempDir.resolve("sessions"));
             AgentSession session = store.create(SessionMetadata.create(SESSION_ID, "test", "model", "provider"));
             return new TestToolContext(work.toRealPath(), store, session);
         } catch (IOException e) {

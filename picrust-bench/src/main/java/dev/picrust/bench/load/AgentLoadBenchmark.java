@@ -10,6 +10,7 @@ import dev.picrust.event.AgentState;
 import dev.picrust.event.EndReason;
 import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
+import dev.picrust.session.JsonlSessionStore;
 import dev.picrust.session.SessionStore;
 import dev.picrust.session.WriteStats;
 import dev.picrust.tool.ToolRegistry;
@@ -96,7 +97,7 @@ public final class AgentLoadBenchmark {
         try (ModelEndpoint endpoint = ModelEndpoint.open(settings.transport(), settings.steps(),
                 Duration.ofMillis(LoadSettings.WARMUP_LATENCY_MS), log)) {
             AgentConfig config = agentConfig(endpoint, new TimingRegistry(), sessions);
-            try (AgentRuntime runtime = new AgentRuntime(new SessionStore(sessions))) {
+            try (AgentRuntime runtime = new AgentRuntime(SessionStore.at(sessions))) {
                 List<Thread> drivers = new ArrayList<>();
                 int[] failures = new int[1];
                 for (int i = 0; i < agents; i++) {
@@ -171,7 +172,7 @@ public final class AgentLoadBenchmark {
         OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
 
         long heapBaseline = usedHeapAfterGc();
-        SessionStore store = new SessionStore(sessions);
+        JsonlSessionStore store = new JsonlSessionStore(sessions);
         AgentRuntime runtime = new AgentRuntime(store);
         AgentHandle[] handles = new AgentHandle[n];
         Subscription[] subscriptions = new Subscription[n];

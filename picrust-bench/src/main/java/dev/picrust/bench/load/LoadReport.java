@@ -25,7 +25,7 @@ import java.util.Optional;
  * @param sessionBytes bytes of all session files (history and metadata) after the run
  * @param historyRecords lines appended to history files
  * @param fsyncs forces to disk by the session store: journal group commits, history files forced at
- *               close, metadata files and folders ({@code SessionStore.writeStats()})
+ *               close, metadata files and folders ({@code JsonlSessionStore.writeStats()})
  * @param journalBytes bytes written to the session store's group-commit journal
  * @param loadAverage the machine's one-minute load average when the turn phase began (other
  *                    processes on a shared machine take CPU from the run)

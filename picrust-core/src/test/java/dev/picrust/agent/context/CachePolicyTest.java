@@ -187,7 +187,7 @@ class CachePolicyTest {
 
     @Test
     void neitherCachingNorInjectionReachesTheSessionFile(@TempDir Path root) throws Exception {
-        SessionStore store = new SessionStore(root);
+        SessionStore store = SessionStore.at(root);
         try (AgentSession session = store.create(SessionMetadata.create("s1", "coder", "m", "p"))) {
             conversation().forEach(session::append);
             LlmRequest sent = ContextInjection.apply(CachePolicy.ephemeral().apply(request(session.messages())),
@@ -199,7 +199,7 @@ class CachePolicyTest {
         String file = Files.readString(root.resolve("s1/history.jsonl"));
         assertThat(file).doesNotContain("secret injected text").doesNotContain("cache_control")
                 .doesNotContain("system-reminder");
-        try (AgentSession reopened = new SessionStore(root).open("s1")) {
+        try (AgentSession reopened = SessionStore.at(root).open("s1")) {
             assertThat(reopened.messages()).isEqualTo(conversation());
         }
     }

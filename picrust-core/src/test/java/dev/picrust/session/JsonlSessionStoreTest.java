@@ -13,12 +13,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SessionStoreTest {
+class JsonlSessionStoreTest {
     @TempDir Path dir;
 
     @Test
     void appendedMessagesAndStateSurviveReopen() {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         try (AgentSession s = store.create(SessionMetadata.create("a1", "agent", "m", "p"))) {
             s.append(Message.user("hello"));
             s.append(Message.assistant("hi"));
@@ -35,7 +35,7 @@ class SessionStoreTest {
 
     @Test
     void tornLastLineIsSkippedReportedAndNotGluedToTheNextAppend() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         try (AgentSession s = store.create(SessionMetadata.create("t1", "agent", "m", "p"))) {
             s.append(Message.user("kept"));
         }
@@ -55,7 +55,7 @@ class SessionStoreTest {
 
     @Test
     void duplicateIdsAndBadIdsAreRejected() {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         store.create(SessionMetadata.create("dup", "agent", "m", "p")).close();
         assertThatThrownBy(() -> store.create(SessionMetadata.create("dup", "agent", "m", "p")))
                 .isInstanceOf(SessionException.class).hasMessageContaining("already exists");
@@ -65,7 +65,7 @@ class SessionStoreTest {
 
     @Test
     void metadataIsRewrittenAtomicallyAndListed() throws Exception {
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         try (AgentSession s = store.create(SessionMetadata.create("m1", "coder", "model-a", "p"))) {
             s.updateMetadata(m -> m.withChild("c1").withCustom("k", Json.object().put("v", true)));
         }
@@ -79,11 +79,36 @@ class SessionStoreTest {
     }
 
     @Test
+    void deleteLeavesNoFolderAndAHalfDoneDeletionIsFinishedByTheNextStore() throws Exception {
+        JsonlSessionStore store = new JsonlSessionStore(dir);
+        try (AgentSession s = store.create(SessionMetadata.create("del", "agent", "m", "p"))) {
+            s.append(Message.user("bye"));
+        }
+        store.delete("del");
+        try (var entries = Files.list(dir)) {
+            assertThat(entries.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains("del"));
+        }
+        // What a crash between the rename and the last file removal leaves behind.
+        Path leftover = Files.createDirectories(dir.resolve(".deleted-half-1234"));
+        Files.writeString(leftover.resolve("history.jsonl"), "{}\n");
+        JsonlSessionStore next = new JsonlSessionStore(dir);
+        assertThat(next.list()).isEmpty();
+        assertThat(leftover).doesNotExist();
+    }
+
+    @Test
+    void theDefaultFactoriesMakeThisStore() {
+        assertThat(SessionStore.at(dir)).isInstanceOf(JsonlSessionStore.class);
+        assertThat(SessionStore.at(dir).location()).isEqualTo(dir.toAbsolutePath().normalize().toString());
+        assertThat(SessionStore.at(dir).location("x1")).isEqualTo(dir.toAbsolutePath().normalize().resolve("x1").toString());
+    }
+
+    @Test
     void secretsNeverReachTheSessionFile() throws Exception {
         String known = System.getenv().getOrDefault("PICRUST_TEST_API_KEY", "picrust-test-known-key-0123456789");
         dev.picrust.secret.Redactor.shared().register(known);
         String shaped = "sk-ant-api03-Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0";
-        SessionStore store = new SessionStore(dir);
+        JsonlSessionStore store = new JsonlSessionStore(dir);
         try (AgentSession s = store.create(SessionMetadata.create("r1", "agent", "m", "p"))) {
             s.append(Message.user("my key is " + known + " and " + shaped));
             s.appendRecord("error", Json.object().put("message", "provider said: bad key " + shaped));
