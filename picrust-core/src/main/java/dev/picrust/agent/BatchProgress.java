@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What has happened so far in one batch of tool calls. Results go to the history only when the whole
@@ -24,6 +25,8 @@ final class BatchProgress {
     static final String KEY = "tool_batch";
 
     private final SessionState state;
+    /** Parallel calls report here; save() writes to the session under it, so not a monitor. */
+    private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, ToolResultBlock> finished = new LinkedHashMap<>();
     private final Set<String> started = new LinkedHashSet<>();
     private boolean saved;
@@ -47,45 +50,80 @@ final class BatchProgress {
         return progress;
     }
 
-    synchronized Map<String, ToolResultBlock> finished() {
-        return Map.copyOf(finished);
+    Map<String, ToolResultBlock> finished() {
+        lock.lock();
+        try {
+            return Map.copyOf(finished);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    synchronized Optional<ToolResultBlock> finishedResult(String toolUseId) {
-        return Optional.ofNullable(finished.get(toolUseId));
+    Optional<ToolResultBlock> finishedResult(String toolUseId) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(finished.get(toolUseId));
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** True if a saved batch says this call had started but not finished: it was running at the crash. */
-    synchronized boolean wasRunningAtCrash(String toolUseId) {
-        return started.contains(toolUseId) && !finished.containsKey(toolUseId);
+    boolean wasRunningAtCrash(String toolUseId) {
+        lock.lock();
+        try {
+            return started.contains(toolUseId) && !finished.containsKey(toolUseId);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    synchronized void started(String toolUseId) {
-        started.add(toolUseId);
+    void started(String toolUseId) {
+        lock.lock();
+        try {
+            started.add(toolUseId);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    synchronized void finished(ToolResultBlock result) {
-        finished.put(result.toolUseId(), result);
+    void finished(ToolResultBlock result) {
+        lock.lock();
+        try {
+            finished.put(result.toolUseId(), result);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Saves the progress durably; called before waiting for a human. */
-    synchronized void save() {
-        ObjectNode node = Json.object();
-        ArrayNode done = node.putArray("finished");
-        finished.values().forEach(r -> done.add(MessageCodec.toJson(r)));
-        ArrayNode running = node.putArray("started");
-        started.forEach(running::add);
-        state.put(KEY, node);
-        saved = true;
+    void save() {
+        lock.lock();
+        try {
+            ObjectNode node = Json.object();
+            ArrayNode done = node.putArray("finished");
+            finished.values().forEach(r -> done.add(MessageCodec.toJson(r)));
+            ArrayNode running = node.putArray("started");
+            started.forEach(running::add);
+            state.put(KEY, node);
+            saved = true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The batch's results are in the history: the saved progress is no longer needed. */
-    synchronized void clear() {
-        if (saved) {
-            state.remove(KEY);
-            saved = false;
+    void clear() {
+        lock.lock();
+        try {
+            if (saved) {
+                state.remove(KEY);
+                saved = false;
+            }
+            finished.clear();
+            started.clear();
+        } finally {
+            lock.unlock();
         }
-        finished.clear();
-        started.clear();
     }
 }

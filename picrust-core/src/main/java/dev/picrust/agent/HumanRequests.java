@@ -1,11 +1,14 @@
 package dev.picrust.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.Cancellation;
+import dev.picrust.event.AgentState;
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.OutputSink;
 import dev.picrust.permission.PendingRequest;
 import dev.picrust.permission.PendingRequests;
 import dev.picrust.permission.PermissionAnswer;
-import dev.picrust.event.AgentState;
-import dev.picrust.event.OutputChunk;
+import dev.picrust.tool.ToolException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -22,25 +25,35 @@ import java.util.concurrent.TimeoutException;
  * request id again), announced as a chunk, and waited for without holding any lock. Answers arrive
  * through the handle; an interrupt cancels the wait; a deadline turns silence into "no answer".
  */
-final class HumanRequests {
-    private final StandardAgent agent;
+public final class HumanRequests {
     private final PendingRequests pending;
+    private final boolean interactive;
+    private final Optional<Duration> timeout;
+    private final CurrentState state;
+    private final OutputSink output;
+    private final Transcript transcript;
     private final Map<String, Open> open = new ConcurrentHashMap<>();
 
     private record Open(PendingRequest.Kind kind, CompletableFuture<Object> answer) {}
 
-    HumanRequests(StandardAgent agent) {
-        this.agent = agent;
-        this.pending = new PendingRequests(agent.session().state());
+    HumanRequests(PendingRequests pending, boolean interactive, Optional<Duration> timeout, CurrentState state,
+                  OutputSink output, Transcript transcript) {
+        this.pending = pending;
+        this.interactive = interactive;
+        this.timeout = timeout;
+        this.state = state;
+        this.output = output;
+        this.transcript = transcript;
     }
 
-    PendingRequests pending() {
+    /** The requests stored in the session, open or left open by a crash. */
+    public PendingRequests pending() {
         return pending;
     }
 
     /** True if someone answers requests through the handle. */
-    boolean canAnswer() {
-        return agent.config().interactive();
+    public boolean canAnswer() {
+        return interactive;
     }
 
     /**
@@ -50,20 +63,39 @@ final class HumanRequests {
     Optional<PermissionAnswer> askPermission(PendingRequest request, Cancellation cancellation)
             throws InterruptedException {
         return await(request, cancellation,
-                () -> agent.emit(new OutputChunk.PermissionRequest(request.requestId(), request.toolUseId(),
+                () -> output.publish(new OutputChunk.PermissionRequest(request.requestId(), request.toolUseId(),
                         request.toolName(), request.input(), request.reason())),
                 new AgentState.WaitingForPermission(request.requestId(), request.toolName()))
                 .map(PermissionAnswer.class::cast);
     }
 
-    /** Raises a question request (or re-raises a stored one) and waits for the answers. */
+    /**
+     * Asks the questions of the AskUserQuestion call {@code toolUseId} (or re-raises the stored
+     * request after a crash) and waits for the answers; {@code progress} is saved first, so a crash
+     * while waiting reruns no finished tool.
+     */
     @SuppressWarnings("unchecked")
-    Optional<Map<String, String>> askQuestions(PendingRequest request, Cancellation cancellation)
-            throws InterruptedException {
-        return await(request, cancellation,
-                () -> agent.emit(new OutputChunk.Question(request.requestId(), request.toolUseId(), request.input())),
-                new AgentState.WaitingForAnswer(request.requestId()))
-                .map(answers -> (Map<String, String>) answers);
+    Map<String, String> askQuestions(String toolUseId, JsonNode questions, Cancellation cancellation,
+                                     BatchProgress progress) throws ToolException, InterruptedException {
+        if (!canAnswer()) {
+            throw new ToolException("No one can answer questions in this run (it is headless); "
+                    + "decide with the information you have, or state your assumptions.");
+        }
+        PendingRequest request = pending.forToolUse(toolUseId)
+                .filter(p -> p.kind() == PendingRequest.Kind.QUESTION)
+                .orElseGet(() -> PendingRequest.question(toolUseId, questions, Instant.now(), timeout));
+        progress.save();
+        Optional<Object> answers;
+        try {
+            answers = await(request, cancellation,
+                    () -> output.publish(new OutputChunk.Question(request.requestId(), request.toolUseId(),
+                            request.input())),
+                    new AgentState.WaitingForAnswer(request.requestId()));
+        } finally {
+            resolved(request.requestId());  // answered, timed out or interrupted: no longer open
+        }
+        return answers.map(a -> (Map<String, String>) a).orElseThrow(() -> new ToolException(
+                "Nobody answered the question in time; decide with the information you have."));
     }
 
     private Optional<Object> await(PendingRequest request, Cancellation cancellation, Runnable announce,
@@ -74,12 +106,12 @@ final class HumanRequests {
         if (pending.get(request.requestId()).isEmpty()) {
             pending.add(request);  // durable before anyone can see the request
         }
-        agent.session().release();  // a human may take hours: hold no descriptor meanwhile
+        transcript.release();  // a human may take hours: hold no descriptor meanwhile
         CompletableFuture<Object> answer = new CompletableFuture<>();
         open.put(request.requestId(), new Open(request.kind(), answer));
-        AgentState before = agent.state();
+        AgentState before = state.get();
         try (Cancellation.Registration r = cancellation.onCancel(() -> answer.cancel(false))) {
-            agent.setState(waiting);
+            state.set(waiting);
             announce.run();
             Optional<Duration> remaining = request.remaining(Instant.now());
             return Optional.of(remaining.isPresent()
@@ -91,7 +123,7 @@ final class HumanRequests {
             throw new IllegalStateException("answer failed", e.getCause());
         } finally {
             open.remove(request.requestId());
-            agent.setState(before);
+            state.set(before);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.picrust.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.Cancellation;
+import dev.picrust.event.OutputSink;
 import dev.picrust.hook.HookEvent;
 import dev.picrust.hook.HookInput;
 import dev.picrust.hook.HookOutcome;
@@ -25,25 +26,36 @@ import java.util.concurrent.CancellationException;
  */
 final class ToolCallGate {
 
-    sealed interface Verdict {
+    /** Whether the call runs. */
+    sealed interface Clearance {
         /** Run the tool with this (possibly hook-rewritten) input; contexts go to the model after the result. */
-        record Run(JsonNode input, List<String> contexts) implements Verdict {}
+        record Run(JsonNode input, List<String> contexts) implements Clearance {}
 
         /** Do not run; {@code reason} becomes the error result the model sees. */
-        record Refuse(String reason) implements Verdict {}
+        record Refuse(String reason) implements Clearance {}
+
+        /** A PreToolUse hook stopped the turn: this call and those not yet started are not run. */
+        record Stop(String reason) implements Clearance {}
     }
 
-    private final StandardAgent agent;
     private final PermissionPolicy policy;
     private final HumanRequests humans;
+    private final HookRunner hooks;
+    private final Transcript transcript;
+    private final OutputSink output;
+    private final AgentConfig config;
 
-    ToolCallGate(StandardAgent agent, PermissionPolicy policy, HumanRequests humans) {
-        this.agent = agent;
+    ToolCallGate(PermissionPolicy policy, HumanRequests humans, HookRunner hooks, Transcript transcript,
+                 OutputSink output, AgentConfig config) {
         this.policy = policy;
         this.humans = humans;
+        this.hooks = hooks;
+        this.transcript = transcript;
+        this.output = output;
+        this.config = config;
     }
 
-    Verdict check(Tool tool, ToolUseBlock call, Cancellation cancellation, BatchProgress progress)
+    Clearance check(Tool tool, ToolUseBlock call, Cancellation cancellation, BatchProgress progress)
             throws InterruptedException {
         Optional<PendingRequest> stored = humans.pending().forToolUse(call.id())
                 .filter(p -> p.kind() == PendingRequest.Kind.PERMISSION);
@@ -63,26 +75,26 @@ final class ToolCallGate {
             return verdict(waitForHuman(query, request, cancellation), request.input(), List.of());
         }
 
-        HookOutcome hooks = agent.hasHooksFor(HookEvent.PRE_TOOL_USE)
-                ? agent.runHooks(new HookInput.PreToolUse(agent.hookContext(), call.name(), call.input(), call.id()))
+        HookOutcome pre = hooks.has(HookEvent.PRE_TOOL_USE)
+                ? hooks.run(new HookInput.PreToolUse(hooks.context(), call.name(), call.input(), call.id()))
                 : HookOutcome.none(HookEvent.PRE_TOOL_USE);
-        if (hooks.stopRequested()) {
-            return new Verdict.Refuse(ToolExecutor.notRunAfterStop(hooks.stopReason().orElse("")));
+        if (pre.stopRequested()) {
+            return new Clearance.Stop(pre.stopReason().get());
         }
-        JsonNode input = hooks.updatedToolInput().orElse(call.input());
-        PermissionQuery query = query(tool, input).withHookRuling(hooks.ruling());
+        JsonNode input = pre.updatedToolInput().orElse(call.input());
+        PermissionQuery query = query(tool, input).withHookRuling(pre.ruling());
         PermissionDecision decision = policy.decide(query);
         if (decision instanceof PermissionDecision.Ask ask && humans.canAnswer()) {
             progress.save();
             PendingRequest request = PendingRequest.permission(call.id(), call.name(), input, ask.reason(),
-                    Instant.now(), agent.config().permissions().approvalTimeout());
-            return verdict(waitForHuman(query, request, cancellation), input, hooks.contexts());
+                    Instant.now(), config.permissions().approvalTimeout());
+            return verdict(waitForHuman(query, request, cancellation), input, pre.contexts());
         }
         if (decision instanceof PermissionDecision.Ask ask) {
             decision = ask.withoutAnswerer();
         }
         recordAutomatic(call.id(), call.name(), decision);
-        return verdict(decision, input, hooks.contexts());
+        return verdict(decision, input, pre.contexts());
     }
 
     private PermissionDecision waitForHuman(PermissionQuery query, PendingRequest request, Cancellation cancellation)
@@ -101,31 +113,27 @@ final class ToolCallGate {
         return decision;
     }
 
-    private static Verdict verdict(PermissionDecision decision, JsonNode input, List<String> contexts) {
+    private static Clearance verdict(PermissionDecision decision, JsonNode input, List<String> contexts) {
         return switch (decision) {
-            case PermissionDecision.Allow a -> new Verdict.Run(input, contexts);
-            case PermissionDecision.Deny d -> new Verdict.Refuse(d.reason());
-            case PermissionDecision.Ask a -> new Verdict.Refuse(a.withoutAnswerer().reason());
+            case PermissionDecision.Allow a -> new Clearance.Run(input, contexts);
+            case PermissionDecision.Deny d -> new Clearance.Refuse(d.reason());
+            case PermissionDecision.Ask a -> new Clearance.Refuse(a.withoutAnswerer().reason());
         };
     }
 
+    /** A human's answer (or its absence at the deadline). */
     private void record(String toolUseId, String toolName, PermissionDecision decision) {
-        agent.emit(decision.toChunk(toolUseId, toolName));
-        agent.session().appendRecord("permission_decision", decision.toRecord(toolUseId, toolName));
+        output.publish(decision.toChunk(toolUseId, toolName));
+        transcript.decision(toolUseId, toolName, decision, false);
     }
 
-    /**
-     * A decision made without a human (rules, mode, hooks): durable together with the call's result,
-     * which is appended right after the batch; a crash in between loses the record with the result,
-     * and the resumed session answers the call as interrupted. A human's answer is made durable at once.
-     */
+    /** A decision made without a human (rules, mode, hooks). */
     private void recordAutomatic(String toolUseId, String toolName, PermissionDecision decision) {
-        agent.emit(decision.toChunk(toolUseId, toolName));
-        agent.session().appendRecordWithNext("permission_decision", decision.toRecord(toolUseId, toolName));
+        output.publish(decision.toChunk(toolUseId, toolName));
+        transcript.decision(toolUseId, toolName, decision, true);
     }
 
     private PermissionQuery query(Tool tool, JsonNode input) {
-        AgentConfig config = agent.config();
         return new PermissionQuery(tool.name(), input, tool.readOnly(), config.workingDirectory(), config.agentType(),
                 config.permissions().mode());
     }

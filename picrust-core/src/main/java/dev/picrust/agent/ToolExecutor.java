@@ -12,8 +12,10 @@ import dev.picrust.llm.ToolResultBlock;
 import dev.picrust.llm.ToolUseBlock;
 import dev.picrust.event.AgentState;
 import dev.picrust.event.OutputChunk;
+import dev.picrust.event.OutputSink;
 import dev.picrust.tool.Tool;
 import dev.picrust.tool.ToolException;
+import dev.picrust.tool.ToolRegistry;
 import dev.picrust.tool.ToolResult;
 import dev.picrust.tool.schema.ToolInputValidation;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -38,18 +41,29 @@ public final class ToolExecutor {
     static final String INTERRUPTED = "interrupted: the user stopped this turn before the tool finished";
     static final String NOT_STARTED = "interrupted: the user stopped this turn before the tool started";
 
-    private final StandardAgent agent;
+    private final ToolRegistry tools;
     private final ToolCallGate gate;
-    private volatile BatchProgress currentBatch;
+    private final HookRunner hooks;
+    private final OutputSink output;
+    private final CurrentState state;
+    private final ToolServices services;
 
-    ToolExecutor(StandardAgent agent, ToolCallGate gate) {
-        this.agent = agent;
+    ToolExecutor(ToolRegistry tools, ToolCallGate gate, HookRunner hooks, OutputSink output, CurrentState state,
+                 ToolServices services) {
+        this.tools = tools;
         this.gate = gate;
+        this.hooks = hooks;
+        this.output = output;
+        this.state = state;
+        this.services = services;
     }
 
-    List<ToolResultBlock> execute(List<ToolUseBlock> calls, Cancellation cancellation) {
-        BatchProgress progress = BatchProgress.load(agent.session().state());
-        currentBatch = progress;
+    /**
+     * Runs one batch. {@code stopped}: a hook already stopped the turn, so no call runs and each gets
+     * a "Not run" result. A stop a hook asks for during the batch refuses the calls not yet started.
+     */
+    public ToolBatch execute(List<ToolUseBlock> calls, Cancellation cancellation, Optional<String> stopped) {
+        Batch batch = new Batch(BatchProgress.load(services.sessionState()), cancellation, stopped);
         List<ToolResultBlock> results = new ArrayList<>(calls.size());
         int i = 0;
         while (i < calls.size()) {
@@ -59,48 +73,53 @@ public final class ToolExecutor {
                     end++;
                 }
             }
-            List<ToolUseBlock> batch = calls.subList(i, end);
-            results.addAll(batch.size() == 1
-                    ? List.of(executeOne(batch.getFirst(), cancellation, progress))
-                    : executeInParallel(batch, cancellation, progress));
+            List<ToolUseBlock> group = calls.subList(i, end);
+            results.addAll(group.size() == 1
+                    ? List.of(executeOne(group.getFirst(), batch))
+                    : executeInParallel(group, batch));
             i = end;
         }
-        return results;
+        return new ToolBatch(calls, results, batch.stopReason(), batch.progress);
     }
 
-    /** Called once the batch's results are in the history. */
-    void batchStored() {
-        BatchProgress batch = currentBatch;
-        (batch == null ? BatchProgress.load(agent.session().state()) : batch).clear();
-        currentBatch = null;
-    }
+    /**
+     * What the calls of one batch share: its saved progress, the turn's cancellation, and the first
+     * stop a hook asked for (calls that have not started by then are not run).
+     */
+    static final class Batch {
+        final BatchProgress progress;
+        final Cancellation cancellation;
+        private final AtomicReference<String> stop;
 
-    /** Saves the running batch's progress before the agent waits for a human. */
-    void saveProgress() {
-        BatchProgress batch = currentBatch;
-        if (batch != null) {
-            batch.save();
+        Batch(BatchProgress progress, Cancellation cancellation, Optional<String> stopped) {
+            this.progress = progress;
+            this.cancellation = cancellation;
+            this.stop = new AtomicReference<>(stopped.orElse(null));
         }
-    }
 
-    /** Results that finished in a batch a crash interrupted, by tool_use id. */
-    java.util.Map<String, ToolResultBlock> finishedBeforeCrash() {
-        return BatchProgress.load(agent.session().state()).finished();
+        /** Keeps the outcome's stop, if any (the first reason wins), and returns the outcome. */
+        HookOutcome stopIfAsked(HookOutcome outcome) {
+            outcome.stopReason().ifPresent(reason -> stop.compareAndSet(null, reason));
+            return outcome;
+        }
+
+        Optional<String> stopReason() {
+            return Optional.ofNullable(stop.get());
+        }
     }
 
     private boolean isConcurrencySafe(ToolUseBlock call) {
-        return agent.config().tools().find(call.name()).map(Tool::concurrencySafe).orElse(false);
+        return tools.find(call.name()).map(Tool::concurrencySafe).orElse(false);
     }
 
-    private List<ToolResultBlock> executeInParallel(List<ToolUseBlock> batch, Cancellation cancellation,
-                                                    BatchProgress progress) {
-        List<ToolResultBlock> results = new ArrayList<>(batch.size());
+    private List<ToolResultBlock> executeInParallel(List<ToolUseBlock> group, Batch batch) {
+        List<ToolResultBlock> results = new ArrayList<>(group.size());
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<ToolResultBlock>> futures = batch.stream()
-                    .map(call -> pool.submit(() -> executeOne(call, cancellation, progress)))
+            List<Future<ToolResultBlock>> futures = group.stream()
+                    .map(call -> pool.submit(() -> executeOne(call, batch)))
                     .toList();
             for (int k = 0; k < futures.size(); k++) {
-                results.add(await(futures.get(k), batch.get(k)));
+                results.add(await(futures.get(k), group.get(k)));
             }
         }
         return results;
@@ -118,7 +137,8 @@ public final class ToolExecutor {
     }
 
     /** One call, from lookup to result. Never throws. */
-    ToolResultBlock executeOne(ToolUseBlock call, Cancellation cancellation, BatchProgress progress) {
+    private ToolResultBlock executeOne(ToolUseBlock call, Batch batch) {
+        BatchProgress progress = batch.progress;
         Optional<ToolResultBlock> recovered = progress.finishedResult(call.id());
         if (recovered.isPresent()) {
             return recovered.get();  // finished before a crash: never run a tool twice
@@ -126,50 +146,56 @@ public final class ToolExecutor {
         if (progress.wasRunningAtCrash(call.id())) {
             return finish(call, ToolResult.error(HistoryRepair.INTERRUPTED_BY_CRASH), progress);
         }
-        if (cancellation.isCancelled()) {
+        if (batch.cancellation.isCancelled()) {
             return finish(call, ToolResult.error(NOT_STARTED), progress);
         }
-        Optional<String> stop = agent.stopRequested();
+        Optional<String> stop = batch.stopReason();
         if (stop.isPresent()) {
             return finish(call, ToolResult.error(notRunAfterStop(stop.get())), progress);
         }
-        Optional<Tool> found = agent.config().tools().find(call.name());
+        Optional<Tool> found = tools.find(call.name());
         if (found.isEmpty()) {
-            String available = agent.config().tools().tools().stream().map(Tool::name)
-                    .collect(Collectors.joining(", "));
+            String available = tools.tools().stream().map(Tool::name).collect(Collectors.joining(", "));
             return finish(call, ToolResult.error("Unknown tool '" + call.name() + "'. Available tools: "
                     + (available.isEmpty() ? "none" : available)), progress);
         }
         Tool tool = found.get();
-        ToolCallGate.Verdict verdict;
+        ToolCallGate.Clearance clearance;
         try {
-            verdict = gate.check(tool, call, cancellation, progress);
+            clearance = gate.check(tool, call, batch.cancellation, progress);
         } catch (CancellationException e) {
             return finish(call, ToolResult.error(NOT_STARTED), progress);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return finish(call, ToolResult.error(NOT_STARTED), progress);
         }
-        if (verdict instanceof ToolCallGate.Verdict.Refuse refuse) {
-            return finish(call, ToolResult.error(refuse.reason()), progress);
+        ToolCallGate.Clearance.Run run;
+        switch (clearance) {
+            case ToolCallGate.Clearance.Refuse refuse -> {
+                return finish(call, ToolResult.error(refuse.reason()), progress);
+            }
+            case ToolCallGate.Clearance.Stop stopped -> {
+                batch.stop.compareAndSet(null, stopped.reason());
+                return finish(call, ToolResult.error(notRunAfterStop(stopped.reason())), progress);
+            }
+            case ToolCallGate.Clearance.Run r -> run = r;
         }
-        ToolCallGate.Verdict.Run run = (ToolCallGate.Verdict.Run) verdict;
         JsonNode input = run.input();
         Optional<String> invalid = ToolInputValidation.validate(tool, input);
         if (invalid.isPresent()) {
             return finish(call, ToolResult.error(invalid.get()), progress);
         }
 
-        agent.emit(new OutputChunk.ToolStart(call.id(), call.name(), input));
-        agent.setState(new AgentState.ExecutingTool(call.name(), call.id()));
+        output.publish(new OutputChunk.ToolStart(call.id(), call.name(), input));
+        state.set(new AgentState.ExecutingTool(call.name(), call.id()));
         progress.started(call.id());
         long start = System.nanoTime();
-        Outcome outcome = run(tool, call.id(), input, cancellation);
+        Outcome outcome = run(tool, call.id(), input, batch);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         List<String> contexts = new ArrayList<>(run.contexts());
-        contexts.addAll(afterHooks(call, input, outcome, took).contexts());
+        contexts.addAll(batch.stopIfAsked(afterHooks(call, input, outcome, took)).contexts());
         ToolResult result = withContexts(outcome.result(), contexts);
-        agent.emit(new OutputChunk.ToolEnd(call.id(), call.name(), result.isError(), result.content()));
+        output.publish(new OutputChunk.ToolEnd(call.id(), call.name(), result.isError(), result.content()));
         ToolResultBlock block = toBlock(call, result);
         progress.finished(block);
         return block;
@@ -182,9 +208,9 @@ public final class ToolExecutor {
     /** A tool's result, and how it failed if it did not return normally. */
     private record Outcome(ToolResult result, Optional<HookInput.ToolErrorKind> failure, String error) {}
 
-    private Outcome run(Tool tool, String toolUseId, JsonNode input, Cancellation cancellation) {
+    private Outcome run(Tool tool, String toolUseId, JsonNode input, Batch batch) {
         try {
-            ToolResult result = tool.execute(input, new AgentToolContext(agent, toolUseId, tool.name(), cancellation));
+            ToolResult result = tool.execute(input, new AgentToolContext(services, batch, toolUseId, tool.name()));
             if (result == null) {
                 return threw("Tool " + tool.name() + " returned no result");
             }
@@ -209,16 +235,16 @@ public final class ToolExecutor {
     private HookOutcome afterHooks(ToolUseBlock call, JsonNode input, Outcome outcome, Duration took) {
         HookEvent event = outcome.failure().isPresent() ? HookEvent.TOOL_ERROR
                 : outcome.result().isError() ? HookEvent.POST_TOOL_USE_FAILURE : HookEvent.POST_TOOL_USE;
-        if (!agent.hasHooksFor(event)) {
+        if (!hooks.has(event)) {
             return HookOutcome.none(event);  // their inputs copy the tool input: build them only when needed
         }
-        var ctx = agent.hookContext();
+        var ctx = hooks.context();
         HookInput hookInput = outcome.failure().isPresent()
                 ? new HookInput.ToolError(ctx, call.name(), input, call.id(), outcome.failure().get(), outcome.error(), took)
                 : outcome.result().isError()
                         ? new HookInput.PostToolUseFailure(ctx, call.name(), input, call.id(), outcome.result(), took)
                         : new HookInput.PostToolUse(ctx, call.name(), input, call.id(), outcome.result(), took);
-        return agent.runHooks(hookInput);  // a stop it asks for ends the turn after this batch
+        return hooks.run(hookInput);  // a stop it asks for ends the turn after this batch
     }
 
     private static ToolResult withContexts(ToolResult result, List<String> contexts) {
@@ -253,7 +279,7 @@ public final class ToolExecutor {
     }
 
     private ToolResultBlock finish(ToolUseBlock call, ToolResult result, BatchProgress progress) {
-        agent.emit(new OutputChunk.ToolEnd(call.id(), call.name(), true, result.content()));
+        output.publish(new OutputChunk.ToolEnd(call.id(), call.name(), true, result.content()));
         ToolResultBlock block = toBlock(call, result);
         progress.finished(block);
         return block;

@@ -3,16 +3,23 @@ package dev.picrust.runtime;
 import dev.picrust.event.AgentState;
 import dev.picrust.event.InputMessage;
 
-import dev.picrust.agent.StandardAgent;
+import dev.picrust.agent.AgentConfig;
+import dev.picrust.agent.AgentControls;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.TextBlock;
 import dev.picrust.permission.PendingRequest;
 import dev.picrust.permission.PendingRequests;
 import dev.picrust.permission.PermissionAnswer;
+import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionMetadata;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,21 +29,94 @@ import java.util.concurrent.TimeoutException;
  * interrupt, shut down. Thread-safe; never blocks on the agent.
  */
 public final class AgentHandle {
-    private final StandardAgent agent;
+    private final AgentControls agent;
+    private final AgentSession session;
+    private final AgentConfig config;
     private final OutputBus bus;
     private final CompletableFuture<AgentState> terminated = new CompletableFuture<>();
 
-    AgentHandle(StandardAgent agent, OutputBus bus) {
+    AgentHandle(AgentControls agent, AgentSession session, AgentConfig config, OutputBus bus) {
         this.agent = agent;
+        this.session = session;
+        this.config = config;
         this.bus = bus;
     }
 
     public String sessionId() {
-        return agent.session().id();
+        return session.id();
     }
 
     public SessionMetadata metadata() {
-        return agent.session().metadata();
+        return session.metadata();
+    }
+
+    /**
+     * Sends a prompt and returns the chunks of the turn that answers it, ending with its
+     * {@code done}: {@code for (OutputChunk c : agent.prompt("..."))}. Subscribes before sending, so
+     * nothing is missed. Meant for an agent that is idle; if a turn is already running, the chunks
+     * are that turn's (a steered prompt is answered in it). Iterate once; the subscription closes at
+     * {@code done}, when the agent stops, or if the iterating thread is interrupted (its interrupt
+     * flag is then set again).
+     *
+     * @throws IllegalStateException if the agent has been shut down
+     */
+    public Iterable<OutputChunk> prompt(String text) {
+        return prompt(List.of(new TextBlock(text)));
+    }
+
+    public Iterable<OutputChunk> prompt(List<ContentBlock> content) {
+        Subscription output = subscribe();
+        try {
+            send(content);
+        } catch (RuntimeException e) {
+            output.close();
+            throw e;
+        }
+        AtomicBoolean iterated = new AtomicBoolean();
+        return () -> {
+            if (!iterated.compareAndSet(false, true)) {
+                throw new IllegalStateException("a prompt's chunks can be iterated once");
+            }
+            return new TurnChunks(output);
+        };
+    }
+
+    /** One turn's chunks, up to and including its {@code done}. */
+    private static final class TurnChunks implements Iterator<OutputChunk> {
+        private final Subscription output;
+        private Optional<OutputChunk> next = Optional.empty();
+        private boolean ended;
+
+        TurnChunks(Subscription output) {
+            this.output = output;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next.isEmpty() && !ended) {
+                try {
+                    next = output.next();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    next = Optional.empty();
+                }
+                ended = next.isEmpty() || next.get() instanceof OutputChunk.Done;
+                if (ended) {
+                    output.close();
+                }
+            }
+            return next.isPresent();
+        }
+
+        @Override
+        public OutputChunk next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            OutputChunk chunk = next.get();
+            next = Optional.empty();
+            return chunk;
+        }
     }
 
     /**
@@ -87,7 +167,7 @@ public final class AgentHandle {
      * after a restart) must show. Their ids are the ids to answer.
      */
     public List<PendingRequest> pendingRequests() {
-        return new PendingRequests(agent.session().state()).all();
+        return new PendingRequests(session.state()).all();
     }
 
     /** Answers an AskUserQuestion request; false if no such question is open. */
@@ -127,8 +207,14 @@ public final class AgentHandle {
         return terminated.copy();
     }
 
-    StandardAgent agent() {
-        return agent;
+    /** The agent's session, for subagent support (the child's final text, the parent's lineage). */
+    AgentSession session() {
+        return session;
+    }
+
+    /** The configuration the agent runs with, for subagent support (children inherit it). */
+    AgentConfig config() {
+        return config;
     }
 
     void markTerminated(AgentState finalState) {

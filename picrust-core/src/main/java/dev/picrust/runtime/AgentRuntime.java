@@ -7,6 +7,8 @@ import dev.picrust.event.AgentState;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.agent.AgentConfig;
+import dev.picrust.agent.AgentInternals;
+import dev.picrust.agent.AgentLoop;
 import dev.picrust.agent.StandardAgent;
 import dev.picrust.json.Json;
 import dev.picrust.secret.Redactor;
@@ -31,14 +33,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs agents, one virtual thread each, and keeps a registry of the live ones by session id. At most
- * one agent runs on a session. An agent that fails is contained: its subscribers get an {@code error}
+ * Runs agents, one virtual thread each, and keeps a registry of the live ones by session id. An
+ * agent runs an {@link AgentLoop}: {@link StandardAgent} unless another is given; whichever it is,
+ * it gets the same handle, output bus, session and hooks. At most one agent runs on a session. An agent that fails is contained: its subscribers get an {@code error}
  * chunk and the final state {@link AgentState.Error}, its registry entry is released, and the runtime
  * and the other agents carry on.
  */
 public final class AgentRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
     private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(30);
+    private static final AgentLoop STANDARD = new StandardAgent();
 
     private final SessionStore store;
     /** Session ids with an agent starting or running; claimed before the session is touched. */
@@ -58,25 +62,34 @@ public final class AgentRuntime implements AutoCloseable {
 
     /** Starts an agent on a new session with a random id. */
     public AgentHandle spawn(AgentConfig config) {
-        return spawn(config, "s-" + UUID.randomUUID());
+        return spawn(config, STANDARD);
+    }
+
+    /** Starts an agent running {@code loop} on a new session with a random id. */
+    public AgentHandle spawn(AgentConfig config, AgentLoop loop) {
+        return spawn(config, newMetadata(config, "s-" + UUID.randomUUID()), loop);
     }
 
     /** Starts an agent on a new session with the given id; fails if the id is in use or on disk. */
     public AgentHandle spawn(AgentConfig config, String sessionId) {
-        return spawn(config, SessionMetadata.create(sessionId, config.agentType(), config.model(),
-                config.provider().name()));
+        return spawn(config, newMetadata(config, sessionId));
     }
 
     /** Starts an agent on a new session described by {@code metadata}. */
     public AgentHandle spawn(AgentConfig config, SessionMetadata metadata) {
-        return spawn(config, metadata, handle -> { });
+        return spawn(config, metadata, STANDARD);
     }
 
-    /** As {@link #spawn(AgentConfig, SessionMetadata)}; {@code beforeStart} sees the handle before the agent runs. */
-    AgentHandle spawn(AgentConfig config, SessionMetadata metadata, Consumer<AgentHandle> beforeStart) {
+    /** Starts an agent running {@code loop} on a new session described by {@code metadata}. */
+    public AgentHandle spawn(AgentConfig config, SessionMetadata metadata, AgentLoop loop) {
+        return spawn(config, metadata, loop, handle -> { });
+    }
+
+    /** As {@link #spawn(AgentConfig, SessionMetadata, AgentLoop)}; {@code beforeStart} sees the handle before the agent runs. */
+    AgentHandle spawn(AgentConfig config, SessionMetadata metadata, AgentLoop loop, Consumer<AgentHandle> beforeStart) {
         claim(metadata.id());
         try {
-            return start(config, store.create(metadata), beforeStart);
+            return start(config, store.create(metadata), loop, beforeStart);
         } catch (RuntimeException | Error e) {
             claimed.remove(metadata.id());
             throw e;
@@ -85,11 +98,16 @@ public final class AgentRuntime implements AutoCloseable {
 
     /** Starts an agent on an existing session (its history is loaded and repaired if a crash cut it). */
     public AgentHandle resume(AgentConfig config, String sessionId) {
+        return resume(config, sessionId, STANDARD);
+    }
+
+    /** As {@link #resume(AgentConfig, String)}, running {@code loop}. */
+    public AgentHandle resume(AgentConfig config, String sessionId, AgentLoop loop) {
         claim(sessionId);
         try {
             AgentSession session = store.open(sessionId);
             session.updateMetadata(m -> m.withModel(config.model(), config.provider().name()));
-            return start(config, session, handle -> { });
+            return start(config, session, loop, handle -> { });
         } catch (RuntimeException | Error e) {
             claimed.remove(sessionId);
             throw e;
@@ -158,9 +176,13 @@ public final class AgentRuntime implements AutoCloseable {
 
     // ---------------------------------------------------------------- internals
 
-    /** The agent behind a running session, for subagent support. */
-    Optional<StandardAgent> agent(String sessionId) {
-        return find(sessionId).map(AgentHandle::agent);
+    /** The loop subagents run. */
+    static AgentLoop standardLoop() {
+        return STANDARD;
+    }
+
+    private static SessionMetadata newMetadata(AgentConfig config, String sessionId) {
+        return SessionMetadata.create(sessionId, config.agentType(), config.model(), config.provider().name());
     }
 
     private void claim(String sessionId) {
@@ -172,15 +194,17 @@ public final class AgentRuntime implements AutoCloseable {
         }
     }
 
-    private AgentHandle start(AgentConfig config, AgentSession session, Consumer<AgentHandle> beforeStart) {
+    private AgentHandle start(AgentConfig config, AgentSession session, AgentLoop loop,
+                              Consumer<AgentHandle> beforeStart) {
         OutputBus bus = new OutputBus();
-        StandardAgent agent = new StandardAgent(withTaskTool(config), session, bus);
-        AgentHandle handle = new AgentHandle(agent, bus);
+        AgentConfig running = withTaskTool(config);
+        AgentInternals agent = AgentInternals.create(running, session, bus);
+        AgentHandle handle = new AgentHandle(agent.controls(), session, running, bus);
         try {
             beforeStart.accept(handle);
             live.put(session.id(), handle);
             session.loadWarnings().forEach(w -> bus.publish(new OutputChunk.Status(StatusCode.SESSION_REPAIRED, w)));
-            Thread.ofVirtual().name("agent-" + session.id()).start(() -> runContained(agent, handle, bus, session));
+            Thread.ofVirtual().name("agent-" + session.id()).start(() -> runContained(loop, agent, handle, bus, session));
             return handle;
         } catch (RuntimeException | Error e) {
             live.remove(session.id(), handle);
@@ -206,10 +230,15 @@ public final class AgentRuntime implements AutoCloseable {
         return config.toBuilder().tools(tools).build();
     }
 
-    private void runContained(StandardAgent agent, AgentHandle handle, OutputBus bus, AgentSession session) {
+    private void runContained(AgentLoop loop, AgentInternals agent, AgentHandle handle, OutputBus bus,
+                              AgentSession session) {
         AgentState finalState = AgentState.DONE;
         try {
-            agent.run();
+            try {
+                loop.run(agent);
+            } finally {
+                agent.finish();  // whatever the loop: unprocessed input kept, SessionEnd hooks, resources closed
+            }
         } catch (InterruptedException e) {
             finalState = failed(session, bus, "agent thread interrupted", e);
         } catch (Throwable e) {

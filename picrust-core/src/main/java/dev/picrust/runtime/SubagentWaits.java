@@ -1,25 +1,36 @@
 package dev.picrust.runtime;
 
+import dev.picrust.agent.CurrentState;
 import dev.picrust.event.AgentState;
-
-import dev.picrust.agent.StandardAgent;
 import java.util.LinkedHashSet;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The children one parent is waiting for (a per-agent resource). Several Task calls can wait at
  * once; the parent's state names the most recent child still running until the last one ends.
  */
 final class SubagentWaits {
+    private final ReentrantLock lock = new ReentrantLock();
     private final LinkedHashSet<String> running = new LinkedHashSet<>();
 
-    synchronized void started(StandardAgent parent, String childSessionId) {
-        running.add(childSessionId);
-        parent.setState(new AgentState.WaitingForSubagent(childSessionId));
+    void started(CurrentState parent, String childSessionId) {
+        lock.lock();
+        try {
+            running.add(childSessionId);
+            parent.set(new AgentState.WaitingForSubagent(childSessionId));
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** {@code afterwards} is the parent's state once no child is left (the calling tool still runs). */
-    synchronized void ended(StandardAgent parent, String childSessionId, AgentState afterwards) {
-        running.remove(childSessionId);
-        parent.setState(running.isEmpty() ? afterwards : new AgentState.WaitingForSubagent(running.getLast()));
+    void ended(CurrentState parent, String childSessionId, AgentState afterwards) {
+        lock.lock();
+        try {
+            running.remove(childSessionId);
+            parent.set(running.isEmpty() ? afterwards : new AgentState.WaitingForSubagent(running.getLast()));
+        } finally {
+            lock.unlock();
+        }
     }
 }

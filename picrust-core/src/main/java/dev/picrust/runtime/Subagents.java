@@ -8,6 +8,7 @@ import dev.picrust.agent.SubagentSpec;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.picrust.Cancellation;
 import dev.picrust.agent.AgentConfig;
+import dev.picrust.agent.AgentToolContext;
 import dev.picrust.agent.InputDelivery;
 import dev.picrust.agent.StandardAgent;
 import dev.picrust.hook.HookInput;
@@ -63,21 +64,23 @@ public final class Subagents {
      * @throws IllegalStateException if {@code parent} does not belong to an agent of this runtime
      */
     public SubagentResult run(ToolContext parent, SubagentSpec spec, String description, String prompt) {
-        StandardAgent parentAgent = runtime.agent(parent.sessionId()).orElseThrow(() -> new IllegalStateException(
-                "session " + parent.sessionId() + " has no agent in this runtime; subagents start from its tools"));
+        AgentHandle parentHandle = runtime.find(parent.sessionId())
+                .filter(h -> parent instanceof AgentToolContext)
+                .orElseThrow(() -> new IllegalStateException("session " + parent.sessionId()
+                        + " has no agent in this runtime; subagents start from its tools"));
+        AgentToolContext call = (AgentToolContext) parent;
         Instant started = Instant.now();
         String childId = "sub-" + UUID.randomUUID();
         if (parent.cancellation().isCancelled()) {
             return result(childId, spec, Outcome.INTERRUPTED, "", "the parent's turn was interrupted before it started",
                     Usage.ZERO, started);
         }
-        HookOutcome starting = parentAgent.runHooks(
-                new HookInput.SubagentStart(parentAgent.hookContext(), childId, spec.name(), prompt));
+        HookOutcome starting = call.runHooks(new HookInput.SubagentStart(call.hookContext(), childId, spec.name(), prompt));
         if (starting.denied() || starting.stopRequested()) {
             return result(childId, spec, Outcome.FAILED, "", "blocked by a SubagentStart hook: "
                     + starting.denyReason().or(starting::stopReason).orElse("no reason given"), Usage.ZERO, started);
         }
-        AgentConfig config = childConfig(parentAgent.config(), spec);
+        AgentConfig config = childConfig(parentHandle.config(), spec);
         SessionMetadata metadata = SessionMetadata.create(childId, spec.name(), config.model(), config.provider().name())
                 .withParent(parent.sessionId())
                 .withDescription(description)
@@ -85,16 +88,15 @@ public final class Subagents {
         Subscription[] output = new Subscription[1];
         AgentHandle child;
         try {
-            child = runtime.spawn(config, metadata, handle -> {
+            child = runtime.spawn(config, metadata, AgentRuntime.standardLoop(), handle -> {
                 output[0] = handle.subscribe(Integer.MAX_VALUE);  // our own fast reader: it must not lag
-                parentAgent.session().updateMetadata(m -> m.withChild(childId));
+                parentHandle.session().updateMetadata(m -> m.withChild(childId));
             });
         } catch (RuntimeException e) {
             return result(childId, spec, Outcome.FAILED, "", "could not start: " + e.getMessage(), Usage.ZERO, started);
         }
-        SubagentResult result = supervise(parent, parentAgent, spec, child, output[0], prompt, started);
-        parentAgent.runHooks(new HookInput.SubagentStop(parentAgent.hookContext(), childId, spec.name(),
-                result.text(), false));
+        SubagentResult result = supervise(call, spec, child, output[0], prompt, started);
+        call.runHooks(new HookInput.SubagentStop(call.hookContext(), childId, spec.name(), result.text(), false));
         return result;
     }
 
@@ -139,12 +141,12 @@ public final class Subagents {
         }
     }
 
-    private SubagentResult supervise(ToolContext parent, StandardAgent parentAgent, SubagentSpec spec,
-                                     AgentHandle child, Subscription output, String prompt, Instant started) {
+    private SubagentResult supervise(AgentToolContext parent, SubagentSpec spec, AgentHandle child,
+                                     Subscription output, String prompt, Instant started) {
         AtomicReference<Stop> stop = new AtomicReference<>();
         Observed observed = new Observed();
         SubagentWaits waits = parent.agentResource(SubagentWaits.class, SubagentWaits::new);
-        waits.started(parentAgent, child.sessionId());
+        waits.started(parent.agentState(), child.sessionId());
         try (Cancellation.Registration r = parent.cancellation().onCancel(
                 () -> stop(child, stop, Outcome.INTERRUPTED, "was stopped because the parent's turn was interrupted"))) {
             send(child, prompt);
@@ -182,7 +184,8 @@ public final class Subagents {
         } finally {
             child.shutdown();
             drain(parent, child, output, observed);
-            waits.ended(parentAgent, child.sessionId(), new AgentState.ExecutingTool(parent.toolName(), parent.toolUseId()));
+            waits.ended(parent.agentState(), child.sessionId(),
+                    new AgentState.ExecutingTool(parent.toolName(), parent.toolUseId()));
         }
         return outcome(child, spec, stop.get(), observed, started);
     }
@@ -255,7 +258,7 @@ public final class Subagents {
 
     /** The text of the child's last assistant message, without interruption markers. */
     private static String finalText(AgentHandle child) {
-        List<Message> history = child.agent().session().messages();
+        List<Message> history = child.session().messages();
         for (Message m : history.reversed()) {
             if (m.role() == Role.ASSISTANT) {
                 return m.content().stream()

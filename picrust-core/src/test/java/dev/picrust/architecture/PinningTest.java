@@ -27,23 +27,6 @@ class PinningTest {
     /** Monitors that never wait: each section is a few field reads and writes, no call out. */
     static final Map<String, String> ALLOWED = Map.of();
 
-    /**
-     * TEMPORARY. Monitors in the packages other branches are rewriting right now (the agent loop,
-     * the runtime, the session store), each removing its own. Whoever merges those branches empties
-     * this list; nothing may be added to it.
-     */
-    static final Map<String, String> PENDING_OTHER_BRANCHES = Map.ofEntries(
-            Map.entry("agent.BatchProgress#finished", "loop branch"),
-            Map.entry("agent.BatchProgress#finishedResult", "loop branch"),
-            Map.entry("agent.BatchProgress#wasRunningAtCrash", "loop branch"),
-            Map.entry("agent.BatchProgress#started", "loop branch"),
-            Map.entry("agent.BatchProgress#save", "loop branch"),
-            Map.entry("agent.BatchProgress#clear", "loop branch"),
-            Map.entry("agent.StandardAgent#keepUnprocessedInput", "loop branch"),
-            Map.entry("agent.StandardAgent#submit", "loop branch"),
-            Map.entry("runtime.SubagentWaits#started", "loop branch"),
-            Map.entry("runtime.SubagentWaits#ended", "loop branch"));
-
     /** Every {@code class#method} of core that enters a monitor, sorted. */
     static Set<String> monitorSites() {
         return monitorSites(CoreClasses.all());
@@ -80,7 +63,6 @@ class PinningTest {
         Set<String> sites = monitorSites();
         Set<String> unexpected = new TreeSet<>(sites);
         unexpected.removeAll(ALLOWED.keySet());
-        unexpected.removeAll(PENDING_OTHER_BRANCHES.keySet());
         assertThat(unexpected)
                 .as("synchronized methods or blocks in picrust-core: use a java.util.concurrent lock (ReentrantLock),"
                         + " or, for a section that can never wait, add class#method and the reason to ALLOWED")
@@ -91,7 +73,6 @@ class PinningTest {
     void everyListedSiteStillExists() {
         Set<String> sites = monitorSites();
         Set<String> stale = new TreeSet<>(ALLOWED.keySet());
-        stale.addAll(PENDING_OTHER_BRANCHES.keySet());
         stale.removeAll(sites);
         assertThat(stale).as("listed monitors that are gone: remove them from the list").isEmpty();
     }

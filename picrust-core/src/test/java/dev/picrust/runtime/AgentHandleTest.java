@@ -422,4 +422,37 @@ class AgentHandleTest extends RuntimeTestBase {
         untilDone(sub);
         assertThat(provider.requests().getFirst().messages().getFirst().content()).isEqualTo(blocks);
     }
+
+    @Test
+    void promptIteratesOverTheTurnThatAnswersItUpToItsDone() throws Exception {
+        ScriptedProvider provider = new ScriptedProvider().thenText("first answer").thenText("second answer");
+        AgentHandle h = runtime.spawn(config(provider).build(), "prompted");
+
+        List<OutputChunk> first = new ArrayList<>();
+        for (OutputChunk c : h.prompt("one")) {
+            first.add(c);
+        }
+        assertThat(first.getLast()).isEqualTo(new OutputChunk.Done(EndReason.END_TURN));
+        assertThat(streamedText(first)).isEqualTo("first answer");
+
+        Iterable<OutputChunk> second = h.prompt("two");
+        List<OutputChunk> chunks = new ArrayList<>();
+        second.forEach(chunks::add);
+        assertThat(streamedText(chunks)).isEqualTo("second answer");
+        assertThat(chunks.getLast()).isInstanceOf(OutputChunk.Done.class);
+        assertThatThrownBy(second::iterator).isInstanceOf(IllegalStateException.class);
+        assertThat(history("prompted")).extracting(Message::role)
+                .containsExactly(Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT);
+
+        h.shutdown();
+        h.awaitTermination(WAIT);
+        assertThatThrownBy(() -> h.prompt("too late")).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static String streamedText(List<OutputChunk> chunks) {
+        StringBuilder text = new StringBuilder();
+        chunks.stream().filter(OutputChunk.TextDelta.class::isInstance)
+                .forEach(c -> text.append(((OutputChunk.TextDelta) c).text()));
+        return text.toString();
+    }
 }

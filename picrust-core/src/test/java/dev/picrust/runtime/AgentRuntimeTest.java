@@ -11,11 +11,21 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.picrust.agent.AgentLoop;
+import dev.picrust.event.InputMessage;
+import dev.picrust.hook.HookDecision;
+import dev.picrust.hook.HookEvent;
+import dev.picrust.hook.HookInput;
+import dev.picrust.hook.HookRegistry;
 import dev.picrust.llm.Message;
+import dev.picrust.llm.Role;
 import dev.picrust.session.SessionException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
@@ -184,5 +194,61 @@ class AgentRuntimeTest extends RuntimeTestBase {
             assertThat(done(untilDone(s)).reason()).isEqualTo(EndReason.END_TURN);
         }
         assertThat(runtime.count()).isEqualTo(n);
+    }
+
+    @Test
+    void anyLoopRunsWithTheSameHandleOutputSessionAndHooks() throws Exception {
+        // A loop without a model: each prompt is stored and answered with its own text.
+        AgentLoop echo = agent -> {
+            for (Optional<InputMessage> in = agent.inbox().next(); in.isPresent(); in = agent.inbox().next()) {
+                if (in.get() instanceof InputMessage.UserInput user) {
+                    agent.turn().begin();
+                    Message prompt = Message.user(user.content());
+                    agent.transcript().prompt(prompt);
+                    agent.transcript().reply(Message.assistant("echo: " + prompt.text()));
+                    agent.output().publish(new OutputChunk.TextDelta("echo: " + prompt.text()));
+                    agent.transcript().awaitDurable();
+                    agent.output().publish(new OutputChunk.Done(EndReason.END_TURN));
+                    agent.turn().end();
+                }
+            }
+        };
+        List<HookInput> ended = new CopyOnWriteArrayList<>();
+        HookRegistry hooks = new HookRegistry();
+        hooks.register(HookEvent.SESSION_END, input -> {
+            ended.add(input);
+            return HookDecision.noOpinion();
+        });
+        ScriptedProvider unused = new ScriptedProvider();
+        AgentHandle h = runtime.spawn(config(unused).hooks(hooks).build(), echo);
+        List<OutputChunk> chunks = new ArrayList<>();
+        h.prompt("hello").forEach(chunks::add);
+
+        assertThat(chunks).containsExactly(new OutputChunk.TextDelta("echo: hello"), new OutputChunk.Done(EndReason.END_TURN));
+        assertThat(runtime.find(h.sessionId())).contains(h);
+        h.shutdown();
+        assertThat(h.awaitTermination(WAIT)).isEqualTo(AgentState.DONE);
+        assertThat(ended).singleElement().satisfies(i -> assertThat(((HookInput.SessionEnd) i).reason()).isEqualTo(HookInput.SessionEndReason.SHUTDOWN));
+        assertThat(history(h.sessionId())).extracting(Message::role).containsExactly(Role.USER, Role.ASSISTANT);
+        assertThat(history(h.sessionId()).getLast().text()).isEqualTo("echo: hello");
+        assertThat(unused.requests()).isEmpty();
+    }
+
+    @Test
+    void aLoopThatThrowsIsContainedAndTheRuntimeStillClosesTheAgent() throws Exception {
+        List<HookInput> ended = new CopyOnWriteArrayList<>();
+        HookRegistry hooks = new HookRegistry();
+        hooks.register(HookEvent.SESSION_END, input -> {
+            ended.add(input);
+            return HookDecision.noOpinion();
+        });
+        AgentHandle h = runtime.spawn(config(new ScriptedProvider()).hooks(hooks).build(), agent -> {
+            throw new IllegalStateException("broken loop");
+        });
+
+        assertThat(h.awaitTermination(WAIT)).isInstanceOfSatisfying(AgentState.Error.class,
+                e -> assertThat(e.message()).contains("broken loop"));
+        assertThat(ended).singleElement().satisfies(i -> assertThat(((HookInput.SessionEnd) i).reason()).isEqualTo(HookInput.SessionEndReason.STOPPED));
+        assertThat(runtime.find(h.sessionId())).isEmpty();
     }
 }

@@ -1,0 +1,110 @@
+package dev.picrust.agent;
+
+import dev.picrust.Cancellation;
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.OutputSink;
+import dev.picrust.event.StatusCode;
+import dev.picrust.llm.ContentBlock;
+import dev.picrust.llm.IncompleteToolUse;
+import dev.picrust.llm.LlmException;
+import dev.picrust.llm.LlmRequest;
+import dev.picrust.llm.LlmResponse;
+import dev.picrust.llm.Message;
+import dev.picrust.llm.StreamEvent;
+import dev.picrust.llm.TextBlock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+
+/**
+ * One model call: streamed (deltas become {@code text_delta} / {@code thinking_delta} chunks, a
+ * provider retry a {@code retry} status) or not, then a {@code usage} chunk. Failures and
+ * interruptions come back as values, never as exceptions.
+ */
+public final class ModelCaller {
+    private final AgentConfig config;
+    private final OutputSink output;
+    private final Transcript transcript;
+
+    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript) {
+        this.config = config;
+        this.output = output;
+        this.transcript = transcript;
+    }
+
+    public ModelReply call(LlmRequest request, Cancellation cancellation) {
+        transcript.release();  // no descriptor held while the model thinks
+        StringBuilder streamed = new StringBuilder();
+        long started = System.nanoTime();
+        LlmResponse response;
+        try {
+            response = config.streaming() ? stream(request, streamed, cancellation) : send(request, cancellation);
+        } catch (CancellationException e) {
+            return new ModelReply.Interrupted(streamed.toString());
+        } catch (LlmException e) {
+            if (cancellation.isCancelled()) {
+                // Cancelling may surface as a failed connection rather than a CancellationException.
+                return new ModelReply.Interrupted(streamed.toString());
+            }
+            return new ModelReply.Failed(e.getMessage());
+        }
+        output.publish(new OutputChunk.UsageReport(response.model(), response.usage()));
+        return new ModelReply.Answered(response, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Tool calls cut off before their input was complete: never run, never stored, but reported. */
+    public void reportTruncated(LlmResponse response) {
+        for (IncompleteToolUse t : response.incompleteToolUses()) {
+            output.publish(new OutputChunk.Status(StatusCode.TOOL_CALL_TRUNCATED, "tool call " + t.name() + " ("
+                    + t.id() + ") was cut off before its input was complete and was not run"));
+        }
+    }
+
+    /** The message to store: the API rejects empty text blocks, and models sometimes stream one (a refusal). */
+    public static Message messageOf(LlmResponse response) {
+        Message message = response.toMessage();
+        boolean any = false;
+        for (ContentBlock b : message.content()) {
+            any |= b instanceof TextBlock t && t.text().isEmpty();
+        }
+        if (!any) {
+            return message;
+        }
+        List<ContentBlock> kept = new ArrayList<>(message.content().size());
+        for (ContentBlock b : message.content()) {
+            if (!(b instanceof TextBlock t && t.text().isEmpty())) {
+                kept.add(b);
+            }
+        }
+        return new Message(message.role(), kept);
+    }
+
+    private LlmResponse send(LlmRequest request, Cancellation cancellation) {
+        LlmResponse response = config.provider().send(request, cancellation);
+        for (ContentBlock block : response.content()) {
+            if (block instanceof TextBlock text) {
+                output.publish(new OutputChunk.TextDelta(text.text()));
+            }
+        }
+        return response;
+    }
+
+    private LlmResponse stream(LlmRequest request, StringBuilder streamed, Cancellation cancellation) {
+        return config.provider().stream(request, event -> {
+            switch (event) {
+                case StreamEvent.TextDelta d -> {
+                    streamed.append(d.text());
+                    output.publish(new OutputChunk.TextDelta(d.text()));
+                }
+                case StreamEvent.ThinkingDelta d -> output.publish(new OutputChunk.ThinkingDelta(d.text()));
+                case StreamEvent.ToolUseStarted t -> { }
+                case StreamEvent.Retrying r -> {
+                    streamed.setLength(0);  // the partial output of a failed attempt is discarded
+                    output.publish(new OutputChunk.Status(StatusCode.RETRY, "attempt " + r.attempt() + " failed ("
+                            + r.reason() + "); retrying in " + r.delay().toMillis() + " ms; discard partial output"));
+                }
+            }
+        }, cancellation);
+    }
+}
