@@ -74,7 +74,7 @@ public record AgentConfig(
     public AgentConfig withModel(LlmProvider newProvider, String newModel) {
         return new AgentConfig(newProvider, newModel, agentType, systemPrompt, tools, maxIterations, maxTokens, streaming,
                 thinking, workingDirectory, allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive,
-                inputDelivery, subagents);
+                inputDelivery, subagents, sandbox, toolEnvironment);
     }
 
     public Builder toBuilder() {

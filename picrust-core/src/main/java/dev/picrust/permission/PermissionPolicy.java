@@ -223,8 +223,8 @@ public final class PermissionPolicy {
             Optional<MatchedRule> match = firstMatch(tiers, behavior, q, subject);
             if (match.isPresent()) {
                 String what = switch (subject) {
-                    case ToolTarget.Command c -> " runs `" + c.invocation().text() + "`, which";
-                    case ToolTarget.Redirect r -> " writes " + r.path().map(Path::toString).orElse(r.source())
+                    case ToolTarget.Command c -> " runs `" + DisplayText.escape(c.invocation().text()) + "`, which";
+                    case ToolTarget.Redirect r -> " writes " + DisplayText.escape(r.path().map(Path::toString).orElse(r.source()))
                             + " by redirection, which";
                     default -> "";
                 };
