@@ -131,6 +131,11 @@ final class ConformanceClient {
                 }
 
                 @Override
+                public java.util.Map<String, JsonNode> snapshot() {
+                    return java.util.Map.copyOf(state);
+                }
+
+                @Override
                 public void put(String key, JsonNode value) {
                     state.put(key, value);
                 }

@@ -12,9 +12,9 @@ import dev.picrust.llm.TextBlock;
 import dev.picrust.llm.ThinkingBlock;
 import dev.picrust.llm.ToolResultBlock;
 import dev.picrust.llm.ToolUseBlock;
-import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionMetadata;
+import dev.picrust.session.SessionSnapshot;
 import dev.picrust.session.SessionStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -59,14 +59,15 @@ final class SessionsCommand implements Callable<Integer> {
         return sessionsDir == null ? SessionStore.atDefaultLocation() : SessionStore.at(sessionsDir);
     }
 
-    /** The session's metadata and messages; the session is opened only to read it. */
+    /** The session's metadata and messages, read without its writer's lock (an agent may be running on it). */
     record Transcript(SessionMetadata metadata, List<Message> messages, List<String> warnings) {
         static Transcript read(SessionStore store, String id) {
             if (!store.exists(id)) {
                 throw new CliException("no session '" + id + "' in " + store.location());
             }
-            try (AgentSession session = store.open(id)) {
-                return new Transcript(session.metadata(), session.messages(), session.loadWarnings());
+            try {
+                SessionSnapshot session = store.read(id);
+                return new Transcript(session.metadata(), session.messages(), session.warnings());
             } catch (SessionException | IllegalStateException e) {
                 throw new CliException("cannot read session " + id + ": " + e.getMessage());
             }
@@ -92,7 +93,7 @@ final class SessionsCommand implements Callable<Integer> {
             if (!m.children().isEmpty()) {
                 out.println("subagents " + String.join(", ", m.children()));
             }
-            t.warnings().forEach(w -> out.println("warning: " + w));
+            t.warnings().forEach(w -> out.println("repaired: " + w));
             for (Message message : t.messages()) {
                 out.println();
                 out.println(message.role() == Role.USER ? "── user" : "── assistant");

@@ -64,6 +64,53 @@ class RunCommandIT {
     }
 
     @Test
+    void resumingASessionAnotherProcessHoldsIsRefusedInOneLine() throws Exception {
+        try (AgentSession held = SessionStore.at(sessions).create(
+                dev.picrust.session.SessionMetadata.create("held", "agent", "m", "anthropic"))) {
+            held.append(Message.user("the holder's turn"));
+            CliProcess cli = run("--resume", "held", "a second writer");
+            int code = cli.finish(new ArrayList<>());
+            assertThat(code).isEqualTo(2);
+            String err = cli.stderr.get().strip();
+            assertThat(err).contains("session held is in use by another process (pid " + ProcessHandle.current().pid());
+            assertThat(err.lines()).hasSize(1);
+            assertThat(server.requests()).isEmpty();
+        }
+        try (AgentSession after = SessionStore.at(sessions).open("held")) {
+            assertThat(after.messages()).containsExactly(Message.user("the holder's turn"));
+        }
+    }
+
+    @Test
+    void aCorruptMiddleLineIsReportedOnResumeAndTheNextRequestIsValid() throws Exception {
+        try (AgentSession s = SessionStore.at(sessions).create(
+                dev.picrust.session.SessionMetadata.create("torn", "agent", "m", "anthropic"))) {
+            s.append(Message.user("list the files"));
+            s.append(Message.assistant(List.of(ScriptedModel.toolUse("Bash", Json.object().put("command", "ls")))));
+            s.append(Message.user(List.of(ToolResultBlock.text(
+                    ((dev.picrust.llm.ToolUseBlock) s.messages().get(1).content().getFirst()).id(), "a b", false))));
+            s.append(Message.assistant("there are two"));
+        }
+        Path history = sessions.resolve("torn/history.jsonl");
+        List<String> lines = new ArrayList<>(Files.readAllLines(history));
+        lines.set(2, "{\"role\":\"user\",\"content\":[{\"type\":\"tool_res");   // the result's line is damaged
+        Files.write(history, lines);
+        server.enqueue(ServerStep.text("ok"));
+        CliProcess cli = run("--resume", "torn", "go on");
+        List<String> out = new ArrayList<>();
+        assertThat(cli.finish(out)).as(cli.stderr.get()).isZero();
+        List<JsonNode> repairs = parse(out).stream().filter(c -> c.path("type").asText().equals("status")
+                && c.path("code").asText().equals("session_repaired")).toList();
+        assertThat(repairs).extracting(c -> c.path("message").asText())
+                .anySatisfy(m -> assertThat(m).contains("line 3"))
+                .anySatisfy(m -> assertThat(m).contains("answered as lost"));
+        JsonNode sent = server.requests().getLast().body();
+        JsonNode messages = sent.path("messages");
+        assertThat(messages.get(2).path("content").get(0).path("type").asText()).isEqualTo("tool_result");
+        assertThat(messages.get(2).path("content").get(0).path("is_error").asBoolean()).isTrue();
+    }
+
+    @Test
     void multiStepToolLoop() throws Exception {
         server.enqueue(
                 ServerStep.content(StopReason.TOOL_USE, List.of(new TextBlock("Writing."),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
@@ -22,6 +23,16 @@ import java.util.Map;
 
 /** The one Jackson configuration the framework uses for wire data, sessions and output chunks. */
 public final class Json {
+    /**
+     * The longest JSON string we read, in characters. Jackson's default (20,000,000) is below what a
+     * model may answer or put in one tool input, and a session line over it was silently skipped on
+     * the next load. A bound stays, so a runaway answer costs at most about 1 GiB of heap (2 bytes a
+     * char in a string, once more in its line) rather than all of it.
+     */
+    public static final int MAX_STRING_CHARS = 256 * 1024 * 1024;
+    /** The longest JSON document (one session line, one provider answer) we read, in bytes or chars. */
+    public static final long MAX_DOCUMENT_BYTES = 512L * 1024 * 1024;
+
     /*
      * Jackson's default buffer pool is per thread. With one virtual thread per agent that means a
      * fresh set of buffers (about 16 KiB) for every agent, kept alive by each agent's thread; a
@@ -29,6 +40,10 @@ public final class Json {
      */
     public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
                     .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxStringLength(MAX_STRING_CHARS)
+                            .maxDocumentLength(MAX_DOCUMENT_BYTES)
+                            .build())
                     .build())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);

@@ -11,6 +11,7 @@ import dev.picrust.llm.TextBlock;
 import dev.picrust.permission.PendingRequest;
 import dev.picrust.permission.PendingRequests;
 import dev.picrust.permission.PermissionAnswer;
+import dev.picrust.event.StatusCode;
 import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionMetadata;
 import java.time.Duration;
@@ -142,12 +143,22 @@ public final class AgentHandle {
     }
 
     /** A new subscriber with its own buffer of {@link OutputBus#DEFAULT_CAPACITY} chunks. */
+    /**
+     * A new subscriber. It first gets one {@code session_repaired} status for each repair made when
+     * the session was opened (damaged lines, unpaired tool calls), however late it subscribes: they
+     * describe the session, and were once published before any front end could listen.
+     */
     public Subscription subscribe() {
-        return bus.subscribe();
+        return withRepairs(bus.subscribe());
     }
 
     public Subscription subscribe(int bufferCapacity) {
-        return bus.subscribe(bufferCapacity);
+        return withRepairs(bus.subscribe(bufferCapacity));
+    }
+
+    private Subscription withRepairs(Subscription subscription) {
+        session.loadWarnings().forEach(w -> subscription.offer(new OutputChunk.Status(StatusCode.SESSION_REPAIRED, w)));
+        return subscription;
     }
 
     public AgentState state() {

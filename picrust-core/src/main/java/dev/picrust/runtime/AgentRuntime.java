@@ -1,6 +1,5 @@
 package dev.picrust.runtime;
 
-import dev.picrust.event.StatusCode;
 
 import dev.picrust.event.OutputChunk;
 import dev.picrust.event.AgentState;
@@ -202,7 +201,6 @@ public final class AgentRuntime implements AutoCloseable {
         try {
             beforeStart.accept(handle);
             live.put(session.id(), handle);
-            session.loadWarnings().forEach(w -> bus.publish(new OutputChunk.Status(StatusCode.SESSION_REPAIRED, w)));
             Thread.ofVirtual().name("agent-" + session.id()).start(() -> runContained(loop, agent, handle, bus, session));
             return handle;
         } catch (RuntimeException | Error e) {

@@ -83,7 +83,11 @@ public interface AgentSession extends AutoCloseable {
     /** Returns once every line appended so far, including those appended "with the next", is durable. */
     void awaitDurable();
 
-    /** Problems found while opening (torn or corrupt lines that were skipped). Empty for a new session. */
+    /**
+     * Damage found and repaired while opening: torn or corrupt lines skipped, invalid UTF-8 replaced,
+     * tool calls and results left unpaired by a lost line. Empty for a new session. The runtime
+     * announces each as a {@code session_repaired} status.
+     */
     List<String> loadWarnings();
 
     /** Makes everything appended durable and lets go of the session's resources. */

@@ -50,8 +50,9 @@ import java.util.zip.CRC32;
  * Record: {@code 'J'}, path length (int), path relative to the root (UTF-8), offset in the history
  * file (long), line length (int), line bytes, CRC32 of path, offset and line (int). A torn or corrupt
  * record ends the segment: nothing after it was ever acknowledged. Segments are zero-filled ahead of
- * their records (4 MiB at a time, forced once) so that an append forces only its data; a zero where a
- * marker should be is the end.
+ * their records (4 MiB at a time, or an eighth of the free space when that is less, forced once) so that
+ * an append forces only its data; a zero where a marker should be is the end. Where there is no room
+ * to zero-fill, a failed extension is cut off again and the segment grows record by record instead.
  */
 final class Journal {
     static final long DEFAULT_SEGMENT_BYTES = 64L << 20;
@@ -571,6 +572,8 @@ final class Journal {
         private volatile long allocated;
         private final ReentrantLock extendLock = new ReentrantLock();
         private final AtomicBoolean extending = new AtomicBoolean();
+        /** False once zero-filling failed for want of space: the file then grows record by record. */
+        private volatile boolean preallocating = true;
         boolean deleted;
 
         private Segment(Path path, RandomAccessFile file, FileLock fileLock) {
@@ -635,24 +638,58 @@ final class Journal {
             for (Entry e : batch) {
                 encode(e, records);
             }
-            if (size + length > allocated) {
-                extend(size + length, counters);
-            }
+            boolean beyondAllocated = size + length > allocated && !extendOrGiveUp(size + length, counters);
             FileChannel channel = file.getChannel();
             ByteBuffer data = ByteBuffer.wrap(bytes, 0, length);
-            for (long at = size; data.hasRemaining(); ) {
-                at += channel.write(data, at);
+            try {
+                for (long at = size; data.hasRemaining(); ) {
+                    at += channel.write(data, at);
+                }
+                // Records overwrite blocks that already exist on disk, so only data needs forcing
+                // (fdatasync): no file-system journal commit, which on ext4 first waits for the dirty data
+                // of every other file written since the last commit - here the history files - and then
+                // took hundreds of milliseconds whenever the kernel's flusher was writing them back.
+                // Past the zero-filled stretch (no room for one) the file grows, and its size must be forced too.
+                channel.force(beyondAllocated);
+            } catch (IOException e) {
+                // A full disk: no half-record stays behind to be mistaken for one.
+                truncateQuietly(Math.max(size, allocated));
+                throw e;
             }
-            // Records overwrite blocks that already exist on disk, so only data needs forcing
-            // (fdatasync): no file-system journal commit, which on ext4 first waits for the dirty data
-            // of every other file written since the last commit - here the history files - and then
-            // took hundreds of milliseconds whenever the kernel's flusher was writing them back.
-            channel.force(false);
             size += length;
+            if (beyondAllocated) {
+                allocated = size;
+            }
             counters.syncs.incrementAndGet();
             counters.journalBytes.addAndGet(length);
-            if (allocated - size < PREALLOCATE_BYTES / 2) {
+            if (preallocating && allocated - size < PREALLOCATE_BYTES / 2) {
                 extendAhead(counters);
+            }
+        }
+
+        /**
+         * Zero-fills ahead to at least {@code needed}; false if the disk has no room for that, in which
+         * case the file is cut back to what it was and this segment preallocates no more (records then
+         * grow it as they come, each forced with the file's size).
+         */
+        private boolean extendOrGiveUp(long needed, WriteCounters counters) {
+            if (!preallocating) {
+                return false;
+            }
+            try {
+                extend(needed, counters);
+                return true;
+            } catch (IOException e) {
+                preallocating = false;
+                return false;
+            }
+        }
+
+        private void truncateQuietly(long length) {
+            try {
+                file.getChannel().truncate(length);
+            } catch (IOException ignored) {
+                // nothing more to do on a disk that fails; recovery stops at the first bad record
             }
         }
 
@@ -665,9 +702,10 @@ final class Journal {
             if (extending.compareAndSet(false, true)) {
                 Thread.ofVirtual().name("picrust-journal-extend").start(() -> {
                     try {
-                        extend(allocated + PREALLOCATE_BYTES, counters);
-                    } catch (IOException ignored) {
-                        // The writer extends the file itself when it gets there, and reports failures.
+                        extend(allocated + aheadBytes(), counters);
+                    } catch (IOException noRoom) {
+                        // The file is cut back; records grow it from here on, and report a full disk.
+                        preallocating = false;
                     } finally {
                         extending.set(false);
                     }
@@ -688,20 +726,38 @@ final class Journal {
                     return;
                 }
                 long from = allocated;
-                long target = Math.max(needed, from + PREALLOCATE_BYTES);
+                long target = Math.max(needed, from + aheadBytes());
                 FileChannel channel = file.getChannel();
                 ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
-                for (long at = from; at < target; ) {
-                    zeros.clear().limit((int) Math.min(zeros.capacity(), target - at));
-                    while (zeros.hasRemaining()) {
-                        at += channel.write(zeros, at);
+                try {
+                    for (long at = from; at < target; ) {
+                        zeros.clear().limit((int) Math.min(zeros.capacity(), target - at));
+                        while (zeros.hasRemaining()) {
+                            at += channel.write(zeros, at);
+                        }
                     }
+                } catch (IOException e) {
+                    truncateQuietly(Math.max(from, size));   // no zeros left behind by a failed extension
+                    throw e;
                 }
                 channel.force(true);
                 counters.syncs.incrementAndGet();
                 allocated = target;
             } finally {
                 extendLock.unlock();
+            }
+        }
+
+        /**
+         * How far to zero-fill ahead: {@link #PREALLOCATE_BYTES}, or an eighth of the free space when
+         * that is less, so a small file system is not filled by zeros; nothing when it cannot be known.
+         */
+        private long aheadBytes() {
+            try {
+                long usable = Files.getFileStore(path).getUsableSpace();
+                return Math.min(PREALLOCATE_BYTES, usable / 8);
+            } catch (IOException | RuntimeException e) {
+                return 0;
             }
         }
 

@@ -28,6 +28,8 @@ import java.util.function.UnaryOperator;
 final class JsonlAgentSession implements AgentSession {
     private final JsonlSessionStore store;
     private final HistoryFile history;
+    /** This session's one-writer lock, held until {@link #close}. */
+    private final SessionLock writerLock;
     /** Orders appends: a line's place in the file and in the lists below is the same. */
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Message> messages;
@@ -42,9 +44,11 @@ final class JsonlAgentSession implements AgentSession {
     private final SessionState sessionState = new DurableState();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    JsonlAgentSession(JsonlSessionStore store, SessionMetadata metadata, HistoryFile history, List<Message> messages,
-                      Map<String, JsonNode> state, List<ObjectNode> records, List<String> loadWarnings) {
+    JsonlAgentSession(JsonlSessionStore store, SessionMetadata metadata, HistoryFile history, SessionLock writerLock,
+                      List<Message> messages, Map<String, JsonNode> state, List<ObjectNode> records,
+                      List<String> loadWarnings) {
         this.store = store;
+        this.writerLock = writerLock;
         this.metadata = metadata;
         this.history = history;
         this.messages = new ArrayList<>(messages);
@@ -234,6 +238,11 @@ final class JsonlAgentSession implements AgentSession {
         }
     }
 
+    /** Lets go of the writer's lock as the kernel does for a process that died; for crash tests here. */
+    void dropWriterLockAsADeadProcessWould() {
+        writerLock.close();
+    }
+
     @Override
     public void close() {
         try {
@@ -242,12 +251,24 @@ final class JsonlAgentSession implements AgentSession {
             throw new SessionException("cannot close session " + id(), e);
         } finally {
             if (closed.compareAndSet(false, true)) {
-                store.closed(id());
+                writerLock.close();
             }
         }
     }
 
     private final class DurableState implements SessionState {
+        @Override
+        public Map<String, JsonNode> snapshot() {
+            lock.lock();
+            try {
+                Map<String, JsonNode> copy = new LinkedHashMap<>();
+                state.forEach((k, v) -> copy.put(k, v.deepCopy()));
+                return copy;
+            } finally {
+                lock.unlock();
+            }
+        }
+
         @Override
         public Optional<JsonNode> get(String key) {
             lock.lock();

@@ -41,10 +41,8 @@ public final class JsonlSessionStore implements SessionStore {
     private final Journal journal;
     private final ReentrantLock recovery = new ReentrantLock();
     private volatile boolean recovered;
-    /** Sessions open through this store: how many times each, or {@link #DELETING}. */
-    private final Map<String, Integer> open = new HashMap<>();
-    private final ReentrantLock openLock = new ReentrantLock();
-    private static final int DELETING = -1;
+    /** Sessions being created are made in folders named so (not a valid id) and renamed into place. */
+    private static final String CREATING_PREFIX = ".creating-";
 
     public JsonlSessionStore(Path root) {
         this(root, Journal.DEFAULT_SEGMENT_BYTES);
@@ -116,88 +114,122 @@ public final class JsonlSessionStore implements SessionStore {
         return Files.isRegularFile(directory(id).resolve("metadata.json"));
     }
 
-    /** Creates a new, empty session. Fails if the id is taken. */
+    /**
+     * Creates a new, empty session. Fails if the id is taken. The session is made in a folder of its
+     * own, forced, and renamed into place: a crash half-way leaves no half-made session behind, only a
+     * hidden folder the next store start removes. A folder of this id without metadata (a crash of an
+     * older version during creation) is not a session: it is cleared away.
+     */
     @Override
     public AgentSession create(SessionMetadata metadata) {
-        Path dir = directory(metadata.id());
+        String id = metadata.id();
+        Path dir = directory(id);
         recoverOnce();
-        opened(metadata.id());
+        if (Files.exists(dir.resolve("metadata.json"))) {
+            throw new SessionException("session already exists: " + id);
+        }
+        Path making = root.resolve(CREATING_PREFIX + id + "-" + UUID.randomUUID());
+        SessionLock lock = null;
         boolean created = false;
         try {
             Files.createDirectories(root);
+            Files.createDirectory(making);
+            lock = SessionLock.acquire(id, making);
+            writeMetadata(making, metadata);
+            Files.newOutputStream(making.resolve("history.jsonl")).close();
+            forceDirectory(making);
+            clearHalfMade(id, dir);
             try {
-                Files.createDirectory(dir);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                throw new SessionException("session already exists: " + metadata.id());
+                Files.move(making, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (Files.exists(dir.resolve("metadata.json"))) {
+                    throw new SessionException("session already exists: " + id);
+                }
+                throw e;
             }
-            writeMetadata(metadata);
-            HistoryFile history = new HistoryFile(dir.resolve("history.jsonl"), journal, counters);
-            forceDirectory(dir);
+            lock.movedTo(dir);
             forceDirectory(root);
-            JsonlAgentSession session = new JsonlAgentSession(this, metadata, history, List.of(), Map.of(), List.of(),
-                    List.of());
+            HistoryFile history = new HistoryFile(dir.resolve("history.jsonl"), journal, counters);
+            JsonlAgentSession session = new JsonlAgentSession(this, metadata, history, lock, List.of(), Map.of(),
+                    List.of(), List.of());
             created = true;
             return session;
         } catch (IOException e) {
-            throw new SessionException("cannot create session " + metadata.id() + ": " + e.getMessage(), e);
+            throw new SessionException("cannot create session " + id + ": " + e.getMessage(), e);
         } finally {
             if (!created) {
-                closed(metadata.id());
+                if (lock != null) {
+                    lock.close();
+                }
+                try {
+                    if (Files.exists(making)) {
+                        deleteTree(making);
+                    }
+                } catch (IOException ignored) {
+                    // a hidden leftover; the next store start removes it
+                }
             }
         }
     }
 
-    /** Opens an existing session, reading its history; torn or corrupt lines are skipped and reported. */
+    /** Moves a folder of {@code id} that holds no metadata (never a session) out of the way and deletes it. */
+    private void clearHalfMade(String id, Path dir) throws IOException {
+        if (Files.isDirectory(dir) && !Files.exists(dir.resolve("metadata.json"))) {
+            Path gone = root.resolve(DELETED_PREFIX + id + "-" + UUID.randomUUID());
+            try {
+                Files.move(dir, gone, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.NoSuchFileException raced) {
+                return;
+            }
+            deleteTree(gone);
+        }
+    }
+
+    /**
+     * Opens an existing session for writing, taking its one-writer lock; its history is read, and
+     * damage (torn or corrupt lines, tool calls left without results) is repaired in what the session
+     * holds and reported in {@link AgentSession#loadWarnings()}.
+     *
+     * @throws SessionException if there is no such session or another writer has it open
+     */
     @Override
     public AgentSession open(String id) {
         Path dir = directory(id);
         recoverOnce();
-        opened(id);
+        SessionMetadata metadata = readMetadata(id)
+                .orElseThrow(() -> new SessionException("no such session: " + id + " (looked in " + root + ")"));
+        SessionLock lock = null;
         boolean done = false;
         try {
-            SessionMetadata metadata = readMetadata(id)
-                    .orElseThrow(() -> new SessionException("no such session: " + id + " (looked in " + root + ")"));
-            List<Message> messages = new ArrayList<>();
-            Map<String, JsonNode> state = new LinkedHashMap<>();
-            List<ObjectNode> records = new ArrayList<>();
-            List<String> warnings = new ArrayList<>();
+            lock = SessionLock.acquire(id, dir);
+            metadata = readMetadata(id).orElse(metadata);  // as its last writer left it
             Path file = dir.resolve("history.jsonl");
-            if (Files.exists(file)) {
-                readHistory(file, messages, state, records, warnings);
-            }
+            LoadedHistory loaded = LoadedHistory.read(file);
             JsonlAgentSession session = new JsonlAgentSession(this, metadata, new HistoryFile(file, journal, counters),
-                    messages, state, records, warnings);
+                    lock, loaded.messages(), loaded.state(), loaded.records(), loaded.warnings());
             done = true;
             return session;
         } catch (IOException e) {
             throw new SessionException("cannot open session " + id + ": " + e.getMessage(), e);
         } finally {
-            if (!done) {
-                closed(id);
+            if (!done && lock != null) {
+                lock.close();
             }
         }
     }
 
-    /** Counts a session open through this store; refused while it is being deleted. */
-    private void opened(String id) {
-        openLock.lock();
+    /** Reads a session as it is now, without its lock: a writer may be appending meanwhile. */
+    @Override
+    public SessionSnapshot read(String id) {
+        Path dir = directory(id);
+        recoverOnce();
+        SessionMetadata metadata = readMetadata(id)
+                .orElseThrow(() -> new SessionException("no such session: " + id + " (looked in " + root + ")"));
         try {
-            if (open.getOrDefault(id, 0) == DELETING) {
-                throw new SessionException("session " + id + " is being deleted");
-            }
-            open.merge(id, 1, Integer::sum);
-        } finally {
-            openLock.unlock();
-        }
-    }
-
-    /** A session of this store was closed (once per {@link #create} or {@link #open}). */
-    void closed(String id) {
-        openLock.lock();
-        try {
-            open.computeIfPresent(id, (key, count) -> count <= 1 ? null : count - 1);
-        } finally {
-            openLock.unlock();
+            LoadedHistory loaded = LoadedHistory.read(dir.resolve("history.jsonl"));
+            return new SessionSnapshot(metadata, loaded.messages(), loaded.records(), loaded.state(), loaded.warnings());
+        } catch (IOException e) {
+            throw new SessionException("cannot read session " + id + ": " + e.getMessage(), e);
         }
     }
 
@@ -205,39 +237,25 @@ public final class JsonlSessionStore implements SessionStore {
      * Deletes the session's folder. It is renamed out of the way first (to a name no id can have), so
      * a crash half-way leaves a folder the next start of a store removes, never a half-deleted session.
      * The journal is checkpointed before: no segment may keep lines of this history file, or a crash
-     * after a session of the same id is created again would replay them into the new file.
+     * after a session of the same id is created again would replay them into the new file. The
+     * session's lock is taken first: an open session, in this process or another, is not deleted.
      */
     @Override
     public void delete(String id) {
         Path dir = directory(id);
         recoverOnce();
-        openLock.lock();
-        try {
-            if (open.containsKey(id)) {
-                throw new SessionException("session " + id + " is open; close it before deleting it");
-            }
-            open.put(id, DELETING);
-        } finally {
-            openLock.unlock();
+        if (!Files.isRegularFile(dir.resolve("metadata.json"))) {
+            throw new SessionException("no such session: " + id + " (looked in " + root + ")");
         }
-        try {
-            if (!Files.isRegularFile(dir.resolve("metadata.json"))) {
-                throw new SessionException("no such session: " + id + " (looked in " + root + ")");
-            }
+        try (SessionLock lock = SessionLock.acquire(id, dir)) {
             journal.checkpointAll();
             Path gone = root.resolve(DELETED_PREFIX + id + "-" + UUID.randomUUID());
             Files.move(dir, gone, StandardCopyOption.ATOMIC_MOVE);
+            lock.movedTo(gone);
             forceDirectory(root);
             deleteTree(gone);
         } catch (IOException e) {
             throw new SessionException("cannot delete session " + id + ": " + e.getMessage(), e);
-        } finally {
-            openLock.lock();
-            try {
-                open.remove(id, DELETING);
-            } finally {
-                openLock.unlock();
-            }
         }
     }
 
@@ -246,9 +264,35 @@ public final class JsonlSessionStore implements SessionStore {
             return;
         }
         try (Stream<Path> entries = Files.list(root)) {
-            for (Path entry : entries.filter(p -> p.getFileName().toString().startsWith(DELETED_PREFIX)).toList()) {
-                deleteTree(entry);
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith(DELETED_PREFIX)) {
+                    deleteTree(entry);
+                } else if (name.startsWith(CREATING_PREFIX)) {
+                    removeAbandonedCreation(entry);
+                }
             }
+        }
+    }
+
+    /**
+     * A creation folder whose lock nobody holds was left by a crash during {@link #create}. One younger
+     * than a minute is left alone: its creator may not have taken its lock yet.
+     */
+    private static void removeAbandonedCreation(Path making) throws IOException {
+        if (Files.getLastModifiedTime(making).toInstant().isAfter(java.time.Instant.now().minusSeconds(60))) {
+            return;
+        }
+        SessionLock lock;
+        try {
+            lock = SessionLock.acquire(making.getFileName().toString(), making);
+        } catch (SessionException stillBeingMade) {
+            return;
+        } catch (IOException vanished) {
+            return;
+        }
+        try (lock) {
+            deleteTree(making);
         }
     }
 
@@ -258,49 +302,6 @@ public final class JsonlSessionStore implements SessionStore {
                 Files.deleteIfExists(p);
             }
         }
-    }
-
-    private static void readHistory(Path file, List<Message> messages, Map<String, JsonNode> state,
-                                    List<ObjectNode> records, List<String> warnings) throws IOException {
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    JsonNode node = Json.parse(line);
-                    if (node.has("record")) {
-                        String kind = node.get("record").asText();
-                        if (kind.equals("state")) {
-                            JsonNode value = node.get("value");
-                            if (value == null || value.isNull()) {
-                                state.remove(node.path("key").asText());
-                            } else {
-                                state.put(node.path("key").asText(), value);
-                            }
-                        } else {
-                            records.add((ObjectNode) node);
-                        }
-                    } else {
-                        messages.add(MessageCodec.fromJson(node));
-                    }
-                } catch (IOException | RuntimeException e) {
-                    warnings.add("skipped unreadable line " + number + " of " + file + " ("
-                            + line.length() + " chars): " + firstLine(e.getMessage()));
-                }
-            }
-        }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "unreadable";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     @Override
@@ -341,7 +342,10 @@ public final class JsonlSessionStore implements SessionStore {
 
     /** Writes metadata to a temp file, forces it, and renames it over {@code metadata.json}. */
     void writeMetadata(SessionMetadata metadata) {
-        Path dir = directory(metadata.id());
+        writeMetadata(directory(metadata.id()), metadata);
+    }
+
+    private void writeMetadata(Path dir, SessionMetadata metadata) {
         Path target = dir.resolve("metadata.json");
         Path temp = dir.resolve("metadata.json.tmp-" + Thread.currentThread().threadId());
         try {

@@ -73,12 +73,27 @@ public interface SessionStore {
     AgentSession create(SessionMetadata metadata);
 
     /**
-     * Opens an existing session with everything acknowledged so far. More than one may be open on the
-     * same session (one writer at a time; the runtime makes sure of that).
+     * Opens an existing session with everything acknowledged so far, as its one writer: until it is
+     * closed, another {@code open} or {@code create} of it - in this process or another sharing the
+     * store - is refused with a {@link SessionException} naming the holder. A process that dies lets go
+     * of it, however it dies.
+     *
+     * @throws SessionException if there is no such session, or it is open already
+     */
+    AgentSession open(String id);
+
+    /**
+     * The session as it is now, read without becoming its writer (it may be open elsewhere, and
+     * appended to meanwhile). The default opens it, which is refused while a writer has it.
      *
      * @throws SessionException if there is no such session
      */
-    AgentSession open(String id);
+    default SessionSnapshot read(String id) {
+        try (AgentSession session = open(id)) {
+            return new SessionSnapshot(session.metadata(), session.messages(), session.records(),
+                    session.state().snapshot(), session.loadWarnings());
+        }
+    }
 
     default boolean exists(String id) {
         return readMetadata(id).isPresent();

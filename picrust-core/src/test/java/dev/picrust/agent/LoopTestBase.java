@@ -132,9 +132,7 @@ abstract class LoopTestBase {
 
     /** The session's messages, read from disk. */
     List<Message> history(String sessionId) {
-        try (var session = store.open(sessionId)) {
-            return session.messages();
-        }
+        return store.read(sessionId).messages();   // lock-free: the agent may still hold the session
     }
 
     /** Non-message records of one kind ({@code "record": kind}), parsed from the session file. */

@@ -63,10 +63,28 @@ class PermissionFlowTest extends LoopTestBase {
     }
 
     List<Pending> pending(String sessionId) {
-        try (var session = store.open(sessionId)) {
-            return new PendingRequests(session.state()).all().stream()
-                    .map(p -> new Pending(p.requestId(), p.toolUseId())).toList();
-        }
+        var state = store.read(sessionId).state();   // lock-free: the agent still holds the session
+        return new PendingRequests(new dev.picrust.session.SessionState() {
+            @Override
+            public java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> snapshot() {
+                return state;
+            }
+
+            @Override
+            public java.util.Optional<com.fasterxml.jackson.databind.JsonNode> get(String key) {
+                return java.util.Optional.ofNullable(state.get(key));
+            }
+
+            @Override
+            public void put(String key, com.fasterxml.jackson.databind.JsonNode value) {
+                throw new UnsupportedOperationException("read only");
+            }
+
+            @Override
+            public void remove(String key) {
+                throw new UnsupportedOperationException("read only");
+            }
+        }).all().stream().map(p -> new Pending(p.requestId(), p.toolUseId())).toList();
     }
 
     record Pending(String requestId, String toolUseId) {}

@@ -107,7 +107,7 @@ class StandardAgentTest {
         assertThat(chunks).contains(new OutputChunk.Done(EndReason.END_TURN));
         assertThat(chunks).filteredOn(OutputChunk.ToolStart.class::isInstance)
                 .extracting(c -> ((OutputChunk.ToolStart) c).id()).containsExactlyInAnyOrder("t1", "t2");
-        List<Message> history = SessionStore.at(dir.resolve("sessions")).open("test-session").messages();
+        List<Message> history = SessionStore.at(dir.resolve("sessions")).read("test-session").messages();
         assertThat(history).extracting(Message::role)
                 .containsExactly(Role.USER, Role.ASSISTANT, Role.USER, Role.ASSISTANT);
         List<ToolResultBlock> results = history.get(2).toolResults();
@@ -132,7 +132,7 @@ class StandardAgentTest {
         h.send("read four times");
         assertThat(untilDone(sub)).contains(new OutputChunk.Done(EndReason.END_TURN));
 
-        List<Message> history = SessionStore.at(dir.resolve("sessions")).open("test-session").messages();
+        List<Message> history = SessionStore.at(dir.resolve("sessions")).read("test-session").messages();
         assertThat(history).hasSize(10);
         for (int i = 0; i < 4; i++) {
             assertThat(history.get(1 + 2 * i).toolUses()).extracting(ToolUseBlock::id).containsExactly("t" + i);
@@ -214,7 +214,7 @@ class StandardAgentTest {
         h.interrupt();
         assertThat(untilDone(sub)).contains(new OutputChunk.Done(EndReason.INTERRUPTED));
 
-        List<Message> history = SessionStore.at(dir.resolve("sessions")).open("test-session").messages();
+        List<Message> history = SessionStore.at(dir.resolve("sessions")).read("test-session").messages();
         Message results = history.getLast();
         assertThat(results.toolResults()).extracting(ToolResultBlock::toolUseId).containsExactly("b1", "b2");
         assertThat(results.toolResults().get(1).text()).contains("before the tool started");

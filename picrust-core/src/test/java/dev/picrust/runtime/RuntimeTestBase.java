@@ -51,9 +51,7 @@ abstract class RuntimeTestBase {
 
     /** The session's history as it is on disk. */
     List<Message> history(String sessionId) {
-        try (var session = store.open(sessionId)) {
-            return session.messages();
-        }
+        return store.read(sessionId).messages();   // lock-free: the agent may still hold the session
     }
 
     /** Reads until a chunk matches; returns everything read, the match last. */

@@ -43,6 +43,7 @@ class JournalTest {
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve("d1/history.jsonl").toFile(), "rw")) {
             f.setLength(0);
         }
+        ((JsonlAgentSession) session).dropWriterLockAsADeadProcessWould();
         try (AgentSession reopened = new JsonlSessionStore(dir).open("d1")) {
             assertThat(reopened.messages())
                     .containsExactly(Message.assistant("read-only call"), Message.user("its result"));
@@ -84,6 +85,7 @@ class JournalTest {
         try (RandomAccessFile f = new RandomAccessFile(history.toFile(), "rw")) {
             f.setLength(0);  // every line lost: only the journal can bring them back
         }
+        ((JsonlAgentSession) session).dropWriterLockAsADeadProcessWould();
         try (AgentSession reopened = new JsonlSessionStore(dir).open("x1")) {
             assertThat(reopened.messages()).isEqualTo(written);
         }
@@ -106,6 +108,7 @@ class JournalTest {
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve("reused/history.jsonl").toFile(), "rw")) {
             f.setLength(0);  // a crash lost the new file's data: only the journal can bring it back
         }
+        ((JsonlAgentSession) again).dropWriterLockAsADeadProcessWould();
         try (AgentSession reopened = new JsonlSessionStore(dir).open("reused")) {
             assertThat(reopened.messages()).containsExactly(Message.user("new"));
             assertThat(reopened.loadWarnings()).isEmpty();
@@ -131,6 +134,7 @@ class JournalTest {
         }
 
         JsonlSessionStore afterCrash = new JsonlSessionStore(dir);
+        ((JsonlAgentSession) session).dropWriterLockAsADeadProcessWould();
         try (AgentSession reopened = afterCrash.open("c1")) {
             assertThat(reopened.messages())
                     .containsExactly(Message.user("one"), Message.assistant("two"), Message.user("three"));
@@ -149,6 +153,7 @@ class JournalTest {
         Files.write(copy, new byte[] {'J', 0, 0, 0, 9, 'c', '1'}, StandardOpenOption.APPEND);
         Files.writeString(dir.resolve("t1/history.jsonl"), "");
 
+        ((JsonlAgentSession) session).dropWriterLockAsADeadProcessWould();
         try (AgentSession reopened = new JsonlSessionStore(dir).open("t1")) {
             assertThat(reopened.messages()).containsExactly(Message.user("kept"));
         }
@@ -195,6 +200,7 @@ class JournalTest {
         store.journal().awaitCheckpoints();
         // Only the segment being written to is left; the full ones were deleted once the file was forced.
         assertThat(store.journal().segmentFiles()).hasSizeLessThanOrEqualTo(1);
+        ((JsonlAgentSession) s).dropWriterLockAsADeadProcessWould();
         try (AgentSession reopened = new JsonlSessionStore(dir).open("big")) {
             assertThat(reopened.messageCount()).isEqualTo(20);
         }
@@ -257,6 +263,7 @@ class JournalTest {
         Path copy = abandonedCopyOfLiveSegment(store);
         Files.writeString(dir.resolve("w1/history.jsonl"), "");  // an OS crash lost the unforced file
 
+        ((JsonlAgentSession) session).dropWriterLockAsADeadProcessWould();
         try (AgentSession reopened = new JsonlSessionStore(dir).open("w1")) {
             assertThat(reopened.messages()).containsExactly(Message.assistant("call"), Message.user("result"));
             assertThat(reopened.records()).singleElement()

@@ -1,9 +1,12 @@
 package dev.picrust.tool.builtin;
 
-import java.util.regex.Pattern;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 
 /**
- * Glob patterns over {@code /}-separated relative paths, compiled to regular expressions:
+ * Glob patterns over {@code /}-separated relative paths, compiled to a {@link GlobAutomaton}:
  * {@code *} and {@code ?} stay within one path segment, {@code **} as a whole segment spans any
  * number of folders including none ({@code **}{@code /*.java} matches {@code A.java} at the top),
  * {@code [abc]}/{@code [!a-z]} are character classes, {@code {a,b}} alternatives (may nest), and
@@ -11,24 +14,25 @@ import java.util.regex.Pattern;
  */
 final class GlobPattern {
     private final String glob;
-    private final Pattern regex;
+    private final GlobAutomaton automaton;
 
-    private GlobPattern(String glob, Pattern regex) {
+    private GlobPattern(String glob, GlobAutomaton automaton) {
         this.glob = glob;
-        this.regex = regex;
+        this.automaton = automaton;
     }
 
     /** @throws IllegalArgumentException for an unbalanced brace */
     static GlobPattern compile(String glob) {
-        return new GlobPattern(glob, Pattern.compile(toRegex(glob, true)));
+        return new GlobPattern(glob, new GlobAutomaton(parse(glob, true)));
     }
 
     static GlobPattern compileWithoutBraces(String glob) {
-        return new GlobPattern(glob, Pattern.compile(toRegex(glob, false)));
+        return new GlobPattern(glob, new GlobAutomaton(parse(glob, false)));
     }
 
+    /** In time linear in the path's length (times the pattern's), never backtracking. */
     boolean matches(String relativePath) {
-        return regex.matcher(relativePath).matches();
+        return automaton.matches(relativePath);
     }
 
     String glob() {
@@ -59,73 +63,88 @@ final class GlobPattern {
         return prefix;
     }
 
-    static String toRegex(String glob, boolean braces) {
-        StringBuilder re = new StringBuilder();
-        int depth = 0;
+    /** The glob as automaton parts (see {@link GlobAutomaton}). */
+    static List<GlobAutomaton.Part> parse(String glob, boolean braces) {
+        // Each open brace keeps the sequence it sits in and its options so far.
+        Deque<List<GlobAutomaton.Part>> enclosing = new ArrayDeque<>();
+        Deque<List<List<GlobAutomaton.Part>>> options = new ArrayDeque<>();
+        List<GlobAutomaton.Part> seq = new ArrayList<>();
         int n = glob.length();
         for (int i = 0; i < n; i++) {
             char c = glob.charAt(i);
+            int depth = options.size();
             switch (c) {
                 case '*' -> {
                     if (i + 1 < n && glob.charAt(i + 1) == '*') {
                         boolean segmentStart = i == 0 || isBoundary(glob.charAt(i - 1), braces && depth > 0);
                         int after = i + 2;
                         if (segmentStart && after < n && glob.charAt(after) == '/') {
-                            re.append("(?:[^/]*/)*");
+                            seq.add(new GlobAutomaton.Part.Folders());
                             i = after;
                         } else if (segmentStart && (after == n || braces && depth > 0 && isAlternativeEnd(glob.charAt(after)))) {
-                            re.append(".*");
+                            seq.add(new GlobAutomaton.Part.Anything());
                             i = after - 1;
                         } else {
-                            re.append("[^/]*");
+                            seq.add(new GlobAutomaton.Part.Star());
                             i++;
                         }
                     } else {
-                        re.append("[^/]*");
+                        seq.add(new GlobAutomaton.Part.Star());
                     }
                 }
-                case '?' -> re.append("[^/]");
+                case '?' -> seq.add(new GlobAutomaton.Part.OneInSegment());
                 case '[' -> {
                     int close = classEnd(glob, i);
                     if (close < 0) {
-                        re.append("\\[");
+                        seq.add(new GlobAutomaton.Part.Literal('['));
                     } else {
-                        re.append(characterClass(glob.substring(i + 1, close)));
+                        seq.add(new GlobAutomaton.Part.CharClass(glob.substring(i + 1, close)));
                         i = close;
                     }
                 }
                 case '{' -> {
                     if (braces) {
-                        re.append("(?:");
-                        depth++;
+                        enclosing.push(seq);
+                        List<List<GlobAutomaton.Part>> opts = new ArrayList<>();
+                        seq = new ArrayList<>();
+                        opts.add(seq);
+                        options.push(opts);
                     } else {
-                        re.append("\\{");
+                        seq.add(new GlobAutomaton.Part.Literal('{'));
                     }
                 }
                 case '}' -> {
                     if (braces && depth > 0) {
-                        re.append(')');
-                        depth--;
+                        List<List<GlobAutomaton.Part>> opts = options.pop();
+                        seq = enclosing.pop();
+                        seq.add(new GlobAutomaton.Part.Alternatives(opts));
                     } else {
-                        re.append("\\}");
+                        seq.add(new GlobAutomaton.Part.Literal('}'));
                     }
                 }
-                case ',' -> re.append(braces && depth > 0 ? "|" : ",");
+                case ',' -> {
+                    if (braces && depth > 0) {
+                        seq = new ArrayList<>();
+                        options.peek().add(seq);
+                    } else {
+                        seq.add(new GlobAutomaton.Part.Literal(','));
+                    }
+                }
                 case '\\' -> {
                     if (i + 1 < n) {
                         i++;
-                        re.append(Pattern.quote(String.valueOf(glob.charAt(i))));
+                        seq.add(new GlobAutomaton.Part.Literal(glob.charAt(i)));
                     } else {
-                        re.append("\\\\");
+                        seq.add(new GlobAutomaton.Part.Literal('\\'));
                     }
                 }
-                default -> re.append(literal(c));
+                default -> seq.add(new GlobAutomaton.Part.Literal(c));
             }
         }
-        if (depth > 0) {
+        if (!options.isEmpty()) {
             throw new IllegalArgumentException("unclosed '{' in pattern " + glob);
         }
-        return re.toString();
+        return seq;
     }
 
     private static boolean isBoundary(char previous, boolean inBraces) {
@@ -150,34 +169,6 @@ final class GlobPattern {
             }
         }
         return -1;
-    }
-
-    private static String characterClass(String body) {
-        StringBuilder re = new StringBuilder("[");
-        int i = 0;
-        if (!body.isEmpty() && (body.charAt(0) == '!' || body.charAt(0) == '^')) {
-            re.append('^');
-            i = 1;
-        }
-        for (; i < body.length(); i++) {
-            char c = body.charAt(i);
-            if (c == '-' && i > 0 && i < body.length() - 1) {
-                re.append('-');
-            } else if (Character.isLetterOrDigit(c)) {
-                re.append(c);
-            } else {
-                re.append('\\').append(c);
-            }
-        }
-        return re.append(']').toString();
-    }
-
-    private static String literal(char c) {
-        if (Character.isLetterOrDigit(c) || c == '/' || c == '_') {
-            return String.valueOf(c);
-        }
-        // ASCII punctuation may be backslash-escaped in a Java regex; quote anything else.
-        return c < 128 ? "\\" + c : Pattern.quote(String.valueOf(c));
     }
 
     @Override

@@ -176,7 +176,11 @@ public final class GrepTool extends BuiltinTool {
     private static List<FileWalker.Found> filesToSearch(Path root, ToolInput input, ToolContext context) throws Exception {
         FileWalker walker = new FileWalker(root, context.cancellation());
         if (Files.isRegularFile(root)) {
-            // A file named explicitly is searched whatever the filters and ignore files say.
+            // A file named explicitly is searched whatever the filters and ignore files say - unless it
+            // is empty, or a kernel file that says it is (and may block a reader forever, like /proc/kmsg).
+            if (Files.size(root) == 0) {
+                return List.of();
+            }
             return List.of(new FileWalker.Found(root, root.getFileName().toString(),
                     Files.readAttributes(root, java.nio.file.attribute.BasicFileAttributes.class)));
         }
@@ -204,6 +208,11 @@ public final class GrepTool extends BuiltinTool {
         GlobPattern finalGlob = glob;
         Optional<List<String>> finalEndings = endings;
         walker.walk(root, found -> {
+            if (found.attributes().size() == 0) {
+                // Nothing to find in an empty file; and a "file" of size 0 that has content is a kernel
+                // one (/proc, /sys), some of which block a reader forever (/proc/kmsg).
+                return;
+            }
             if (finalGlob != null && finalGlob.matches(found.relative()) == excludeGlob) {
                 return;
             }

@@ -9,7 +9,6 @@ import dev.picrust.tool.ToolContext;
 import dev.picrust.tool.ToolException;
 import dev.picrust.tool.ToolResult;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -88,10 +87,7 @@ public final class ReadTool extends BuiltinTool {
             throw new ToolException(file + " is not a regular file (a device, socket or pipe) and cannot be read.");
         }
         FileReadTracker.Snapshot snapshot = FileReadTracker.snapshotOf(file);
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(ENCODING_SAMPLE_BYTES);
-        }
+        byte[] head = HeadReader.read(file, ENCODING_SAMPLE_BYTES, HEAD_DEADLINE);
         FileReadTracker tracker = context.agentResource(FileReadTracker.class, FileReadTracker::new);
         if (head.length == 0) {
             tracker.record(file, snapshot);
@@ -118,6 +114,9 @@ public final class ReadTool extends BuiltinTool {
         tracker.record(file, snapshot);
         return ToolResult.text(text);
     }
+
+    /** How long the first bytes of a file may take: a file that gives none by then blocks (see {@link HeadReader}). */
+    static final java.time.Duration HEAD_DEADLINE = java.time.Duration.ofSeconds(10);
 
     private String readLines(Path file, TextEncoding encoding, long offset, long limit) throws IOException, ToolException {
         StringBuilder out = new StringBuilder();

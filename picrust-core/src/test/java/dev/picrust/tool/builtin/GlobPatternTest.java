@@ -58,4 +58,28 @@ class GlobPatternTest {
         assertThat(GlobPattern.literalDirectoryPrefix("*.java")).isEmpty();
         assertThat(GlobPattern.literalDirectoryPrefix("../x/*.java")).isEmpty();
     }
+
+    @Test
+    void matchingNeverBacktracksExponentially() {
+        // A backtracking regex engine took minutes on this; the automaton is linear in the name.
+        GlobPattern evil = GlobPattern.compile("*a*a*a*a*a*a*a*a*a*b");
+        String name = "a".repeat(5_000);
+        assertThat(evil.matches(name)).isFalse();
+        assertThat(evil.matches(name + "b")).isTrue();
+        assertThat(GlobPattern.compile("**/*a*a*a*a*a*b/**").matches("x/" + name + "/y")).isFalse();
+        assertThat(GlobPattern.compile("{*a,*b}*a*a*a*a*c").matches(name)).isFalse();
+    }
+
+    @Test
+    void classesAlternativesAndEscapesKeepTheirMeaning() {
+        assertThat(GlobPattern.compile("[!a-c]x").matches("dx")).isTrue();
+        assertThat(GlobPattern.compile("[!a-c]x").matches("bx")).isFalse();
+        assertThat(GlobPattern.compile("[!a]x").matches("/x")).as("a class stays within a name").isFalse();
+        assertThat(GlobPattern.compile("src/{main,test/{java,kotlin}}/*.{java,kt}").matches("src/test/kotlin/A.kt")).isTrue();
+        assertThat(GlobPattern.compile("src/{main,test/{java,kotlin}}/*.{java,kt}").matches("src/test/A.kt")).isFalse();
+        assertThat(GlobPattern.compile("a\\*b").matches("a*b")).isTrue();
+        assertThat(GlobPattern.compile("a\\*b").matches("axb")).isFalse();
+        assertThat(GlobPattern.compile("x[y").matches("x[y")).isTrue();
+        assertThat(GlobPattern.compileWithoutBraces("{a,b}").matches("{a,b}")).isTrue();
+    }
 }

@@ -175,4 +175,16 @@ class GrepToolTest {
         ObjectNode schema = (ObjectNode) grep.inputSchema();
         assertThat(schema.path("properties").has("-A")).isTrue();
     }
+
+    @Test
+    void pipesAndKernelFilesThatBlockAReaderAreSkipped() throws Exception {
+        Path found = file("tree/found.txt", "needle\n", 1);
+        Process mk = new ProcessBuilder("mkfifo", work.resolve("tree/pipe").toString()).inheritIO().start();
+        assertThat(mk.waitFor()).isZero();
+        assertThat(ok("{\"pattern\":\"needle\",\"path\":\"tree\"}")).isEqualTo(found + "\n");
+        Path kmsg = Path.of("/proc/kmsg");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(kmsg), "no readable /proc/kmsg here");
+        // A "regular" file of size 0 whose read blocks until the kernel logs something.
+        assertThat(ok("{\"pattern\":\"x\",\"path\":\"/proc/kmsg\"}")).startsWith("No");
+    }
 }

@@ -223,4 +223,23 @@ class ReadToolTest {
         assertThat(read.readOnly()).isTrue();
         assertThat(read.concurrencySafe()).isTrue();
     }
+
+    @Test
+    void aKernelFileThatBlocksEndsAtTheDeadlineInsteadOfHanging() throws Exception {
+        Path kmsg = Path.of("/proc/kmsg");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(kmsg), "no readable /proc/kmsg here");
+        var result = new java.util.concurrent.CompletableFuture<dev.picrust.tool.ToolResult>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                result.complete(context.run(new ReadTool(), dev.picrust.json.Json.parse("{\"file_path\":\"/proc/kmsg\"}")));
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        // Either the kernel had messages to give at once, or the read is cut off at its deadline.
+        dev.picrust.tool.ToolResult r = result.get(ReadTool.HEAD_DEADLINE.toSeconds() + 30, java.util.concurrent.TimeUnit.SECONDS);
+        if (r.isError()) {
+            assertThat(r.text()).contains("gave no data within");
+        }
+    }
 }

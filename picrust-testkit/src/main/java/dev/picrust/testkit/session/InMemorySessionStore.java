@@ -7,6 +7,7 @@ import dev.picrust.llm.Message;
 import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionMetadata;
+import dev.picrust.session.SessionSnapshot;
 import dev.picrust.session.SessionState;
 import dev.picrust.session.SessionStore;
 import java.time.Instant;
@@ -48,11 +49,25 @@ public final class InMemorySessionStore implements SessionStore {
             if (stored.deleted) {
                 throw new SessionException("no such session: " + id);
             }
+            if (stored.opens > 0) {
+                throw new SessionException("session " + id + " is in use by this process; one writer at a time");
+            }
             stored.opens++;
         } finally {
             stored.lock.unlock();
         }
         return new Session(stored);
+    }
+
+    @Override
+    public SessionSnapshot read(String id) {
+        Stored stored = find(id);
+        stored.lock.lock();
+        try {
+            return new SessionSnapshot(stored.metadata, stored.messages, stored.records, stored.state, List.of());
+        } finally {
+            stored.lock.unlock();
+        }
     }
 
     @Override
@@ -253,6 +268,18 @@ public final class InMemorySessionStore implements SessionStore {
         }
 
         private final class State implements SessionState {
+            @Override
+            public Map<String, JsonNode> snapshot() {
+                stored.lock.lock();
+                try {
+                    Map<String, JsonNode> copy = new LinkedHashMap<>();
+                    stored.state.forEach((k, v) -> copy.put(k, v.deepCopy()));
+                    return copy;
+                } finally {
+                    stored.lock.unlock();
+                }
+            }
+
             @Override
             public Optional<JsonNode> get(String key) {
                 stored.lock.lock();

@@ -13,6 +13,7 @@ import dev.picrust.llm.Message;
 import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionMetadata;
+import dev.picrust.session.SessionSnapshot;
 import dev.picrust.session.SessionStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,6 +79,11 @@ public abstract class SessionStoreContract {
         return reopen(store).open(id);
     }
 
+    /** What another store sees of a session this one still writes (a reader takes no writer's lock). */
+    private SessionSnapshot readElsewhere(String id) throws Exception {
+        return reopen(store).read(id);
+    }
+
     // ------------------------------------------------------------------ create, open, list, delete
 
     @Test
@@ -105,6 +111,22 @@ public abstract class SessionStoreContract {
         try (AgentSession reopened = store.open("dup")) {
             assertEquals(List.of(Message.user("kept")), reopened.messages(), "a refused create loses nothing");
         }
+    }
+
+    @Test
+    void oneWriterAtATime() throws Exception {
+        try (AgentSession writer = store.create(metadata("solo"))) {
+            writer.append(Message.user("mine"));
+            assertThrows(SessionException.class, () -> store.open("solo"), "a second writer is refused");
+            assertThrows(SessionException.class, () -> openElsewhere("solo"));
+            assertEquals(List.of(Message.user("mine")), store.read("solo").messages(), "reading needs no lock");
+            writer.append(Message.user("still mine"));
+        }
+        try (AgentSession next = store.open("solo")) {
+            assertEquals(List.of(Message.user("mine"), Message.user("still mine")), next.messages());
+            assertThrows(SessionException.class, () -> store.open("solo"));
+        }
+        store.open("solo").close();
     }
 
     @Test
@@ -325,11 +347,10 @@ public abstract class SessionStoreContract {
             session.append(Message.user("acknowledged"));
             session.appendRecord("note", JSON.objectNode().put("n", 1));
             session.state().put("k", TextNode.valueOf("v"));
-            try (AgentSession reader = openElsewhere("ack")) {
-                assertEquals(List.of(Message.user("acknowledged")), reader.messages());
-                assertEquals(1, reader.records().size());
-                assertEquals(Optional.of(TextNode.valueOf("v")), reader.state().get("k"));
-            }
+            SessionSnapshot reader = readElsewhere("ack");
+            assertEquals(List.of(Message.user("acknowledged")), reader.messages());
+            assertEquals(1, reader.records().size());
+            assertEquals(TextNode.valueOf("v"), reader.state().get("k"));
         }
     }
 
@@ -341,10 +362,9 @@ public abstract class SessionStoreContract {
             assertEquals(List.of(Message.assistant("read-only call")), session.messages());
             assertEquals(1, session.records().size());
             session.awaitDurable();
-            try (AgentSession reader = openElsewhere("later")) {
-                assertEquals(List.of(Message.assistant("read-only call")), reader.messages());
-                assertEquals("read", reader.records().getFirst().get("tool").asText());
-            }
+            SessionSnapshot reader = readElsewhere("later");
+            assertEquals(List.of(Message.assistant("read-only call")), reader.messages());
+            assertEquals("read", reader.records().getFirst().get("tool").asText());
         }
     }
 
@@ -354,10 +374,8 @@ public abstract class SessionStoreContract {
             session.appendWithNext(Message.assistant("call"));
             session.appendWithNext(Message.user("its result"));
             session.append(Message.assistant("answer"));
-            try (AgentSession reader = openElsewhere("carried")) {
-                assertEquals(List.of(Message.assistant("call"), Message.user("its result"), Message.assistant("answer")),
-                        reader.messages());
-            }
+            assertEquals(List.of(Message.assistant("call"), Message.user("its result"), Message.assistant("answer")),
+                    readElsewhere("carried").messages());
         }
     }
 

@@ -1,0 +1,22 @@
+package dev.picrust.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import dev.picrust.llm.Message;
+import java.util.List;
+
+/**
+ * A session as it stood when it was read, for looking at it (a transcript, an export) without
+ * becoming its writer. {@code warnings} are the damage found and repaired while reading, as in
+ * {@link AgentSession#loadWarnings()}; {@code state} is the durable key/value state.
+ */
+public record SessionSnapshot(SessionMetadata metadata, List<Message> messages, List<ObjectNode> records,
+                              Map<String, JsonNode> state, List<String> warnings) {
+    public SessionSnapshot {
+        messages = List.copyOf(messages);
+        state = Map.copyOf(state);
+        records = List.copyOf(records);
+        warnings = List.copyOf(warnings);
+    }
+}
