@@ -11,6 +11,9 @@ import java.util.regex.Pattern;
 
 /** The tools an agent offers, by name. Thread-safe; order of registration is kept for the model. */
 public final class ToolRegistry {
+    /** An empty registry. */
+    public ToolRegistry() {}
+
     private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,128}$");
 
     /** Guards {@link #tools}; a lock rather than a monitor, so no virtual thread pins on it (JDK 21-23). */

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * between attempts) and the call throws {@link CancellationException}; so does interrupting the
  * calling thread. The API key is sent only as {@code x-api-key} and is removed from any error text.
  */
-public final class AnthropicProvider implements LlmProvider {
+public final class AnthropicProvider implements LlmProvider, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AnthropicProvider.class);
     private static final int MAX_ERROR_BODY_BYTES = 1 << 20;
     private static final int MAX_ERROR_TEXT_CHARS = 2000;
@@ -63,17 +63,45 @@ public final class AnthropicProvider implements LlmProvider {
     private final List<HttpCall.Header> streamingHeaders;
     private final List<HttpCall.Header> plainHeaders;
 
+    /**
+     * A provider sending through {@link AnthropicConfig#httpClient()} when set, else through its own
+     * transport (see {@link #close()}).
+     */
     public AnthropicProvider(AnthropicConfig config) {
+        this(config, config.httpClient().map(HttpTransport::jdk).orElseGet(() -> HttpTransport.standard(
+                messagesUri(config), config.connectTimeout(), ProxySelector.getDefault())));
+    }
+
+    /** The seam for this package's tests: any transport, which stays internal to the module. */
+    AnthropicProvider(AnthropicConfig config, HttpTransport transport) {
         this.config = config;
+        this.messagesUri = messagesUri(config);
+        this.transport = transport;
+        this.streamingHeaders = headers(true);
+        this.plainHeaders = headers(false);
+    }
+
+    private static URI messagesUri(AnthropicConfig config) {
         String base = config.baseUrl().toString();
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        this.messagesUri = URI.create(base + "/v1/messages");
-        this.transport = config.transport().orElseGet(() -> HttpTransport.standard(messagesUri,
-                config.connectTimeout(), ProxySelector.getDefault()));
-        this.streamingHeaders = headers(true);
-        this.plainHeaders = headers(false);
+        return URI.create(base + "/v1/messages");
+    }
+
+    /**
+     * Closes the provider's own pooled connections; a JDK client given in the config is the caller's
+     * to close. Calls after this fail.
+     */
+    @Override
+    public void close() {
+        if (transport instanceof AutoCloseable own) {
+            try {
+                own.close();
+            } catch (Exception e) {
+                LOG.debug("closing the transport failed", e);
+            }
+        }
     }
 
     /** A provider configured from {@code ANTHROPIC_API_KEY} and {@code ANTHROPIC_BASE_URL}. */
@@ -243,8 +271,8 @@ public final class AnthropicProvider implements LlmProvider {
                 + (detail.isEmpty() ? "" : ": " + detail);
         String requestId = error.flatMap(ApiError::requestId).or(() -> headerRequestId).orElse(null);
         LlmException exception = new LlmException(ApiError.kind(type, status), redact(message), status, requestId,
-                RetryPolicy.shouldRetry(status, headers), null);
-        return new AttemptFailure(exception, RetryPolicy.serverDelay(headers, Instant.now()));
+                RetryPolicy.shouldRetry(status, headers::firstValue), null);
+        return new AttemptFailure(exception, RetryPolicy.serverDelay(headers::firstValue, Instant.now()));
     }
 
     private AttemptFailure sendFailure(Throwable cause) {

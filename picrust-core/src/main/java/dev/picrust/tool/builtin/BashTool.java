@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * (head and tail, with the full output saved to a file). A non-zero exit code, a timeout or an
  * interrupt make the result an error.
  */
-public final class BashTool extends BuiltinTool {
+final class BashTool extends BuiltinTool {
     public static final long DEFAULT_TIMEOUT_MILLIS = 120_000;
     public static final long MAX_TIMEOUT_MILLIS = 600_000;
     public static final int MAX_OUTPUT_CHARS = 30_000;
