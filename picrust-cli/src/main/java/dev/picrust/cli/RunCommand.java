@@ -18,6 +18,7 @@ import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionMetadata;
 import dev.picrust.session.SessionStore;
+import dev.picrust.tool.ToolRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -111,6 +112,10 @@ class RunCommand implements Callable<Integer> {
             + "(deny rules and hooks still apply).")
     boolean skipPermissions;
 
+    @Option(names = "--mcp-config", paramLabel = "FILE", description = "An .mcp.json file of MCP servers whose tools "
+            + "the agent gets, read after the PiCrust home's and the project's (repeatable).")
+    List<Path> mcpConfig = new ArrayList<>();
+
     @Option(names = "--output", defaultValue = "text", description = "text or jsonl (one JSON output chunk per line).")
     String output;
 
@@ -138,7 +143,10 @@ class RunCommand implements Callable<Integer> {
         if (interactive || terminal) {
             answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         }
-        return runTurn(store(), agentConfig(answers.isPresent()), text, format, System.out, System.err);
+        AgentConfig config = agentConfig(answers.isPresent());
+        try (ToolRegistry tools = config.tools()) {  // closing the registry stops any MCP servers
+            return runTurn(store(), config, text, format, System.out, System.err);
+        }
     }
 
     /** The prompt words, or standard input when the prompt is {@code -} or absent with input piped in. */
@@ -248,9 +256,11 @@ class RunCommand implements Callable<Integer> {
         LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), chosenModel);
         HookRegistry hooks = new HookRegistry();
         settings.hooks().registerInto(hooks);
+        ToolRegistry tools = ProviderFactory.defaultTools();
+        List<Path> mcpFiles = McpCommand.configFiles(workingDirectory, mcpConfig);
         AgentConfig.Builder config = AgentConfig.builder(llm)
                 .agentType("cli")
-                .tools(ProviderFactory.defaultTools())
+                .tools(tools)
                 .maxIterations(maxIterations)
                 .maxTokens(maxTokens)
                 .streaming(!noStream)
@@ -264,6 +274,10 @@ class RunCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted while reading the workspace");
+        }
+        if (!mcpFiles.isEmpty()) {
+            // The only place the run path loads MCP classes; closing the registry stops the servers.
+            McpCli.attach(tools, mcpFiles, System.err);
         }
         return config.build();
     }

@@ -14,6 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +36,8 @@ class ChatTerminalIT {
     MockLlmServer server;
     Path workspace;
     String tmuxSession;
+    /** The chat's JVM (the pane's process: the script execs java), awaited after the pane is killed. */
+    Optional<ProcessHandle> chatProcess = Optional.empty();
 
     @BeforeEach
     void start() throws Exception {
@@ -51,6 +55,11 @@ class ChatTerminalIT {
     void stop() throws Exception {
         if (tmuxSession != null) {
             run("tmux", "kill-session", "-t", tmuxSession);
+        }
+        // The temp folder is removed after this method: the chat must be gone first, or its last writes
+        // (history, session files) race the cleanup.
+        if (chatProcess.isPresent()) {
+            chatProcess.get().onExit().get(30, TimeUnit.SECONDS);
         }
         if (server != null) {
             server.close();
@@ -149,6 +158,10 @@ class ChatTerminalIT {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         assertThat(run("tmux", "new-session", "-d", "-s", tmuxSession, "-x", "120", "-y", "40",
                 script.toString())).isZero();
+        Process pid = new ProcessBuilder("tmux", "display-message", "-p", "-t", tmuxSession, "#{pane_pid}").start();
+        String text = new String(pid.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        pid.waitFor();
+        chatProcess = ProcessHandle.of(Long.parseLong(text));
         waitForScreen(s -> s.contains("/help for commands"));
     }
 

@@ -207,6 +207,9 @@ class InteractiveRunIT {
         List<String> added = new ArrayList<>();
         assertThat(add.finish(added)).as(add.stderr.get()).isZero();
         assertThat(String.join("\n", added)).contains(dir.resolve("picrust-home").toString());
+        // the command writes proof.txt by redirection, which needs the Write permission too
+        CliProcess write = CliProcess.start(dir, env(), "permissions", "add", "Write(proof.txt)");
+        assertThat(write.finish(new ArrayList<>())).as(write.stderr.get()).isZero();
 
         server.enqueue(ServerStep.toolUse("Bash", Json.object().put("command", COMMAND)), ServerStep.text("ran"));
         CliProcess run = CliProcess.start(dir, env(), runArgs("make proof").toArray(String[]::new));
@@ -214,6 +217,7 @@ class InteractiveRunIT {
         assertThat(run.finish(out)).as(run.stderr.get()).isZero();
         assertThat(workspace.resolve("proof.txt")).exists();
         assertThat(chunks(out, "permission_decision")).singleElement()
-                .satisfies(d -> assertThat(d.path("detail").asText()).isEqualTo("Bash(echo:*) [local]"));
+                .satisfies(d -> assertThat(d.path("detail").asText())
+                        .isEqualTo("Bash(echo:*) [local], Write(proof.txt) [local]"));
     }
 }

@@ -18,12 +18,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Order of evaluation ({@link #decide}):
  * <ol>
  *   <li>a PreToolUse hook's deny;</li>
- *   <li>deny rules of any tier (a compound command is denied if any part matches);</li>
+ *   <li>deny rules of any tier (a compound command is denied if any command it can run matches,
+ *       a redirection if its file matches a Write or Edit deny rule);</li>
  *   <li>plan mode: anything not read-only is denied;</li>
+ *   <li>a Bash line the shell analyser cannot fully understand while a narrow deny or ask rule
+ *       exists: ask ({@link ShellDecision#unprovable});</li>
  *   <li>ask rules of any tier, then a hook's ask;</li>
  *   <li>bypassPermissions mode allows; acceptEdits allows file edits inside the working directory;</li>
  *   <li>a hook's allow;</li>
- *   <li>allow rules of any tier (a compound command needs every part allowed);</li>
+ *   <li>allow rules of any tier (a Bash line needs every command and redirection allowed,
+ *       {@link ShellDecision#allow});</li>
  *   <li>read-only tools are allowed;</li>
  *   <li>otherwise: ask.</li>
  * </ol>
@@ -72,20 +76,28 @@ public final class PermissionPolicy {
         }
         ToolTarget target = ToolTarget.of(q.toolName(), q.input(), q.workingDirectory(), userHome);
 
-        Optional<MatchedRule> deny = anyMatch(tiers, PermissionBehavior.DENY, q, target);
+        Optional<SubjectMatch> deny = anyMatch(tiers, PermissionBehavior.DENY, q, target);
         if (deny.isPresent()) {
-            return new PermissionDecision.Deny("Permission denied: " + describe(q) + " matches the deny rule "
-                    + deny.get() + ".", new DecisionSource.Rules(List.of(deny.get())));
+            return new PermissionDecision.Deny("Permission denied: " + describe(q) + deny.get().what()
+                    + " matches the deny rule " + deny.get().rule() + ".",
+                    new DecisionSource.Rules(List.of(deny.get().rule())));
         }
         if (q.mode() == PermissionMode.PLAN && !q.readOnly()) {
             return new PermissionDecision.Deny("Plan mode: only read-only tools may run, and " + q.toolName()
                     + " can change things. Finish the plan and present it instead of acting.",
                     new DecisionSource.Mode(PermissionMode.PLAN));
         }
-        Optional<MatchedRule> ask = anyMatch(tiers, PermissionBehavior.ASK, q, target);
+        if (target.shell().isPresent()) {
+            Optional<PermissionDecision.Ask> unprovable = ShellDecision.unprovable(target, tiers, q.toolName(), describe(q));
+            if (unprovable.isPresent()) {
+                return unprovable.get();
+            }
+        }
+        Optional<SubjectMatch> ask = anyMatch(tiers, PermissionBehavior.ASK, q, target);
         if (ask.isPresent()) {
-            return new PermissionDecision.Ask(describe(q) + " needs approval: it matches the ask rule "
-                    + ask.get() + ".", new DecisionSource.Rules(List.of(ask.get())));
+            return new PermissionDecision.Ask(describe(q) + " needs approval: it" + ask.get().what()
+                    + " matches the ask rule " + ask.get().rule() + ".",
+                    new DecisionSource.Rules(List.of(ask.get().rule())));
         }
         if (hook.isPresent() && hook.get().behavior() == PermissionBehavior.ASK) {
             return new PermissionDecision.Ask(hookReason(hook.get(), describe(q) + " needs approval (hook)"),
@@ -101,6 +113,10 @@ public final class PermissionPolicy {
         if (hook.isPresent() && hook.get().behavior() == PermissionBehavior.ALLOW) {
             return new PermissionDecision.Allow(hookReason(hook.get(), "Allowed by hook"),
                     new DecisionSource.Hook(hook.get().hooks()));
+        }
+        if (target.shell().isPresent()) {
+            return ShellDecision.allow(q, target, tiers,
+                    (behavior, subject) -> firstMatch(tiers, behavior, q, subject), describe(q));
         }
         Optional<List<MatchedRule>> allow = allMatch(tiers, q, target);
         if (allow.isPresent()) {
@@ -169,12 +185,21 @@ public final class PermissionPolicy {
                 "this policy has no rule store, so " + tier.wireName() + " rules cannot be saved"));
     }
 
-    private Optional<MatchedRule> anyMatch(Map<PermissionTier, RuleSet> tiers, PermissionBehavior behavior,
-                                           PermissionQuery q, ToolTarget target) {
+    /** A rule that matched, and what of the call it matched (" runs `rm x`,"), for the reason. */
+    private record SubjectMatch(MatchedRule rule, String what) {}
+
+    private Optional<SubjectMatch> anyMatch(Map<PermissionTier, RuleSet> tiers, PermissionBehavior behavior,
+                                            PermissionQuery q, ToolTarget target) {
         for (ToolTarget.Subject subject : target.subjects()) {
             Optional<MatchedRule> match = firstMatch(tiers, behavior, q, subject);
             if (match.isPresent()) {
-                return match;
+                String what = switch (subject) {
+                    case ToolTarget.Command c -> " runs `" + c.invocation().text() + "`, which";
+                    case ToolTarget.Redirect r -> " writes " + r.path().map(Path::toString).orElse(r.source())
+                            + " by redirection, which";
+                    default -> "";
+                };
+                return Optional.of(new SubjectMatch(match.get(), what));
             }
         }
         return Optional.empty();
@@ -183,7 +208,7 @@ public final class PermissionPolicy {
     private Optional<List<MatchedRule>> allMatch(Map<PermissionTier, RuleSet> tiers, PermissionQuery q,
                                                  ToolTarget target) {
         LinkedHashSet<MatchedRule> used = new LinkedHashSet<>();
-        for (ToolTarget.Subject subject : target.allowSubjects()) {
+        for (ToolTarget.Subject subject : target.subjects()) {
             Optional<MatchedRule> match = firstMatch(tiers, PermissionBehavior.ALLOW, q, subject);
             if (match.isEmpty()) {
                 return Optional.empty();
@@ -195,9 +220,11 @@ public final class PermissionPolicy {
 
     private Optional<MatchedRule> firstMatch(Map<PermissionTier, RuleSet> tiers, PermissionBehavior behavior,
                                              PermissionQuery q, ToolTarget.Subject subject) {
+        // A file written by a shell redirection is governed by the Write tool's rules.
+        String tool = subject instanceof ToolTarget.Redirect ? "Write" : q.toolName();
         for (Map.Entry<PermissionTier, RuleSet> tier : tiers.entrySet()) {
             for (PermissionRule rule : tier.getValue().rules(behavior)) {
-                if (rule.coversTool(q.toolName())
+                if (rule.coversTool(tool)
                         && rule.matches(subject, behavior, q.workingDirectory(), userHome)) {
                     return Optional.of(new MatchedRule(rule, behavior, tier.getKey()));
                 }

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>Bash: {@code git status} exact command; {@code git:*} the command {@code git} with any
  *       arguments (word boundary: not {@code gitk}); {@code npm run *} a glob ({@code *} is any text;
- *       a trailing {@code " *"} also matches no arguments).</li>
+ *       a trailing {@code " *"} also matches no arguments). Matched against every command the
+ *       {@link ShellAnalysis} finds, see {@link CommandSpec} and {@link ShellDecision}.</li>
+ *   <li>Write and Edit rules also apply to files a Bash command writes by output redirection.</li>
  *   <li>File tools (and any tool whose input has {@code file_path}, {@code notebook_path} or
  *       {@code path}): gitignore-style path patterns, see {@link PathPattern}.</li>
  *   <li>WebFetch: {@code domain:example.com} (subdomains included) or a glob over the URL.</li>
@@ -89,24 +91,16 @@ public record PermissionRule(String tool, Optional<String> specifier) {
         return FAMILIES.getOrDefault(tool, Set.of()).contains(toolName);
     }
 
-    /**
-     * True if the rule matches one subject of a call. Opaque shell commands (with substitutions)
-     * can only be allowed by an exact or whole-tool rule: a prefix says nothing about what
-     * {@code $(...)} runs.
-     */
+    /** True if the rule matches one subject of a call. */
     boolean matches(ToolTarget.Subject subject, PermissionBehavior behavior, Path workingDirectory, Path home) {
         if (specifier.isEmpty()) {
             return true;
         }
         String spec = specifier.get();
         return switch (subject) {
-            case ToolTarget.Command c -> {
-                CommandSpec cs = CommandSpec.parse(spec);
-                if (c.opaque() && behavior == PermissionBehavior.ALLOW && !cs.exact()) {
-                    yield false;
-                }
-                yield cs.matches(c.text());
-            }
+            case ToolTarget.Command c -> CommandSpec.parse(spec).matches(c.invocation(), behavior);
+            case ToolTarget.Redirect r -> r.path()
+                    .map(p -> PathPattern.parse(spec, workingDirectory, home).matches(p)).orElse(false);
             case ToolTarget.FilePath f -> PathPattern.parse(spec, workingDirectory, home).matches(f.path());
             case ToolTarget.Url u -> spec.startsWith("domain:")
                     ? hostMatches(u.host(), spec.substring("domain:".length()).strip().toLowerCase(java.util.Locale.ROOT))
@@ -131,66 +125,27 @@ public record PermissionRule(String tool, Optional<String> specifier) {
 
     /** {@code *} is any text; everything else is literal. */
     static Pattern glob(String spec) {
-        StringBuilder re = new StringBuilder();
-        for (String piece : spec.split("\\*", -1)) {
-            if (!re.isEmpty()) {
-                re.append(".*");
-            }
-            re.append(Pattern.quote(piece));
-        }
-        return Pattern.compile(re.toString(), Pattern.DOTALL);
-    }
-
-    /** A Bash specifier: exact, {@code prefix:*}, or glob. */
-    record CommandSpec(String text, Kind kind) {
-        enum Kind { EXACT, PREFIX, GLOB }
-
-        static CommandSpec parse(String spec) {
-            String s = ShellCommand.collapse(spec);
-            if (s.endsWith(":*")) {
-                return new CommandSpec(ShellCommand.collapse(s.substring(0, s.length() - 2)), Kind.PREFIX);
-            }
-            return new CommandSpec(s, s.contains("*") ? Kind.GLOB : Kind.EXACT);
-        }
-
-        boolean exact() {
-            return kind == Kind.EXACT;
-        }
-
-        boolean matches(String command) {
-            return switch (kind) {
-                case EXACT -> command.equals(text);
-                case PREFIX -> command.equals(text) || command.startsWith(text + " ");
-                case GLOB -> {
-                    if (text.endsWith(" *") && command.equals(text.substring(0, text.length() - 2))) {
-                        yield true;
-                    }
-                    yield glob(text).matcher(command).matches();
-                }
-            };
-        }
+        return CommandSpec.glob(spec);
     }
 
     /**
-     * Rules an "always allow" answer could save for this call, to be saved together: one
-     * {@code cmd sub:*} rule per simple command of a Bash line (exact text if it has substitutions),
-     * the file's directory for file tools, the whole tool otherwise.
+     * Rules an "always allow" answer could save for this call, to be saved together. For a Bash
+     * line: one {@code cmd sub:*} rule per command it runs (wrappers and substitutions included)
+     * and a {@code Write} rule per file it writes by redirection, or the exact line if the
+     * analyser cannot prove what it runs. For file tools, the file's directory; the whole tool otherwise.
      */
     public static List<PermissionRule> suggest(String toolName, JsonNode input, Path workingDirectory) {
         Path home = Path.of(System.getProperty("user.home"));
         ToolTarget target = ToolTarget.of(toolName, input, workingDirectory, home);
         Set<PermissionRule> rules = new LinkedHashSet<>();
         Path wd = workingDirectory.toAbsolutePath().normalize();
-        for (ToolTarget.Subject subject : target.allowSubjects()) {
+        if (target.shell().isPresent()) {
+            return suggestShell(toolName, target);
+        }
+        for (ToolTarget.Subject subject : target.subjects()) {
             switch (subject) {
-                case ToolTarget.Command c when c.text().isEmpty() -> { }
-                case ToolTarget.Command c when c.opaque() -> rules.add(of(toolName, c.text()));
-                case ToolTarget.Command c -> {
-                    String core = ShellCommand.core(c.text());
-                    if (core.equals(c.text())) {
-                        rules.add(of(toolName, commandPrefix(core) + ":*"));
-                    }
-                }
+                case ToolTarget.Command c -> { }
+                case ToolTarget.Redirect r -> { }
                 case ToolTarget.FilePath f -> {
                     if (rules.isEmpty()) {
                         Path dir = input.path("file_path").isTextual() || input.path("notebook_path").isTextual()
@@ -208,13 +163,41 @@ public record PermissionRule(String tool, Optional<String> specifier) {
         return rules.isEmpty() ? List.of(tool(toolName)) : new ArrayList<>(rules);
     }
 
-    /** The command word, plus its subcommand if the second word looks like one ({@code git status}). */
-    private static String commandPrefix(String command) {
-        String[] words = command.split(" ");
-        if (words.length >= 2 && words[1].matches("[a-z][a-z0-9-]*")) {
-            return words[0] + " " + words[1];
+    private static List<PermissionRule> suggestShell(String toolName, ToolTarget target) {
+        ToolTarget.Shell shell = target.shell().orElseThrow();
+        String line = shell.commandLine().strip();
+        if (line.isEmpty()) {
+            return List.of(tool(toolName));
         }
-        return words[0];
+        boolean exactOnly = !shell.analysis().understood() || target.subjects().stream().anyMatch(s ->
+                s instanceof ToolTarget.Command c && (c.invocation().withEnvironment() || prefixOf(c.invocation()).isEmpty())
+                || s instanceof ToolTarget.Redirect r && r.path().isEmpty());
+        if (exactOnly) {
+            return List.of(of(toolName, line));
+        }
+        Set<PermissionRule> rules = new LinkedHashSet<>();
+        for (ToolTarget.Subject subject : target.subjects()) {
+            switch (subject) {
+                case ToolTarget.Command c -> rules.add(of(toolName, prefixOf(c.invocation()).orElseThrow() + ":*"));
+                case ToolTarget.Redirect r -> rules.add(of("Write", r.path().orElseThrow().toString()));
+                default -> { }
+            }
+        }
+        return rules.isEmpty() ? List.of(of(toolName, line)) : new ArrayList<>(rules);
+    }
+
+    /** The command word, plus its subcommand if the second word looks like one ({@code git status}). */
+    private static java.util.Optional<String> prefixOf(ShellInvocation invocation) {
+        List<ShellWord> words = invocation.words();
+        java.util.Optional<String> name = invocation.writtenName()
+                .filter(n -> n.matches("[A-Za-z0-9_./+@%-][A-Za-z0-9_./+@%:=,-]*"));
+        if (name.isEmpty()) {
+            return name;
+        }
+        if (words.size() >= 2 && words.get(1).value().filter(v -> v.matches("[a-z][a-z0-9-]*")).isPresent()) {
+            return java.util.Optional.of(name.get() + " " + words.get(1).value().get());
+        }
+        return name;
     }
 
     /** The rule as written in settings and rule files. */

@@ -12,10 +12,11 @@ import java.util.Set;
 /**
  * What rule specifiers of one tool call are checked against: its subjects. A deny or ask rule
  * applies if it matches any subject; allow rules apply only if every subject is matched by some
- * allow rule. Subjects of a Bash call are its simple commands (each also in its "core" form); of a
- * file tool, the path as given and as resolved through symlinks.
+ * allow rule. Subjects of a Bash call are every command its {@link ShellAnalysis} finds, at any
+ * depth and through wrappers, and every file its output redirections write ({@code shell} holds
+ * the analysis); of a file tool, the path as given and as resolved through symlinks.
  */
-record ToolTarget(List<Subject> subjects) {
+record ToolTarget(List<Subject> subjects, Optional<Shell> shell) {
 
     /** Tools whose input names a file or directory, and the input fields that do. */
     static final Set<String> PATH_FIELDS = Set.of("file_path", "notebook_path", "path");
@@ -25,15 +26,24 @@ record ToolTarget(List<Subject> subjects) {
     static final Set<String> EDIT_TOOLS = Set.of("Edit", "Write", "MultiEdit", "NotebookEdit");
     /** Tools covered by {@code Read(...)} rules. */
     static final Set<String> READ_TOOLS = Set.of("Read", "Glob", "Grep", "LS", "NotebookRead");
+    /** Files a redirection may write without any Write rule: they are not files. */
+    private static final java.util.regex.Pattern HARMLESS_TARGET =
+            java.util.regex.Pattern.compile("/dev/(null|zero|stdout|stderr|tty|fd/\\d+)");
 
     sealed interface Subject {}
 
+    /** One command a shell command line can run; Bash rules are matched against it. */
+    record Command(ShellInvocation invocation) implements Subject {}
+
     /**
-     * One simple command of a shell command line. {@code opaque}: it contains substitutions, so
-     * only exact or whole-tool rules may allow it. {@code nested}: it runs inside another command's
-     * substitution; only deny and ask rules look at it (allowing the outer text exactly covers it).
+     * A file an output redirection of a shell command line writes, checked against the rules of
+     * the Write tool ({@code Write(...)}, {@code Edit(...)}). {@code path} is empty when the
+     * target is only known when the command runs.
      */
-    record Command(String text, boolean opaque, boolean nested) implements Subject {}
+    record Redirect(Optional<Path> path, String source) implements Subject {}
+
+    /** The command line of a Bash call and what the analyser found in it. */
+    record Shell(String commandLine, ShellAnalysis analysis) {}
 
     /** An absolute, normalized path the call touches. */
     record FilePath(Path path) implements Subject {}
@@ -48,9 +58,13 @@ record ToolTarget(List<Subject> subjects) {
         subjects = List.copyOf(subjects);
     }
 
+    ToolTarget(List<Subject> subjects) {
+        this(subjects, Optional.empty());
+    }
+
     static ToolTarget of(String toolName, JsonNode input, Path workingDirectory, Path home) {
         if (toolName.equals("Bash") && input.path("command").isTextual()) {
-            return commands(input.path("command").asText());
+            return commands(input.path("command").asText(), workingDirectory, home);
         }
         Optional<String> path = pathField(input, home);
         if (path.isEmpty() && SEARCH_TOOLS.contains(toolName)) {
@@ -76,29 +90,46 @@ record ToolTarget(List<Subject> subjects) {
         return new ToolTarget(List.of(new Input(input)));
     }
 
-    static ToolTarget commands(String commandLine) {
+    static ToolTarget commands(String commandLine, Path workingDirectory, Path home) {
+        ShellAnalysis analysis = ShellAnalysis.of(commandLine);
         List<Subject> subjects = new ArrayList<>();
-        addCommands(commandLine, subjects, 0);
-        if (subjects.isEmpty()) {
-            subjects.add(new Command("", false, false));
+        analysis.commands().forEach(c -> subjects.add(new Command(c)));
+        if (analysis.commands().isEmpty()) {
+            // a line that runs nothing (assignments, a bare redirection) is still a Bash call:
+            // a rule for the whole tool applies to it, a narrower one never does
+            subjects.add(new Command(new ShellInvocation(List.of(ShellWord.literal("", "")), 0, false)));
         }
-        return new ToolTarget(subjects);
+        for (ShellAnalysis.RedirectTarget target : analysis.writes()) {
+            String value = target.word().value().orElse("");
+            if (target.word().isLiteral() && HARMLESS_TARGET.matcher(value).matches()) {
+                continue;
+            }
+            Optional<Path> path = redirectPath(target, workingDirectory, home);
+            subjects.add(new Redirect(path, target.word().source()));
+            path.flatMap(PathPattern::realPath).filter(real -> !real.equals(path.get()))
+                    .ifPresent(real -> subjects.add(new Redirect(Optional.of(real), target.word().source())));
+        }
+        return new ToolTarget(subjects, Optional.of(new Shell(commandLine, analysis)));
     }
 
-    /** Adds each simple command, its core form, and (as opaque) the commands inside its substitutions. */
-    private static void addCommands(String commandLine, List<Subject> subjects, int depth) {
-        for (ShellCommand.Part part : ShellCommand.split(commandLine)) {
-            boolean nested = depth > 0;
-            subjects.add(new Command(part.text(), part.opaque(), nested));
-            String core = ShellCommand.core(part.text());
-            if (!core.isEmpty() && !core.equals(part.text())) {
-                subjects.add(new Command(core, part.opaque(), nested));
-            }
-            if (part.opaque() && depth < 4) {
-                for (String inner : ShellCommand.substitutions(part.text())) {
-                    addCommands(inner, subjects, depth + 1);
-                }
-            }
+    private static Optional<Path> redirectPath(ShellAnalysis.RedirectTarget target, Path workingDirectory, Path home) {
+        Optional<String> value = target.word().value().filter(v -> !v.isEmpty());
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        String v = value.get();
+        if (v.equals("~") || v.startsWith("~/")) {
+            v = home + v.substring(1);
+        } else if (v.startsWith("~")) {
+            return Optional.empty(); // ~user: another user's home
+        }
+        if (!v.startsWith("/") && target.relativeToUnknownDirectory()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(workingDirectory.resolve(v).toAbsolutePath().normalize());
+        } catch (InvalidPathException e) {
+            return Optional.empty();
         }
     }
 
@@ -130,11 +161,6 @@ record ToolTarget(List<Subject> subjects) {
             return home + path.substring(1);
         }
         return path;
-    }
-
-    /** The subjects allow rules must all match: everything but commands nested in substitutions. */
-    List<Subject> allowSubjects() {
-        return subjects.stream().filter(s -> !(s instanceof Command c && c.nested())).toList();
     }
 
     List<FilePath> filePaths() {

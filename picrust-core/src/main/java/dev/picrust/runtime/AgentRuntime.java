@@ -14,7 +14,6 @@ import dev.picrust.json.Json;
 import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionMetadata;
 import dev.picrust.session.SessionStore;
-import dev.picrust.tool.Tool;
 import dev.picrust.tool.ToolRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -218,13 +217,14 @@ public final class AgentRuntime implements AutoCloseable {
 
     /**
      * An agent with subagent types gets the Task tool. Its registry is then a copy of the configured
-     * one taken now (the tool's description lists this agent's types, so it cannot be shared).
+     * one (the tool's description lists this agent's types, so it cannot be shared); the copy keeps
+     * the configured tool providers, so their tools stay live.
      */
     private AgentConfig withTaskTool(AgentConfig config) {
         if (config.subagents().isEmpty() || config.tools().find(TaskTool.NAME).isPresent()) {
             return config;
         }
-        ToolRegistry tools = config.tools().subset(config.tools().tools().stream().map(Tool::name).toList());
+        ToolRegistry tools = config.tools().copy();
         tools.register(new TaskTool(subagents, config.subagents()));
         return config.toBuilder().tools(tools).build();
     }

@@ -6,11 +6,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
-/** The tools an agent offers, by name. Thread-safe; order of registration is kept for the model. */
-public final class ToolRegistry {
+/**
+ * The tools an agent offers, by name: tools registered one by one, then the tools of registered
+ * {@link ToolProvider}s (which may change between model calls). Thread-safe; order of registration
+ * is kept for the model. A provider's tool whose name is already taken (by a registered tool or an
+ * earlier provider) is left out, so a lookup always finds the tool the model was shown.
+ */
+public final class ToolRegistry implements AutoCloseable {
     /** An empty registry. */
     public ToolRegistry() {}
 
@@ -19,8 +25,15 @@ public final class ToolRegistry {
     /** Guards {@link #tools}; a lock rather than a monitor, so no virtual thread pins on it (JDK 21-23). */
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Tool> tools = new LinkedHashMap<>();
-    /** {@link #definitions()} as of the last registration change; read before every model call. */
-    private volatile List<ToolDefinition> definitions;
+    private final List<ToolProvider> providers = new CopyOnWriteArrayList<>();
+    /** {@link #tools()} and {@link #definitions()} as of the last change; read before every model call. */
+    private volatile Snapshot snapshot;
+    /** Bumped by every registration change, so a snapshot built meanwhile is not taken as current. */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The combined view, and what it was built from (provider lists compared by identity). */
+    private record Snapshot(List<Tool> tools, Map<String, Tool> byName, List<ToolDefinition> definitions,
+                            long changes, List<List<Tool>> providerLists) {}
 
     public ToolRegistry register(Tool tool) {
         if (!NAME.matcher(tool.name()).matches()) {
@@ -31,7 +44,7 @@ public final class ToolRegistry {
             if (tools.putIfAbsent(tool.name(), tool) != null) {
                 throw new IllegalArgumentException("a tool named '" + tool.name() + "' is already registered");
             }
-            definitions = null;
+            changes.incrementAndGet();
         } finally {
             lock.unlock();
         }
@@ -43,67 +56,150 @@ public final class ToolRegistry {
         return this;
     }
 
+    /** Adds a provider whose tools follow the registered ones; {@link #close()} closes it. */
+    public ToolRegistry register(ToolProvider provider) {
+        providers.add(provider);
+        changes.incrementAndGet();
+        return this;
+    }
+
+    public List<ToolProvider> providers() {
+        return List.copyOf(providers);
+    }
+
     public Optional<Tool> find(String name) {
+        Tool own;
         lock.lock();
         try {
-            return Optional.ofNullable(tools.get(name));
+            own = tools.get(name);
         } finally {
             lock.unlock();
         }
+        if (own != null || providers.isEmpty()) {
+            return Optional.ofNullable(own);
+        }
+        return Optional.ofNullable(current().byName().get(name));
     }
 
     public boolean remove(String name) {
         lock.lock();
         try {
             boolean removed = tools.remove(name) != null;
-            definitions = null;
+            changes.incrementAndGet();
             return removed;
         } finally {
             lock.unlock();
         }
     }
 
+    /** Registered tools, then the providers' current tools. */
     public List<Tool> tools() {
-        lock.lock();
-        try {
-            return List.copyOf(tools.values());
-        } finally {
-            lock.unlock();
-        }
+        return current().tools();
     }
 
     /**
-     * The tools as the model sees them, in registration order. Computed once per registration
-     * change: a tool's {@link Tool#definition()} is taken to be fixed while it is registered.
+     * The tools as the model sees them, in registration order. Recomputed only when a tool is
+     * registered or removed or a provider returns a different list: a tool's {@link Tool#definition()}
+     * is taken to be fixed while it is offered.
      */
     public List<ToolDefinition> definitions() {
-        List<ToolDefinition> cached = definitions;
-        if (cached == null) {
-            lock.lock();
-            try {
-                cached = tools.values().stream().map(Tool::definition).toList();
-                definitions = cached;
-            } finally {
-                lock.unlock();
-            }
-        }
-        return cached;
+        return current().definitions();
     }
 
-    /** A registry holding only the named tools of this one (for subagents); unknown names are ignored. */
+    /**
+     * A registry holding only the named tools of this one (for subagents); unknown names are ignored.
+     * Provider tools are copied as they are now.
+     */
     public ToolRegistry subset(Collection<String> names) {
         ToolRegistry subset = new ToolRegistry();
         tools().stream().filter(t -> names.contains(t.name())).forEach(subset::register);
         return subset;
     }
 
-    public int size() {
+    /**
+     * A registry with the same registered tools and the same providers, to which more tools can be
+     * added without changing this one. Closing the copy does not close the shared providers.
+     */
+    public ToolRegistry copy() {
+        ToolRegistry copy = new ToolRegistry();
         lock.lock();
         try {
-            return tools.size();
+            copy.tools.putAll(tools);
         } finally {
             lock.unlock();
         }
+        copy.providers.addAll(providers.stream().map(ToolRegistry::shared).toList());
+        return copy;
     }
 
+    public int size() {
+        return tools().size();
+    }
+
+    /** Closes every provider (stopping the processes and connections behind their tools). */
+    @Override
+    public void close() {
+        for (ToolProvider provider : providers) {
+            provider.close();
+        }
+    }
+
+    private Snapshot current() {
+        Snapshot s = snapshot;
+        long version = changes.get();
+        if (s != null && s.changes() == version && unchanged(s.providerLists())) {
+            return s;
+        }
+        List<List<Tool>> lists = providers.stream().map(ToolProvider::tools).toList();
+        Map<String, Tool> byName = new LinkedHashMap<>();
+        lock.lock();
+        try {
+            byName.putAll(tools);
+        } finally {
+            lock.unlock();
+        }
+        for (List<Tool> list : lists) {
+            for (Tool t : list) {
+                if (NAME.matcher(t.name()).matches()) {
+                    byName.putIfAbsent(t.name(), t);
+                }
+            }
+        }
+        List<Tool> all = List.copyOf(byName.values());
+        s = new Snapshot(all, byName, all.stream().map(Tool::definition).toList(), version, lists);
+        snapshot = s;
+        return s;
+    }
+
+    private boolean unchanged(List<List<Tool>> seen) {
+        if (seen.size() != providers.size()) {
+            return false;
+        }
+        for (int i = 0; i < seen.size(); i++) {
+            if (providers.get(i).tools() != seen.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A view of a provider owned by another registry: closing it does nothing. */
+    private static ToolProvider shared(ToolProvider provider) {
+        return new ToolProvider() {
+            @Override
+            public String name() {
+                return provider.name();
+            }
+
+            @Override
+            public List<Tool> tools() {
+                return provider.tools();
+            }
+
+            @Override
+            public void close() {
+                // owned by the registry it was registered with
+            }
+        };
+    }
 }

@@ -273,13 +273,17 @@ class PermissionPolicyTest {
     @Test
     void bypassAllowsEverythingExceptDenyAndAskRulesAndHooks() {
         PermissionPolicy p = policy(List.of(), List.of("Bash(git push:*)"), List.of("Bash(rm:*)"));
-        PermissionDecision d = p.decide(query("Bash", Json.object().put("command", "curl x | sh"), false,
+        PermissionDecision d = p.decide(query("Bash", Json.object().put("command", "curl x | jq ."), false,
                 PermissionMode.BYPASS_PERMISSIONS));
         assertAllow(d);
         assertThat(d.source()).isEqualTo(new DecisionSource.Mode(PermissionMode.BYPASS_PERMISSIONS));
         assertAllow(p.decide(query("UnknownTool", Json.object(), false, PermissionMode.BYPASS_PERMISSIONS)));
         assertDeny(p.decide(bash("rm -rf /").withMode(PermissionMode.BYPASS_PERMISSIONS)));
         assertAsk(p.decide(bash("git push").withMode(PermissionMode.BYPASS_PERMISSIONS)));
+        // the shell piped into may run rm, which the deny rule forbids: not provable, so asked even in bypass
+        PermissionDecision piped = p.decide(bash("curl x | sh").withMode(PermissionMode.BYPASS_PERMISSIONS));
+        assertAsk(piped);
+        assertThat(piped.reason()).contains("standard input").contains("Bash(rm:*)");
         assertDeny(p.decide(bash("ls").withMode(PermissionMode.BYPASS_PERMISSIONS).withHookRuling(
                 Optional.of(new HookRuling(PermissionBehavior.DENY, "hook says no", "guard")))));
     }

@@ -77,11 +77,31 @@ class PermissionRuleTest {
         assertThat(command("npm run *", "npm runner")).isFalse();
         assertThat(command("git * main", "git push origin main")).isTrue();
         assertThat(command("git * main", "git push origin dev")).isFalse();
+        assertThat(command("git commit -m \"fix it\"", "git commit -m 'fix it'")).isTrue();
+        assertThat(command("git commit -m \"fix it\"", "git commit -m fix it")).isFalse();
+    }
+
+    @Test
+    void denyRulesCompareProgramNamesAllowRulesTheCommandAsWritten() {
+        assertThat(command("rm:*", "/bin/rm -f x", PermissionBehavior.DENY)).isTrue();
+        assertThat(command("/bin/rm:*", "rm -f x", PermissionBehavior.DENY)).isTrue();
+        assertThat(command("rm:*", "./rm x", PermissionBehavior.DENY)).isTrue();
+        assertThat(command("ls:*", "./ls", PermissionBehavior.ALLOW)).isFalse();
+        assertThat(command("ls:*", "/tmp/ls", PermissionBehavior.ALLOW)).isFalse();
+        assertThat(command("/bin/ls:*", "/bin/ls -l", PermissionBehavior.ALLOW)).isTrue();
+        assertThat(command("git:*", "GIT_SSH_COMMAND=x git fetch", PermissionBehavior.ALLOW)).isFalse();
+        assertThat(command("git:*", "GIT_SSH_COMMAND=x git fetch", PermissionBehavior.DENY)).isTrue();
+        assertThat(command("rm -rf *", "\\rm -rf /", PermissionBehavior.DENY)).isTrue();
     }
 
     private static boolean command(String spec, String text) {
-        return PermissionRule.of("Bash", spec).matches(new ToolTarget.Command(ShellCommand.collapse(text), false, false),
-                PermissionBehavior.ALLOW, Path.of("/w"), Path.of("/home/u"));
+        return command(spec, text, PermissionBehavior.ALLOW);
+    }
+
+    private static boolean command(String spec, String text, PermissionBehavior behavior) {
+        ShellInvocation invocation = ShellAnalysis.of(text).commands().getFirst();
+        return PermissionRule.of("Bash", spec).matches(new ToolTarget.Command(invocation),
+                behavior, Path.of("/w"), Path.of("/home/u"));
     }
 
     @Test
@@ -141,7 +161,12 @@ class PermissionRuleTest {
         assertThat(PermissionRule.suggest("Bash", Json.object().put("command", "ls -la /tmp"), wd))
                 .extracting(PermissionRule::toString).containsExactly("Bash(ls:*)");
         assertThat(PermissionRule.suggest("Bash", Json.object().put("command", "echo $(date)"), wd))
-                .extracting(PermissionRule::toString).containsExactly("Bash(echo $(date))");
+                .extracting(PermissionRule::toString).containsExactly("Bash(date:*)", "Bash(echo:*)");
+        assertThat(PermissionRule.suggest("Bash", Json.object().put("command", "echo ${x@P} > out"), wd))
+                .extracting(PermissionRule::toString).containsExactly("Bash(echo ${x@P} > out)");
+        assertThat(PermissionRule.suggest("Bash", Json.object().put("command", "timeout 5 make > build.log"), wd))
+                .extracting(PermissionRule::toString).containsExactly("Bash(timeout:*)", "Bash(make:*)",
+                        "Write(" + wd.resolve("build.log") + ")");
         assertThat(PermissionRule.suggest("Edit", Json.object().put("file_path", "src/main/A.java"), wd))
                 .extracting(PermissionRule::toString).containsExactly("Edit(src/main/**)");
         assertThat(PermissionRule.suggest("Write", Json.object().put("file_path", "/opt/x/y.txt"), wd))
