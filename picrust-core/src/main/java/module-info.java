@@ -14,6 +14,9 @@ module dev.picrust.core {
     exports dev.picrust.json;
     exports dev.picrust.llm;
     exports dev.picrust.llm.anthropic;
+    exports dev.picrust.llm.catalog;
+    exports dev.picrust.llm.gemini;
+    exports dev.picrust.llm.openai;
     exports dev.picrust.agent;
     exports dev.picrust.agent.context;
     exports dev.picrust.tool;

@@ -39,7 +39,7 @@ final class ChatCommand extends RunCommand {
     static final String HELP = """
             /help              this list
             /resume [ID]       continue another session (without ID: pick from the latest)
-            /model NAME        use another model from the next turn on
+            /model NAME        use another model from the next turn on (provider/model from models.json too)
             /allow RULE        allow a tool for the rest of this session, e.g. /allow Bash(git:*)
             /cost              tokens used in this chat
             /session           this session's id and folder
@@ -178,9 +178,15 @@ final class ChatCommand extends RunCommand {
                 if (argument.isEmpty()) {
                     screen.println("model: " + config.model());
                 } else {
-                    config = config.toBuilder().model(argument).build();
+                    try {
+                        config = withModel(config, argument);
+                    } catch (CliException e) {
+                        screen.println(style.error(e.getMessage()));
+                        return true;
+                    }
                     restart(config, Optional.of(agent.sessionId()));
-                    screen.println(style.dim("model " + argument + " from the next turn on"));
+                    screen.println(style.dim("model " + config.model() + " (" + config.provider().name()
+                            + ") from the next turn on"));
                 }
             }
             case "/allow" -> {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "picrust", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Run PiCrust agents: AI employees with tools, hooks, permissions and durable sessions.",
         subcommands = {RunCommand.class, ChatCommand.class, DemoCommand.class, SessionsCommand.class, PermissionsCommand.class, ConfigCommand.class,
-                BenchCommand.class, McpCommand.class, CommandLine.HelpCommand.class})
+                ModelsCommand.class, BenchCommand.class, McpCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

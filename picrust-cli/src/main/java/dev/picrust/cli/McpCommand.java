@@ -115,7 +115,8 @@ public final class McpCommand implements Runnable {
         @Option(names = "--description", description = "What the tool tells MCP hosts about the agent.")
         String description;
 
-        @Option(names = "--provider", defaultValue = "anthropic", description = "LLM provider (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--provider", description = "LLM provider: anthropic, openai, gemini or one from models.json "
+                + "(default: the one --model belongs to, else anthropic).")
         String provider;
 
         @Option(names = "--model", description = "Model name (default: the provider's default).")
@@ -149,9 +150,10 @@ public final class McpCommand implements Runnable {
                     throw new CliException("--http needs a bearer token in $" + tokenEnv + " (16 characters or more)");
                 }
             }
+            ProviderFactory.Selection selection = ProviderFactory.select(ProviderFactory.catalog(wd),
+                    Optional.ofNullable(provider), Optional.ofNullable(model), Optional.ofNullable(baseUrl), System.getenv());
             return McpCli.serve(new McpCli.ServeSettings(agentType, Optional.ofNullable(description),
-                    ProviderFactory.create(provider, Optional.ofNullable(baseUrl), Optional.ofNullable(model)),
-                    Optional.ofNullable(model), Optional.ofNullable(system), wd, Optional.ofNullable(sessionsDir),
+                    selection.provider(), Optional.of(selection.model()), Optional.ofNullable(system), wd, Optional.ofNullable(sessionsDir),
                     List.copyOf(allow), http ? java.util.OptionalInt.of(port) : java.util.OptionalInt.empty(), token));
         }
     }

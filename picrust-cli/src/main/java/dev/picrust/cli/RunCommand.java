@@ -8,8 +8,9 @@ import dev.picrust.agent.context.WorkspacePrompt;
 import dev.picrust.hook.HookRegistry;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.RuleStore;
-import dev.picrust.llm.LlmProvider;
+import dev.picrust.llm.LlmException;
 import dev.picrust.llm.Usage;
+import dev.picrust.llm.catalog.ModelChoice;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
 import dev.picrust.event.EndReason;
@@ -40,19 +41,27 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "run", description = "Run one turn of an agent headlessly and stream its answer.",
         sortOptions = false, mixinStandardHelpOptions = true, versionProvider = Version.class)
 class RunCommand implements Callable<Integer> {
+    private static final int DEFAULT_MAX_TOKENS = 8192;
+
+    /** The provider and model the options resolved to (set by {@link #agentConfig}). */
+    private ProviderFactory.Selection selected;
 
     @Parameters(arity = "0..*", paramLabel = "PROMPT", description = "The task; several words are joined with spaces. "
             + "'-' (or no prompt with input piped in) reads it from standard input. "
             + "May be omitted with --resume to continue an unfinished turn.")
     List<String> prompt = new ArrayList<>();
 
-    @Option(names = "--provider", defaultValue = "anthropic", description = "LLM provider (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--provider", description = "anthropic, openai, gemini, or a provider from models.json "
+            + "(default: the one --model belongs to, else anthropic). Keys: ANTHROPIC_API_KEY, OPENAI_API_KEY, "
+            + "GEMINI_API_KEY.")
     String provider;
 
-    @Option(names = "--model", description = "Model name (default: the provider's default).")
+    @Option(names = "--model", description = "Model: a name, or provider/model from models.json such as local/qwen3 "
+            + "(default: the provider's first listed model). See `picrust models`.")
     String model;
 
-    @Option(names = "--base-url", description = "Provider base URL (default: $ANTHROPIC_BASE_URL or the public API).")
+    @Option(names = "--base-url", description = "Provider base URL (default: $ANTHROPIC_BASE_URL, $OPENAI_BASE_URL "
+            + "(includes /v1), $GEMINI_BASE_URL, models.json, or the public API).")
     String baseUrl;
 
     @Option(names = "--sessions-dir", description = "Sessions folder (default: $PICRUST_HOME/sessions or ~/.picrust/sessions).")
@@ -78,8 +87,9 @@ class RunCommand implements Callable<Integer> {
     @Option(names = "--max-iterations", defaultValue = "50", description = "Model calls allowed in this turn (default: ${DEFAULT-VALUE}).")
     int maxIterations;
 
-    @Option(names = "--max-tokens", defaultValue = "8192", description = "max_tokens per model call (default: ${DEFAULT-VALUE}).")
-    int maxTokens;
+    @Option(names = "--max-tokens", description = "max_tokens per model call (default: the model's maxTokens from "
+            + "models.json, at most 8192).")
+    Integer maxTokens;
 
     @Option(names = "--no-stream", description = "Use non-streaming model calls.")
     boolean noStream;
@@ -194,11 +204,11 @@ class RunCommand implements Callable<Integer> {
             cwd = launch.workingDirectory();
             kept.add("folder " + cwd);
         }
-        if (!given("--provider")) {
+        if (!given("--provider") && (!given("--model") || !namesItsProvider(model, launch.workingDirectory()))) {
             provider = launch.provider();
         }
-        if (!given("--model") && launch.model().isPresent()) {
-            model = launch.model().get();
+        if (!given("--model")) {
+            model = launch.model().orElse(null);
         }
         if (!given("--system") && launch.system().isPresent()) {
             system = launch.system().get();
@@ -225,9 +235,18 @@ class RunCommand implements Callable<Integer> {
         if (!given("--no-stream")) {
             noStream = !launch.streaming();
         }
-        kept.add(0, provider + (model == null ? "" : " model " + model));
+        kept.add(0, (provider == null ? "" : provider) + (model == null ? "" : " model " + model));
         System.err.println("picrust: resuming " + resume + " with " + String.join(", ", kept)
                 + " (options given now override these)");
+    }
+
+    /** Whether a model name decides its provider: {@code provider/model}, or an id the catalog lists. */
+    private boolean namesItsProvider(String modelName, Path project) {
+        try {
+            return modelName.contains("/") || ProviderFactory.catalog(project).resolve(modelName).isPresent();
+        } catch (LlmException ambiguous) {
+            return true;  // select() reports it
+        }
     }
 
     private boolean given(String option) {
@@ -235,11 +254,16 @@ class RunCommand implements Callable<Integer> {
                 && spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
-    /** What {@link #resolveSession} restores when this session is resumed. */
-    Launch launch(Path workingDirectory) {
-        return new Launch(workingDirectory, provider, Optional.ofNullable(model), Optional.ofNullable(system),
+    /**
+     * What {@link #resolveSession} restores when this session is resumed: the provider (its name in the
+     * model catalog), model and output limit {@code config} resolved to, and the options as given.
+     */
+    Launch launch(AgentConfig config) {
+        String providerName = selected == null ? config.provider().name() : selected.choice().provider().name();
+        return new Launch(config.workingDirectory(), providerName, Optional.of(config.model()),
+                Optional.ofNullable(system),
                 skipPermissions ? Optional.of("bypassPermissions") : Optional.ofNullable(permissionMode),
-                allow, ask, deny, maxIterations, maxTokens, !noStream);
+                allow, ask, deny, maxIterations, config.maxTokens(), !noStream);
     }
 
     /** The agent these options describe; {@code interactive}: a human answers permission requests. */
@@ -253,22 +277,26 @@ class RunCommand implements Callable<Integer> {
         }
         Settings settings = Settings.load(SessionStore.home(), workingDirectory);
         Optional<String> chosenModel = Optional.ofNullable(model).or(settings::model);
-        LlmProvider llm = ProviderFactory.create(provider, Optional.ofNullable(baseUrl), chosenModel);
+        ProviderFactory.Selection selection = ProviderFactory.select(ProviderFactory.catalog(workingDirectory),
+                Optional.ofNullable(provider), chosenModel, Optional.ofNullable(baseUrl), System.getenv());
+        selected = selection;
+        int outputLimit = maxTokens != null ? maxTokens
+                : Math.min(DEFAULT_MAX_TOKENS, selection.choice().model().maxTokens().orElse(DEFAULT_MAX_TOKENS));
         HookRegistry hooks = new HookRegistry();
         settings.hooks().registerInto(hooks);
         ToolRegistry tools = ProviderFactory.defaultTools();
         List<Path> mcpFiles = McpCommand.configFiles(workingDirectory, mcpConfig);
-        AgentConfig.Builder config = AgentConfig.builder(llm)
+        AgentConfig.Builder config = AgentConfig.builder(selection.provider())
                 .agentType("cli")
+                .model(selection.model())
                 .tools(tools)
                 .maxIterations(maxIterations)
-                .maxTokens(maxTokens)
+                .maxTokens(outputLimit)
                 .streaming(!noStream)
                 .workingDirectory(workingDirectory)
                 .permissions(permissions(settings))
                 .hooks(hooks)
                 .interactive(interactive);
-        chosenModel.ifPresent(config::model);
         try {
             config.systemPrompt(WorkspacePrompt.of(system == null ? ROLE : system, workingDirectory));
         } catch (InterruptedException e) {
@@ -280,6 +308,26 @@ class RunCommand implements Callable<Integer> {
             McpCli.attach(tools, mcpFiles, System.err);
         }
         return config.build();
+    }
+
+    /**
+     * {@code current} on the model {@code ref} names: a model from the catalog ({@code local/qwen3},
+     * or an id one provider lists) brings its provider along; any other name keeps the provider.
+     */
+    static AgentConfig withModel(AgentConfig current, String ref) {
+        Optional<ModelChoice> found;
+        try {
+            found = ProviderFactory.catalog(current.workingDirectory()).resolve(ref);
+            if (found.isEmpty()) {
+                if (ref.contains("/")) {
+                    throw new CliException("unknown provider in '" + ref + "' (see picrust models)");
+                }
+                return current.toBuilder().model(ref).build();
+            }
+            return current.withModel(found.get().createProvider(System.getenv()), found.get().model().id());
+        } catch (LlmException e) {
+            throw new CliException(e.getMessage());
+        }
     }
 
     SessionStore store() {
@@ -386,7 +434,7 @@ class RunCommand implements Callable<Integer> {
     AgentHandle spawnNew(AgentRuntime runtime, AgentConfig config, Optional<String> id) {
         SessionMetadata metadata = SessionMetadata.create(id.orElseGet(() -> "s-" + UUID.randomUUID()),
                 config.agentType(), config.model(), config.provider().name())
-                .withCustom(Launch.KEY, launch(config.workingDirectory()).toJson());
+                .withCustom(Launch.KEY, launch(config).toJson());
         return runtime.spawn(config, firstPrompt.isBlank() ? metadata
                 : metadata.withDescription(ChunkPrinter.Text.preview(firstPrompt)));
     }

@@ -49,6 +49,9 @@ final class CliProcess {
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
         pb.environment().remove("ANTHROPIC_API_KEY");
         pb.environment().remove("ANTHROPIC_BASE_URL");
+        for (String name : List.of("OPENAI_API_KEY", "OPENAI_BASE_URL", "GEMINI_API_KEY", "GEMINI_BASE_URL")) {
+            pb.environment().remove(name);
+        }
         pb.environment().put("PICRUST_HOME", workDir.resolve("picrust-home").toString());
         pb.environment().putAll(env);
         if (!pipeStdin) {

@@ -65,6 +65,13 @@ public record AgentConfig(
         return new Builder(provider);
     }
 
+    /** This configuration on another provider and model: what a model switch resumes a session with. */
+    public AgentConfig withModel(LlmProvider newProvider, String newModel) {
+        return new AgentConfig(newProvider, newModel, agentType, systemPrompt, tools, maxIterations, maxTokens, streaming,
+                thinking, workingDirectory, allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive,
+                inputDelivery, subagents);
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder(provider);
         b.model = model;

@@ -57,7 +57,7 @@ public final class AgentInternals {
                 hooks, output, state, new ToolServices(session.id(), config.workingDirectory(), paths, output,
                 session.state(), resources, humans, hooks, state));
         this.model = new ModelCaller(config, output, transcript);
-        this.requests = new RequestFactory(config);
+        this.requests = new RequestFactory(config, ModelHistory.open(session, config));
         this.recovery = new Recovery(transcript, pending, session.state(), output);
         this.controls = new AgentControls(inbox, turn, humans, state);
     }

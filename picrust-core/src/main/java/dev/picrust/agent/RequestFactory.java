@@ -20,10 +20,17 @@ import java.util.function.Supplier;
 public final class RequestFactory {
     private final AgentConfig config;
     private final List<TextBlock> system;
+    private final ModelHistory models;
 
     public RequestFactory(AgentConfig config) {
+        this(config, ModelHistory.none());
+    }
+
+    /** Requests whose history is converted for {@code config}'s model where {@code models} says other models wrote it. */
+    public RequestFactory(AgentConfig config, ModelHistory models) {
         this.config = config;
         this.system = config.systemPrompt().isEmpty() ? List.of() : List.of(new TextBlock(config.systemPrompt()));
+        this.models = models;
     }
 
     /** The request as stored history says it: no cache breakpoints, no injected context. */
@@ -33,7 +40,8 @@ public final class RequestFactory {
     }
 
     /**
-     * The request to send: cache breakpoints first, then injected context appended after them, so
+     * The request to send: the history as the current model must see it (converted when another
+     * model wrote part of it, see {@link ModelHistory}), cache breakpoints first, then injected context appended after them, so
      * the cached prefix stays byte-identical from call to call while the context changes. Neither is
      * ever written to the session.
      */
@@ -43,7 +51,7 @@ public final class RequestFactory {
 
     /** As {@link #createForCall(List, InjectionContext)}; the context is built only if an injector needs it. */
     public LlmRequest createForCall(List<Message> history, Supplier<InjectionContext> injection) {
-        LlmRequest cached = config.cachePolicy().apply(create(history));
+        LlmRequest cached = config.cachePolicy().apply(create(models.forRequest(history)));
         return config.contextInjectors().isEmpty()
                 ? cached
                 : ContextInjection.apply(cached, config.contextInjectors(), injection.get());

@@ -1,6 +1,7 @@
 package dev.picrust.llm;
 
 import dev.picrust.Cancellation;
+import java.util.Optional;
 
 /**
  * A model behind some wire protocol. Calls block the calling (virtual) thread; retries happen
@@ -11,6 +12,14 @@ public interface LlmProvider {
 
     /** Short provider name recorded in session metadata, e.g. {@code anthropic}. */
     String name();
+
+    /**
+     * The wire API this provider speaks, which decides how a history written by another model is
+     * converted for it ({@link HistoryConversion}); empty for providers that are no wire API (test doubles).
+     */
+    default Optional<ApiKind> api() {
+        return Optional.empty();
+    }
 
     /** The model used when a request does not name one. */
     String defaultModel();

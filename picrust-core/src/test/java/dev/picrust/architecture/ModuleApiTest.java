@@ -28,14 +28,14 @@ import org.objectweb.asm.Opcodes;
  */
 class ModuleApiTest {
     /** Engine packages users never program against; docs/API.md says why each is internal. */
-    static final Set<String> INTERNAL = Set.of("dev.picrust.http", "dev.picrust.llm.sse");
+    static final Set<String> INTERNAL = Set.of("dev.picrust.http", "dev.picrust.llm.sse", "dev.picrust.llm.wire");
 
     /**
      * Public top-level types in exported packages. A user who only wants the loop needs about a dozen
      * (docs/API.md); the rest are tools, hooks, permissions and the pluggable loop's parts. Raising
      * the budget is a decision: make new internals package-private first.
      */
-    static final int PUBLIC_TYPE_BUDGET = 140;
+    static final int PUBLIC_TYPE_BUDGET = 150;
 
     private static final Pattern TYPE_IN_DESCRIPTOR = Pattern.compile("L(dev/picrust/[^;<]+)[;<]");
 

@@ -33,10 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A real HTTP server on 127.0.0.1 that speaks the Anthropic Messages wire format, for testing
- * providers and anything that drives them over the network. Each request takes the next
- * {@link ServerStep} of the script (the server does not route: any method and path is answered,
- * so a script can also serve other wire formats as raw bytes). When the script is empty the
+ * A real HTTP server on 127.0.0.1 that speaks the Anthropic Messages, OpenAI Chat Completions and
+ * Gemini wire formats, for testing providers and anything that drives them over the network. Each
+ * request takes the next {@link ServerStep} of the script, whatever its path; the path only
+ * chooses the format a scripted response, error or stall is written in ({@link WireFormat}:
+ * {@code /v1/messages}, {@code /v1/chat/completions}, {@code /models/M:generateContent} or
+ * {@code :streamGenerateContent}). Raw steps are sent as they are. When the script is empty the
  * {@link #respondAlways} responder answers, or, without one, an HTTP 500 with
  * {@code x-should-retry: false} names the unscripted request.
  *
@@ -318,7 +320,7 @@ public final class MockLlmServer implements AutoCloseable {
             } else {
                 ServerStep.HttpError failure = ServerStep.httpError(500, "api_error",
                         "MockLlmServer responder failed: " + e).withHeader("x-should-retry", "false");
-                sendError(failure, connection);
+                sendError(failure, request.wireFormat(), connection);
             }
         }
         return HttpConnection.Reply.DONE;
@@ -377,22 +379,22 @@ public final class MockLlmServer implements AutoCloseable {
             }
             case ServerStep.Respond respond -> {
                 if (delay()) {
-                    sendResponse(respond.response(), request.isStreaming(), connection);
+                    sendResponse(respond.response(), request.wireFormat(), request.isStreaming(), connection);
                 }
             }
             case ServerStep.HttpError error -> {
                 if (delay()) {
-                    sendError(error, connection);
+                    sendError(error, request.wireFormat(), connection);
                 }
             }
             case ServerStep.MidStreamError failure -> {
                 if (delay()) {
-                    sendMidStreamError(failure, connection);
+                    sendMidStreamError(failure, request.wireFormat(), connection);
                 }
             }
             case ServerStep.Stall stall -> {
                 if (delay()) {
-                    stall(stall, request.isStreaming(), connection);
+                    stall(stall, request.wireFormat(), request.isStreaming(), connection);
                 }
             }
             case ServerStep.Raw raw -> {
@@ -433,52 +435,68 @@ public final class MockLlmServer implements AutoCloseable {
         return signal.isDone() && !isClosed();
     }
 
-    private static void sendResponse(LlmResponse response, boolean streaming, HttpConnection connection)
-            throws IOException {
+    private static void sendResponse(LlmResponse response, WireFormat format, boolean streaming,
+                                     HttpConnection connection) throws IOException {
         if (streaming) {
             connection.startChunked(200, withRequestId(ServerStep.SSE_HEADERS));
-            for (SseEvent event : AnthropicWireFormat.events(response)) {
+            for (SseEvent event : events(format, response)) {
                 byte[] bytes = event.toWire().getBytes(StandardCharsets.UTF_8);
                 connection.bufferChunk(bytes, 0, bytes.length);
             }
             connection.endChunked();
         } else {
-            byte[] body = Json.write(AnthropicWireFormat.message(response)).getBytes(StandardCharsets.UTF_8);
+            JsonNode message = switch (format) {
+                case ANTHROPIC -> AnthropicWireFormat.message(response);
+                case OPENAI_CHAT -> OpenAiWireFormat.completion(response);
+                case GEMINI -> GeminiWireFormat.response(response);
+            };
+            byte[] body = Json.write(message).getBytes(StandardCharsets.UTF_8);
             connection.sendFixed(200, withRequestId(ServerStep.JSON_HEADERS), body);
         }
     }
 
-    private static void sendError(ServerStep.HttpError error, HttpConnection connection) throws IOException {
+    private static void sendError(ServerStep.HttpError error, WireFormat format, HttpConnection connection)
+            throws IOException {
         Map<String, String> headers = new LinkedHashMap<>(ServerStep.JSON_HEADERS);
         headers.put("request-id", error.requestId());
+        headers.put("x-request-id", error.requestId());
         headers.putAll(error.headers());
-        byte[] body = Json.write(AnthropicWireFormat.error(error.errorType(), error.message(), error.requestId()))
-                .getBytes(StandardCharsets.UTF_8);
+        JsonNode json = switch (format) {
+            case ANTHROPIC -> AnthropicWireFormat.error(error.errorType(), error.message(), error.requestId());
+            case OPENAI_CHAT -> OpenAiWireFormat.error(error.errorType(), error.message());
+            case GEMINI -> GeminiWireFormat.error(error.status(), error.errorType(), error.message());
+        };
+        byte[] body = Json.write(json).getBytes(StandardCharsets.UTF_8);
         connection.sendFixed(error.status(), headers, body);
     }
 
-    private static void sendMidStreamError(ServerStep.MidStreamError failure, HttpConnection connection)
-            throws IOException {
+    private static void sendMidStreamError(ServerStep.MidStreamError failure, WireFormat format,
+                                           HttpConnection connection) throws IOException {
         connection.closeAfterResponse();
         connection.startChunked(200, withRequestId(ServerStep.SSE_HEADERS));
-        List<SseEvent> events = AnthropicWireFormat.events(failure.response());
+        List<SseEvent> events = events(format, failure.response());
         for (SseEvent event : events.subList(0, Math.min(failure.eventsBeforeError(), events.size()))) {
             byte[] bytes = event.toWire().getBytes(StandardCharsets.UTF_8);
             connection.writeChunk(bytes, 0, bytes.length);
         }
-        byte[] error = AnthropicWireFormat.errorEvent(failure.errorType(), failure.message()).toWire()
-                .getBytes(StandardCharsets.UTF_8);
+        SseEvent errorEvent = switch (format) {
+            case ANTHROPIC -> AnthropicWireFormat.errorEvent(failure.errorType(), failure.message());
+            case OPENAI_CHAT -> OpenAiWireFormat.errorEvent(failure.errorType(), failure.message());
+            case GEMINI -> GeminiWireFormat.errorEvent(failure.errorType(), failure.message());
+        };
+        byte[] error = errorEvent.toWire().getBytes(StandardCharsets.UTF_8);
         connection.writeChunk(error, 0, error.length);
         connection.endChunked();
     }
 
-    private void stall(ServerStep.Stall stall, boolean streaming, HttpConnection connection) throws IOException {
+    private void stall(ServerStep.Stall stall, WireFormat format, boolean streaming, HttpConnection connection)
+            throws IOException {
         connection.closeAfterResponse();
         try {
             if (streaming) {
                 connection.startChunked(200, withRequestId(ServerStep.SSE_HEADERS));
-                LlmResponse started = ServerStep.text("").response();
-                byte[] messageStart = AnthropicWireFormat.events(started).getFirst().toWire()
+                LlmResponse started = ServerStep.text("The answer stalls here").response();
+                byte[] messageStart = events(format, started).getFirst().toWire()
                         .getBytes(StandardCharsets.UTF_8);
                 connection.writeChunk(messageStart, 0, messageStart.length);
             }
@@ -506,6 +524,15 @@ public final class MockLlmServer implements AutoCloseable {
     private static void sendRaw(ServerStep.Raw raw, HttpConnection connection) throws IOException {
         connection.sendPrepared(HttpConnection.responseBytes(raw.status(), raw.headers(), raw.body(),
                 raw.isEventStream(), connection.keepAlive()));
+    }
+
+    /** The stream of a response in the request's format. */
+    private static List<SseEvent> events(WireFormat format, LlmResponse response) {
+        return switch (format) {
+            case ANTHROPIC -> AnthropicWireFormat.events(response);
+            case OPENAI_CHAT -> OpenAiWireFormat.events(response);
+            case GEMINI -> GeminiWireFormat.events(response);
+        };
     }
 
     private static Map<String, String> withRequestId(Map<String, String> headers) {

@@ -46,12 +46,18 @@ public record RecordedRequest(String method, String path, String query, Map<Stri
         return headers.getOrDefault(name, List.of());
     }
 
-    /** Whether the body asks for an SSE stream ({@code "stream": true}). */
-    public boolean isStreaming() {
-        return body.path("stream").asBoolean(false);
+    /** The API the request speaks, told by its path. */
+    public WireFormat wireFormat() {
+        return WireFormat.ofPath(path);
     }
 
-    /** The body's {@code messages}, decoded; fails if they are not in the Anthropic shape. */
+    /** Whether the request asks for an SSE stream ({@code "stream": true}, or Gemini's streaming method). */
+    public boolean isStreaming() {
+        return wireFormat() == WireFormat.GEMINI ? path.contains(":streamGenerateContent")
+                : body.path("stream").asBoolean(false);
+    }
+
+    /** The body's {@code messages}, decoded; fails if they are not in the Anthropic shape (see {@link #wireFormat()}). */
     public List<Message> messages() {
         List<Message> messages = new ArrayList<>();
         body.path("messages").forEach(node -> messages.add(MessageCodec.fromJson(node)));

@@ -27,9 +27,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * What {@link MockLlmServer} does with one request. Scripted responses are encoded in the Anthropic
- * Messages wire format: as SSE when the request says {@code "stream": true}, else as one JSON
- * message.
+ * What {@link MockLlmServer} does with one request. Scripted responses, errors and stalls are
+ * written in the request's {@link WireFormat} (Anthropic Messages, OpenAI Chat Completions or
+ * Gemini, told by its path): as SSE when the request streams, else as one JSON body.
  */
 public sealed interface ServerStep {
 

@@ -4,7 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
-/** One server-sent event: an {@code event:} name and a single-line {@code data:} payload. */
+/**
+ * One server-sent event: an {@code event:} name and a single-line {@code data:} payload. An empty
+ * name writes no {@code event:} line, as OpenAI and Gemini streams have none.
+ */
 public record SseEvent(String event, String data) {
     public SseEvent {
         Objects.requireNonNull(event, "event");
@@ -16,7 +19,7 @@ public record SseEvent(String event, String data) {
 
     /** The event in wire form, ending with the blank line that dispatches it. */
     public String toWire() {
-        return "event: " + event + "\ndata: " + data + "\n\n";
+        return event.isEmpty() ? "data: " + data + "\n\n" : "event: " + event + "\ndata: " + data + "\n\n";
     }
 
     /** The concatenated wire form of a whole stream, UTF-8. */

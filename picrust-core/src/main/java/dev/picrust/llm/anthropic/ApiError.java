@@ -2,6 +2,7 @@ package dev.picrust.llm.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.llm.LlmException.Kind;
+import dev.picrust.llm.wire.WireProtocol;
 import java.util.Optional;
 
 /**
@@ -46,16 +47,6 @@ record ApiError(String type, String message, Optional<String> requestId) {
     }
 
     static Kind kind(int status) {
-        return switch (status) {
-            case 0 -> Kind.STREAM_ERROR;
-            case 401 -> Kind.AUTHENTICATION;
-            case 402, 403 -> Kind.PERMISSION;
-            case 404 -> Kind.NOT_FOUND;
-            case 408, 504 -> Kind.TIMEOUT;
-            case 413 -> Kind.REQUEST_TOO_LARGE;
-            case 429 -> Kind.RATE_LIMITED;
-            case 529 -> Kind.OVERLOADED;
-            default -> status >= 500 ? Kind.SERVER_ERROR : Kind.INVALID_REQUEST;
-        };
+        return WireProtocol.kindOf(status);
     }
 }

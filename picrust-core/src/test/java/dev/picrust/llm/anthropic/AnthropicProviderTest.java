@@ -1,5 +1,7 @@
 package dev.picrust.llm.anthropic;
 
+import dev.picrust.llm.LoopbackServer;
+import dev.picrust.llm.RecordingSleeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.picrust.llm.anthropic;
+package dev.picrust.llm;
 
 import dev.picrust.Cancellation;
 import dev.picrust.llm.Sleeper;
@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records the waits a provider asks for and returns at once. */
-final class RecordingSleeper implements Sleeper {
+public final class RecordingSleeper implements Sleeper {
     private final List<Duration> delays = new CopyOnWriteArrayList<>();
 
     @Override
@@ -16,7 +16,7 @@ final class RecordingSleeper implements Sleeper {
         cancellation.throwIfCancelled();
     }
 
-    List<Duration> delays() {
+    public List<Duration> delays() {
         return List.copyOf(delays);
     }
 }

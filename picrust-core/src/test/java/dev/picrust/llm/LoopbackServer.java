@@ -1,4 +1,4 @@
-package dev.picrust.llm.anthropic;
+package dev.picrust.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.Headers;
@@ -26,11 +26,11 @@ import java.util.concurrent.TimeUnit;
  * and every request (headers and body) is recorded. Replies that hold the connection open wait on
  * a latch released when the server closes.
  */
-final class LoopbackServer implements AutoCloseable {
+public final class LoopbackServer implements AutoCloseable {
 
     /** What the server received. */
-    record Received(String method, String path, Headers headers, String body) {
-        JsonNode json() {
+    public record Received(String method, String path, Headers headers, String body) {
+        public JsonNode json() {
             try {
                 return Json.parse(body);
             } catch (IOException e) {
@@ -38,14 +38,14 @@ final class LoopbackServer implements AutoCloseable {
             }
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.getFirst(name);
         }
     }
 
     /** Writes one response. */
     @FunctionalInterface
-    interface Reply {
+    public interface Reply {
         void write(HttpExchange exchange, CountDownLatch serverClosing) throws IOException, InterruptedException;
     }
 
@@ -55,23 +55,23 @@ final class LoopbackServer implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final CountDownLatch closing = new CountDownLatch(1);
 
-    LoopbackServer() throws IOException {
+    public LoopbackServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    LoopbackServer then(Reply reply) {
+    public LoopbackServer then(Reply reply) {
         replies.add(reply);
         return this;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
@@ -99,7 +99,7 @@ final class LoopbackServer implements AutoCloseable {
 
     // ---- replies
 
-    static Reply json(int status, Map<String, String> headers, String body) {
+    public static Reply json(int status, Map<String, String> headers, String body) {
         return (exchange, closing) -> {
             headers.forEach(exchange.getResponseHeaders()::add);
             exchange.getResponseHeaders().set("content-type", "application/json");
@@ -109,16 +109,16 @@ final class LoopbackServer implements AutoCloseable {
         };
     }
 
-    static Reply json(int status, String body) {
+    public static Reply json(int status, String body) {
         return json(status, Map.of(), body);
     }
 
     /** A complete 200 event stream, sent in chunked encoding. */
-    static Reply sse(String body) {
+    public static Reply sse(String body) {
         return sse(Map.of(), body);
     }
 
-    static Reply sse(Map<String, String> headers, String body) {
+    public static Reply sse(Map<String, String> headers, String body) {
         return (exchange, closing) -> {
             OutputStream out = startStream(exchange, headers);
             out.write(body.getBytes(StandardCharsets.UTF_8));
@@ -126,7 +126,7 @@ final class LoopbackServer implements AutoCloseable {
     }
 
     /** Sends {@code first}, then keeps the connection open and silent until the server closes. */
-    static Reply sseThenStall(String first) {
+    public static Reply sseThenStall(String first) {
         return (exchange, closing) -> {
             OutputStream out = startStream(exchange, Map.of());
             out.write(first.getBytes(StandardCharsets.UTF_8));
@@ -136,12 +136,12 @@ final class LoopbackServer implements AutoCloseable {
     }
 
     /** Never answers (no status line) until the server closes. */
-    static Reply silence() {
+    public static Reply silence() {
         return (exchange, closing) -> closing.await(60, TimeUnit.SECONDS);
     }
 
     /** Replays one recorded exchange: status, the headers that make sense to repeat, body bytes. */
-    static Reply recorded(JsonNode response) {
+    public static Reply recorded(JsonNode response) {
         int status = response.get("status_code").asInt();
         JsonNode body = response.get("body");
         Map<String, String> headers = new java.util.LinkedHashMap<>();

@@ -1,0 +1,84 @@
+package dev.picrust.llm.gemini;
+
+import dev.picrust.Cancellation;
+import dev.picrust.http.HttpTransport;
+import dev.picrust.llm.ApiKind;
+import dev.picrust.llm.wire.HttpRetryLoop;
+import dev.picrust.llm.LlmProvider;
+import dev.picrust.llm.LlmRequest;
+import dev.picrust.llm.LlmResponse;
+import dev.picrust.llm.StreamEvent;
+import dev.picrust.llm.StreamListener;
+import java.net.ProxySelector;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Google's Gemini API ({@code generateContent} / {@code streamGenerateContent}), streaming and not.
+ *
+ * <p>Function calls get unique ids and their results go back under the right function name;
+ * thought signatures are kept with the parts they came on and sent back; a thinking budget becomes
+ * Gemini's {@code thinkingConfig}; tool schemas are cleaned of what Gemini rejects. Retries work as
+ * for every provider ({@link HttpRetryLoop}): retryable HTTP answers, broken or stalled streams,
+ * streams that end before a finish reason, and mid-stream errors of a transient status
+ * ({@code UNAVAILABLE}, {@code INTERNAL}, ...) are tried again from scratch, the listener hearing
+ * {@link StreamEvent.Retrying} first. Cancelling the call aborts it with
+ * {@link CancellationException}. The key is sent only as {@code x-goog-api-key}.
+ */
+public final class GeminiProvider implements LlmProvider {
+    private final GeminiConfig config;
+    private final GeminiWire wire;
+    private final HttpRetryLoop loop;
+
+    public GeminiProvider(GeminiConfig config) {
+        this.config = config;
+        this.wire = new GeminiWire(config);
+        HttpTransport transport = config.httpClient().map(HttpTransport::jdk).orElseGet(() -> HttpTransport.standard(wire.uri(config.defaultModel(), true),
+                config.connectTimeout(), ProxySelector.getDefault()));
+        this.loop = new HttpRetryLoop("Gemini", config.apiKey(), transport, config.retryPolicy(), config.sleeper(),
+                config.connectTimeout(), config.requestTimeout(), config.streamIdleTimeout());
+    }
+
+    /** A provider configured from {@code GEMINI_API_KEY} and {@code GEMINI_BASE_URL}. */
+    public static GeminiProvider fromEnvironment() {
+        return new GeminiProvider(GeminiConfig.fromEnvironment());
+    }
+
+    public GeminiConfig config() {
+        return config;
+    }
+
+    @Override
+    public String name() {
+        return "gemini";
+    }
+
+    @Override
+    public Optional<ApiKind> api() {
+        return Optional.of(ApiKind.GOOGLE_GENERATIVE_AI);
+    }
+
+    @Override
+    public String defaultModel() {
+        return config.defaultModel();
+    }
+
+    @Override
+    public LlmResponse send(LlmRequest request, Cancellation cancellation) {
+        return loop.call(wire, request, model(request), false, StreamListener.NONE, cancellation);
+    }
+
+    @Override
+    public LlmResponse stream(LlmRequest request, StreamListener listener, Cancellation cancellation) {
+        return loop.call(wire, request, model(request), true, listener, cancellation);
+    }
+
+    @Override
+    public String toString() {
+        return "GeminiProvider[" + wire.base() + "]";
+    }
+
+    private String model(LlmRequest request) {
+        return request.model().isBlank() ? config.defaultModel() : request.model();
+    }
+}
