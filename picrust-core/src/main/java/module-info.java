@@ -24,6 +24,8 @@ module dev.picrust.core {
     exports dev.picrust.tool.schema;
     exports dev.picrust.hook;
     exports dev.picrust.permission;
+    exports dev.picrust.sandbox;
+    exports dev.picrust.secret;
     exports dev.picrust.session;
     exports dev.picrust.runtime;
 }

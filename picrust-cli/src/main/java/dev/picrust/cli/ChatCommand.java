@@ -146,7 +146,7 @@ final class ChatCommand extends RunCommand {
             agent.send(text);
             spinner.working("thinking");
             TerminalApprover approver = new TerminalApprover(agent,
-                    new BufferedReader(terminal.reader()), screen);
+                    new BufferedReader(terminal.reader()), screen, config.workingDirectory());
             result = follow(subscription, printer, Optional.of(approver));
         } finally {
             turn = Optional.empty();

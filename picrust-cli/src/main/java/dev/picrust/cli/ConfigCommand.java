@@ -3,6 +3,9 @@ package dev.picrust.cli;
 import dev.picrust.event.PermissionBehavior;
 import dev.picrust.hook.HookSettings;
 import dev.picrust.permission.PermissionRule;
+import dev.picrust.sandbox.BubblewrapSandbox;
+import dev.picrust.sandbox.SandboxSettings;
+import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.session.SessionStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -61,7 +64,21 @@ final class ConfigCommand implements Callable<Integer> {
             out.println("  " + hook.event().wireName() + (hook.matcher().isEmpty() ? "" : " [" + hook.matcher() + "]")
                     + " " + hook.command() + "   <- " + hook.source());
         }
-        out.println("Flags (--model, --permission-mode, --allow/--ask/--deny) override these for one run; "
+        java.util.List<Path> files = dev.picrust.permission.PermissionSettings.standardFiles(SessionStore.home(), project);
+        SandboxSettings sandbox;
+        ToolEnvironment environment;
+        try {
+            sandbox = SandboxSettings.defaults().withFiles(files, project);
+            environment = ToolEnvironment.defaults().withFiles(files);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        out.println("sandbox: " + sandbox.mode().wireName() + ", network " + (sandbox.network() ? "on" : "off")
+                + (sandbox.writable().isEmpty() ? "" : ", also writable " + sandbox.writable()) + "; here: "
+                + BubblewrapSandbox.availability().map(p -> "unavailable (" + p + ")").orElse("bubblewrap works"));
+        out.println("tool environment: credentials removed" + (environment.pass().isEmpty() ? ""
+                : ", except " + String.join(", ", environment.pass())));
+        out.println("Flags (--model, --permission-mode, --allow/--ask/--deny, --sandbox, --pass-env) override these for one run; "
                 + "saved approvals live in " + SessionStore.home().resolve("permissions"));
         return 0;
     }

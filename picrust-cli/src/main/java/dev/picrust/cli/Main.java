@@ -1,5 +1,6 @@
 package dev.picrust.cli;
 
+import dev.picrust.secret.Redactor;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,11 +38,11 @@ public final class Main implements Runnable {
         }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof CliException ce) {
-                commandLine.getErr().println("picrust: " + ce.getMessage());
+                commandLine.getErr().println("picrust: " + Redactor.shared().redact(ce.getMessage()));
                 return ce.exitCode();
             }
             commandLine.getErr().println("picrust: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                    + (e.getMessage() == null ? "" : ": " + Redactor.shared().redact(e.getMessage())));
             return 70;
         });
         return cli.execute(args);

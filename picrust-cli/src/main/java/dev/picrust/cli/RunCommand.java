@@ -7,6 +7,7 @@ import dev.picrust.agent.Permissions;
 import dev.picrust.agent.context.WorkspacePrompt;
 import dev.picrust.hook.HookRegistry;
 import dev.picrust.permission.PermissionMode;
+import dev.picrust.permission.PermissionSettings;
 import dev.picrust.permission.RuleStore;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.Usage;
@@ -16,6 +17,10 @@ import dev.picrust.runtime.AgentRuntime;
 import dev.picrust.event.EndReason;
 import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
+import dev.picrust.sandbox.BubblewrapSandbox;
+import dev.picrust.sandbox.SandboxMode;
+import dev.picrust.sandbox.SandboxSettings;
+import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionMetadata;
 import dev.picrust.session.SessionStore;
@@ -134,6 +139,21 @@ class RunCommand implements Callable<Integer> {
             + "terminal, calls no rule allows are denied.")
     boolean interactive;
 
+    @Option(names = "--sandbox", paramLabel = "MODE", description = "auto (default: Bash of headless runs in a "
+            + "bubblewrap sandbox where it works), on (always; Bash is refused if the sandbox cannot run) or off.")
+    String sandbox;
+
+    @Option(names = "--no-network", description = "Cut sandboxed shell commands off every network, loopback included.")
+    boolean noNetwork;
+
+    @Option(names = "--sandbox-writable", paramLabel = "DIR", description = "A folder sandboxed commands may write "
+            + "besides the working directory and their private /tmp (repeatable).")
+    List<Path> sandboxWritable = new ArrayList<>();
+
+    @Option(names = "--pass-env", paramLabel = "NAME", description = "Let tools' processes inherit this environment "
+            + "variable although it looks like a credential (repeatable); by default every key and token is removed.")
+    List<String> passEnv = new ArrayList<>();
+
     /** Where a human's answers come from; empty when nobody answers (a headless run). */
     Optional<BufferedReader> answers = Optional.empty();
 
@@ -154,6 +174,7 @@ class RunCommand implements Callable<Integer> {
             answers = Optional.of(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
         }
         AgentConfig config = agentConfig(answers.isPresent());
+        sandboxNotice(config).ifPresent(System.err::println);
         try (ToolRegistry tools = config.tools()) {  // closing the registry stops any MCP servers
             return runTurn(store(), config, text, format, System.out, System.err);
         }
@@ -296,7 +317,9 @@ class RunCommand implements Callable<Integer> {
                 .workingDirectory(workingDirectory)
                 .permissions(permissions(settings))
                 .hooks(hooks)
-                .interactive(interactive);
+                .interactive(interactive)
+                .sandbox(sandboxSettings(workingDirectory))
+                .toolEnvironment(toolEnvironment(workingDirectory));
         try {
             config.systemPrompt(WorkspacePrompt.of(system == null ? ROLE : system, workingDirectory));
         } catch (InterruptedException e) {
@@ -328,6 +351,55 @@ class RunCommand implements Callable<Integer> {
         } catch (LlmException e) {
             throw new CliException(e.getMessage());
         }
+    }
+
+    /** Settings files' {@code "sandbox"} object, then the flags. */
+    SandboxSettings sandboxSettings(Path workingDirectory) {
+        try {
+            SandboxSettings settings = SandboxSettings.defaults().withFiles(
+                    PermissionSettings.standardFiles(SessionStore.home(), workingDirectory), workingDirectory);
+            if (sandbox != null) {
+                settings = settings.withMode(SandboxMode.parse(sandbox).orElseThrow(() -> new CliException(
+                        "unknown --sandbox '" + sandbox + "' (use auto, on or off)")));
+            }
+            if (noNetwork) {
+                settings = settings.withNetwork(false);
+            }
+            List<Path> writable = new ArrayList<>(settings.writable());
+            sandboxWritable.forEach(w -> writable.add(workingDirectory.resolve(w)));
+            return settings.withWritable(writable);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    ToolEnvironment toolEnvironment(Path workingDirectory) {
+        try {
+            return ToolEnvironment.defaults()
+                    .withFiles(PermissionSettings.standardFiles(SessionStore.home(), workingDirectory))
+                    .passing(java.util.Set.copyOf(passEnv));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    /**
+     * The one line a run prints when its shell commands will not be sandboxed although the mode asks
+     * for it (or will be refused because they cannot be): nobody should believe in a wall that is not there.
+     */
+    static Optional<String> sandboxNotice(AgentConfig config) {
+        SandboxSettings settings = config.sandbox();
+        boolean wanted = settings.mode() == SandboxMode.ON || (settings.mode() == SandboxMode.AUTO && !config.interactive());
+        Optional<String> problem = wanted ? BubblewrapSandbox.availability() : Optional.empty();
+        if (problem.isPresent()) {
+            return Optional.of(settings.mode() == SandboxMode.ON
+                    ? "picrust: sandbox required but unavailable (" + problem.get() + "): Bash commands will be refused."
+                    : "picrust: notice: Bash runs WITHOUT a sandbox (" + problem.get() + "); only permission rules confine it.");
+        }
+        if (!wanted && !settings.network()) {
+            return Optional.of("picrust: notice: --no-network has no effect: shell commands are not sandboxed in this run.");
+        }
+        return Optional.empty();
     }
 
     SessionStore store() {
@@ -395,7 +467,8 @@ class RunCommand implements Callable<Integer> {
         } else {
             handle.send(text);
         }
-        Optional<TerminalApprover> approver = answers.map(in -> new TerminalApprover(handle, in, err));
+        Optional<TerminalApprover> approver = answers.map(in -> new TerminalApprover(handle, in, err,
+                config.workingDirectory()));
         TurnResult result = follow(subscription, printer, approver);
         handle.shutdown();
         handle.awaitTermination(Duration.ofSeconds(30));

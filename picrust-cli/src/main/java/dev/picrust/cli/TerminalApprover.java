@@ -1,7 +1,9 @@
 package dev.picrust.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.permission.DisplayText;
 import dev.picrust.permission.PermissionAnswer;
+import dev.picrust.permission.PermissionRule;
 import dev.picrust.permission.PermissionTier;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.event.OutputChunk;
@@ -9,11 +11,13 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Answers an agent's permission requests and questions from a human at a terminal, or from lines
@@ -25,17 +29,20 @@ import java.util.Optional;
 final class TerminalApprover {
     static final String PERMISSION_CHOICES =
             "[y] once  [s] always this session  [a] always for this agent type  [n] deny";
-    private static final int SUMMARY_CHARS = 200;
+    /** Long lines of a command are wrapped at this width, never cut: a hidden tail is how a spoof works. */
+    static final int WRAP_COLUMNS = 100;
 
     private final AgentHandle handle;
     private final BufferedReader in;
     private final PrintStream prompts;
+    private final Path workingDirectory;
     private boolean inputEnded;
 
-    TerminalApprover(AgentHandle handle, BufferedReader in, PrintStream prompts) {
+    TerminalApprover(AgentHandle handle, BufferedReader in, PrintStream prompts, Path workingDirectory) {
         this.handle = handle;
         this.in = in;
         this.prompts = prompts;
+        this.workingDirectory = workingDirectory;
     }
 
     /**
@@ -64,14 +71,23 @@ final class TerminalApprover {
         }
     }
 
+    /**
+     * Shows the whole call (every line, wrapped, control characters escaped) and the exact rules an
+     * "always" answer saves, then sends those rules with the answer, so what is remembered is never
+     * wider than what the human read.
+     */
     private void answerPermission(OutputChunk.PermissionRequest request) {
         prompts.println();
         if (!request.reason().isBlank()) {
-            prompts.println("  " + request.reason());
+            prompts.println("  " + DisplayText.escape(request.reason()));
         }
+        prompts.print(render(request.toolName(), request.input()));
+        List<PermissionRule> always = PermissionRule.suggest(request.toolName(), request.input(), workingDirectory);
+        prompts.println("  \"always\" saves: " + always.stream().map(r -> DisplayText.escape(r.toString()))
+                .collect(Collectors.joining(", ")));
         PermissionAnswer answer = null;
         while (answer == null) {
-            prompts.print("Allow " + request.toolName() + " " + summary(request.input()) + "? " + PERMISSION_CHOICES + " ");
+            prompts.print("Allow " + request.toolName() + "? " + PERMISSION_CHOICES + " ");
             prompts.flush();
             Optional<String> line = readLine();
             if (line.isEmpty()) {
@@ -82,8 +98,8 @@ final class TerminalApprover {
             }
             answer = switch (line.get().strip().toLowerCase(java.util.Locale.ROOT)) {
                 case "y", "yes" -> PermissionAnswer.allowOnce();
-                case "s" -> PermissionAnswer.allowAlways(PermissionTier.SESSION);
-                case "a" -> PermissionAnswer.allowAlways(PermissionTier.LOCAL);
+                case "s" -> PermissionAnswer.allowAlways(PermissionTier.SESSION, always);
+                case "a" -> PermissionAnswer.allowAlways(PermissionTier.LOCAL, always);
                 case "n", "no" -> PermissionAnswer.deny();
                 default -> {
                     prompts.println("Please answer y, s, a or n.");
@@ -149,19 +165,30 @@ final class TerminalApprover {
         return String.join(", ", chosen);
     }
 
-    /** What the call would do, in one short line: the command, the path or URL, or the input as JSON. */
-    static String summary(JsonNode input) {
+    /**
+     * What the call would do: the command, path, URL or pattern (or the input as JSON), in full, one
+     * {@code | } line per line of it, long lines wrapped, control characters and escape sequences escaped.
+     */
+    static String render(String toolName, JsonNode input) {
+        String what = input.toString();
+        String label = "input";
         for (String field : List.of("command", "file_path", "notebook_path", "path", "url", "pattern")) {
             if (input.path(field).isTextual()) {
-                return shorten(input.get(field).asText());
+                what = input.get(field).asText();
+                label = field;
+                break;
             }
         }
-        return shorten(input.toString());
-    }
-
-    private static String shorten(String text) {
-        String line = text.replace('\n', ' ');
-        return line.length() <= SUMMARY_CHARS ? line : line.substring(0, SUMMARY_CHARS) + "...";
+        StringBuilder out = new StringBuilder("  ").append(toolName).append(' ').append(label).append(":\n");
+        for (String line : DisplayText.escapeKeepingLines(what).split("\n", -1)) {
+            int start = 0;
+            do {
+                int end = Math.min(line.length(), start + WRAP_COLUMNS);
+                out.append("    | ").append(line, start, end).append('\n');
+                start = end;
+            } while (start < line.length());
+        }
+        return out.toString();
     }
 
     private Optional<String> readLine() {

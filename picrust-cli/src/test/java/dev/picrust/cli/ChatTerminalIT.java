@@ -88,7 +88,7 @@ class ChatTerminalIT {
                 ServerStep.text("It is written."));
         openChat();
         type("write the proof");
-        waitForScreen(s -> s.contains("Allow Bash echo approved > proof.txt?"));
+        waitForScreen(s -> s.contains("| echo approved > proof.txt") && s.contains("Allow Bash?"));
         assertThat(workspace.resolve("proof.txt")).as("nothing runs before the answer").doesNotExist();
         type("y");
         String screen = waitForScreen(s -> s.contains("It is written."));

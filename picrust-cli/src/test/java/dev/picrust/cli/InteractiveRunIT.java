@@ -99,7 +99,8 @@ class InteractiveRunIT {
 
         String err = cli.stderr.get();
         assertThat(code).as(err).isZero();
-        assertThat(err).contains("Allow Bash " + COMMAND + "? " + TerminalApprover.PERMISSION_CHOICES);
+        assertThat(err).contains("    | " + COMMAND + "\n").contains("\"always\" saves: Bash(echo approved:*)")
+                .contains("Allow Bash? " + TerminalApprover.PERMISSION_CHOICES);
         assertThat(Files.readString(workspace.resolve("proof.txt"))).isEqualTo("approved\n");
         assertThat(chunks(rest, "permission_decision")).singleElement().satisfies(d -> {
             assertThat(d.path("decision").asText()).isEqualTo("allow");
@@ -164,6 +165,24 @@ class InteractiveRunIT {
             assertThat(d.path("source").asText()).isEqualTo("rule");
             assertThat(d.path("detail").asText()).endsWith("[local]");
         });
+    }
+
+    @Test
+    void aSpoofedCommandIsShownWholeAndEscapedAndAlwaysSavesOnlyItsExactText() throws Exception {
+        // On a terminal, "\r" and ESC[K erase "ls -la" and what follows hides behind the prompt.
+        String spoof = "ls -la\r\u001b[K; echo pwned > spoofed.txt; " + "true ".repeat(60) + "# " + "x".repeat(150);
+        server.enqueue(ServerStep.toolUse("Bash", Json.object().put("command", spoof)), ServerStep.text("done"));
+        CliProcess cli = interactive("list files");
+        readUntil(cli, "permission_request");
+        cli.type("a\n");
+        assertThat(cli.finish(new ArrayList<>())).as(cli.stderr.get()).isZero();
+
+        String err = cli.stderr.get();
+        assertThat(err).doesNotContain("\r").doesNotContain("\u001b");
+        assertThat(err).contains("    | ls -la\\r\\x1b[K; echo pwned > spoofed.txt; true true")
+                .contains("x".repeat(50)).contains("\"always\" saves: Bash(ls -la\\r\\x1b[K; echo pwned");
+        RuleStore store = new RuleStore(dir.resolve("picrust-home"));
+        assertThat(store.load(PermissionTier.LOCAL, "cli").allow()).containsExactly(PermissionRule.of("Bash", spoof));
     }
 
     @Test

@@ -115,6 +115,62 @@ class RunCommandIT {
     }
 
     @Test
+    void aStreamedErrorEchoingTheApiKeyIsRedactedEverywhere() throws Exception {
+        String shaped = "sk-ant-api03-Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0";
+        for (String format : List.of("jsonl", "text")) {
+            String event = "event: error\ndata: " + Json.write(Json.object().put("type", "error").set("error",
+                    Json.object().put("type", "invalid_request_error").put("message",
+                            "invalid x-api-key: sk-test-key-1234567890; did you mean " + shaped + "?"))) + "\n\n";
+            server.enqueue(ServerStep.sse(event.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            List<String> args = new ArrayList<>(List.of("run", "--sessions-dir", sessions.toString(),
+                    "--cwd", workspace.toString(), "--output", format, "--session-id", "leak-" + format, "hi"));
+            CliProcess cli = CliProcess.start(dir, env(), args.toArray(String[]::new));
+            List<String> out = new ArrayList<>();
+            int code = cli.finish(out);
+            String everything = String.join("\n", out) + cli.stderr.get()
+                    + Files.readString(sessions.resolve("leak-" + format).resolve("history.jsonl"));
+            assertThat(code).isNotZero();
+            assertThat(everything).as(format).contains("invalid x-api-key: [REDACTED]")
+                    .doesNotContain("sk-test-key-1234567890").doesNotContain(shaped);
+        }
+    }
+
+    @Test
+    void headlessBashUnderABroadAllowIsSandboxedAndCannotWriteOutsideTheWorkspace() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.picrust.sandbox.BubblewrapSandbox.availability().isEmpty()
+                || "1".equals(System.getenv("PICRUST_REQUIRE_SANDBOX")), "no bubblewrap sandbox here");
+        // Outside /tmp (the sandbox gives commands a private one), so the file is there to be attacked.
+        Path outside = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "cli-sandbox-");
+        Path victim = Files.writeString(outside.resolve("victim"), "precious\n");
+        try {
+            server.enqueue(ServerStep.toolUse("Bash", Json.object().put("command",
+                            "echo pwned > " + victim + "; echo inside > inside.txt")),
+                    ServerStep.text("done"));
+            CliProcess cli = run("--session-id", "sandboxed", "--allow", "Bash", "try it");
+            List<String> out = new ArrayList<>();
+            assertThat(cli.finish(out)).as(cli.stderr.get()).isZero();
+            assertThat(cli.stderr.get()).doesNotContain("WITHOUT a sandbox");
+            assertThat(Files.readString(victim)).isEqualTo("precious\n");
+            assertThat(workspace.resolve("inside.txt")).exists();
+            assertThat(String.join("\n", out)).contains("Read-only file system");
+        } finally {
+            Files.deleteIfExists(victim);
+            Files.deleteIfExists(outside);
+        }
+    }
+
+    @Test
+    void noNetworkWithoutASandboxSaysItHasNoEffect() throws Exception {
+        server.enqueue(ServerStep.text("ok"));
+        CliProcess cli = run("--sandbox", "off", "--no-network", "hi");
+        assertThat(cli.finish(new ArrayList<>())).isZero();
+        assertThat(cli.stderr.get()).contains("--no-network has no effect");
+        CliProcess bad = run("--sandbox", "sometimes", "hi");
+        assertThat(bad.finish(new ArrayList<>())).isNotZero();
+        assertThat(bad.stderr.get()).contains("unknown --sandbox 'sometimes'");
+    }
+
+    @Test
     void missingApiKeyIsAClearOneLineError() throws Exception {
         CliProcess cli = CliProcess.start(dir, Map.of(), "run", "--sessions-dir", sessions.toString(), "hello");
         int code = cli.finish(new ArrayList<>());

@@ -124,7 +124,8 @@ class SettingsIT {
         write(home.resolve("settings.json"), """
                 {"model": "claude-user-choice", "permissions": {"deny": ["Bash(rm:*)"]}}""");
         write(workspace.resolve(".picrust/settings.local.json"), """
-                {"permissionMode": "acceptEdits", "permissions": {"allow": ["Bash(git status:*)"]}}""");
+                {"permissionMode": "acceptEdits", "permissions": {"allow": ["Bash(git status:*)"]},
+                 "sandbox": {"mode": "on", "network": false}, "toolEnvironment": {"pass": ["GITHUB_TOKEN"]}}""");
         CliProcess cli = CliProcess.start(dir, Map.of(), "config", "--cwd", workspace.toString());
         List<String> out = new ArrayList<>();
         assertThat(cli.finish(out)).as(cli.stderr.get()).isZero();
@@ -135,7 +136,9 @@ class SettingsIT {
                 .contains("model: claude-user-choice   <- " + home.resolve("settings.json"))
                 .contains("permission mode: acceptEdits   <- " + workspace.resolve(".picrust/settings.local.json"))
                 .contains("deny Bash(rm:*)   <- " + home.resolve("settings.json"))
-                .contains("allow Bash(git status:*)   <- " + workspace.resolve(".picrust/settings.local.json"));
+                .contains("allow Bash(git status:*)   <- " + workspace.resolve(".picrust/settings.local.json"))
+                .contains("sandbox: on, network off; here: ")
+                .contains("tool environment: credentials removed, except GITHUB_TOKEN");
     }
 
     @Test

@@ -5,7 +5,8 @@ import dev.picrust.agent.context.ContextInjector;
 import dev.picrust.hook.HookRegistry;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.ThinkingConfig;
-import dev.picrust.agent.SubagentSpec;
+import dev.picrust.sandbox.SandboxSettings;
+import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.tool.ToolRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,7 +35,9 @@ public record AgentConfig(
         CachePolicy cachePolicy,
         boolean interactive,
         InputDelivery inputDelivery,
-        List<SubagentSpec> subagents) {
+        List<SubagentSpec> subagents,
+        SandboxSettings sandbox,
+        ToolEnvironment toolEnvironment) {
 
     public static final String DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
 
@@ -53,6 +56,8 @@ public record AgentConfig(
         Objects.requireNonNull(cachePolicy, "cachePolicy");
         Objects.requireNonNull(inputDelivery, "inputDelivery");
         subagents = List.copyOf(subagents);
+        Objects.requireNonNull(sandbox, "sandbox");
+        Objects.requireNonNull(toolEnvironment, "toolEnvironment");
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be >= 1");
         }
@@ -69,7 +74,7 @@ public record AgentConfig(
     public AgentConfig withModel(LlmProvider newProvider, String newModel) {
         return new AgentConfig(newProvider, newModel, agentType, systemPrompt, tools, maxIterations, maxTokens, streaming,
                 thinking, workingDirectory, allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive,
-                inputDelivery, subagents);
+                inputDelivery, subagents, sandbox, toolEnvironment);
     }
 
     public Builder toBuilder() {
@@ -91,6 +96,8 @@ public record AgentConfig(
         b.interactive = interactive;
         b.inputDelivery = inputDelivery;
         b.subagents = subagents;
+        b.sandbox = sandbox;
+        b.toolEnvironment = toolEnvironment;
         return b;
     }
 
@@ -113,6 +120,8 @@ public record AgentConfig(
         private boolean interactive;
         private InputDelivery inputDelivery = InputDelivery.STEER;
         private List<SubagentSpec> subagents = List.of();
+        private SandboxSettings sandbox = SandboxSettings.defaults();
+        private ToolEnvironment toolEnvironment = ToolEnvironment.defaults();
 
         private Builder(LlmProvider provider) {
             this.provider = Objects.requireNonNull(provider, "provider");
@@ -145,10 +154,19 @@ public record AgentConfig(
         /** Subagent types this agent may start; when not empty the runtime offers it the Task tool. */
         public Builder subagents(List<SubagentSpec> value) { this.subagents = value; return this; }
 
+        /**
+         * Whether shell commands run in an OS sandbox (default {@link dev.picrust.sandbox.SandboxMode#AUTO}:
+         * headless agents are sandboxed where bubblewrap works), and with network or not.
+         */
+        public Builder sandbox(SandboxSettings value) { this.sandbox = value; return this; }
+        /** Which environment variables tools' processes inherit (default: every credential removed). */
+        public Builder toolEnvironment(ToolEnvironment value) { this.toolEnvironment = value; return this; }
+
         public AgentConfig build() {
             return new AgentConfig(provider, model == null ? provider.defaultModel() : model, agentType,
                     systemPrompt, tools, maxIterations, maxTokens, streaming, thinking, workingDirectory,
-                    allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive, inputDelivery, subagents);
+                    allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive, inputDelivery, subagents,
+                    sandbox, toolEnvironment);
         }
     }
 }

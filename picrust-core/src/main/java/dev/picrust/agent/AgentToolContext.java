@@ -3,6 +3,8 @@ package dev.picrust.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.Cancellation;
 import dev.picrust.event.OutputChunk;
+import dev.picrust.sandbox.Sandbox;
+import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.hook.HookContext;
 import dev.picrust.hook.HookInput;
 import dev.picrust.hook.HookOutcome;
@@ -106,5 +108,21 @@ public final class AgentToolContext implements ToolContext {
     /** The agent's state, for a call that makes it wait (for a subagent, say). */
     public CurrentState agentState() {
         return services.state();
+    }
+
+    @Override
+    public Sandbox sandbox() {
+        return services.resources().get(AgentSandbox.class, () -> AgentSandbox.create(services.config())).sandbox();
+    }
+
+    @Override
+    public ToolEnvironment environment() {
+        return services.config().toolEnvironment();
+    }
+
+    @Override
+    public boolean mayRead(Path file) {
+        AgentConfig config = services.config();
+        return services.policy().mayRead(file, config.workingDirectory(), config.agentType(), config.permissions().mode());
     }
 }

@@ -23,6 +23,8 @@ public enum DecisionSourceKind {
     TIMEOUT("timeout"),
     /** The decision was "ask" but nobody can answer (headless). */
     NO_ANSWERER("no_answerer"),
+    /** The call would change protected settings (rules, settings, hook scripts, git config): only a human may allow it. */
+    PROTECTED("protected"),
     /** The rules could not be read; the call was denied rather than guessed. */
     ERROR("error");
 

@@ -116,13 +116,23 @@ final class CommandHook implements Hook {
             throw new CommandHookException(HookFailure.Kind.COMMAND_FAILED,
                     "exit status " + exitCode + (detail.isEmpty() ? "" : ": " + abbreviate(detail)));
         }
-        String out = stdout.strip();
+        // Windows editors and PowerShell's Out-File put a byte order mark before the JSON.
+        String out = (stdout.startsWith("\uFEFF") ? stdout.substring(1) : stdout).strip();
         if (out.isEmpty()) {
             return HookDecision.noOpinion();
         }
         if (!out.startsWith("{")) {
-            return event == HookEvent.USER_PROMPT_SUBMIT || event == HookEvent.SESSION_START
-                    ? HookDecision.addContext(out) : HookDecision.noOpinion();
+            if (event == HookEvent.USER_PROMPT_SUBMIT || event == HookEvent.SESSION_START) {
+                return HookDecision.addContext(out);
+            }
+            if (event == HookEvent.PRE_TOOL_USE) {
+                // A guard that printed a log line before its deny, or a JSON array, meant something:
+                // reading it as "no decision" would let the call through.
+                throw new CommandHookException(HookFailure.Kind.COMMAND_FAILED,
+                        "stdout is not a JSON decision object (it must be empty or one JSON object, nothing"
+                                + " before it): " + abbreviate(out));
+            }
+            return HookDecision.noOpinion();
         }
         JsonNode json;
         try {
@@ -130,6 +140,10 @@ final class CommandHook implements Hook {
         } catch (JsonProcessingException e) {
             throw new CommandHookException(HookFailure.Kind.COMMAND_FAILED,
                     "stdout is not valid JSON: " + abbreviate(out));
+        }
+        if (!json.isObject()) {
+            throw new CommandHookException(HookFailure.Kind.COMMAND_FAILED,
+                    "stdout is not a JSON object: " + abbreviate(out));
         }
         return decisionFrom(json);
     }

@@ -54,6 +54,13 @@ public sealed interface DecisionSource {
     /** The decision was "ask" but nobody can answer (headless). */
     record NoAnswerer() implements DecisionSource {}
 
+    /** The call would change protected settings ({@link ProtectedPaths}): only a human may allow it. */
+    record Protected(String what) implements DecisionSource {
+        public Protected {
+            Objects.requireNonNull(what, "what");
+        }
+    }
+
     /** The rules could not be read; the call is denied rather than guessed. */
     record Failure(String message) implements DecisionSource {
         public Failure {
@@ -71,6 +78,7 @@ public sealed interface DecisionSource {
             case User u -> DecisionSourceKind.USER;
             case Timeout t -> DecisionSourceKind.TIMEOUT;
             case NoAnswerer n -> DecisionSourceKind.NO_ANSWERER;
+            case Protected p -> DecisionSourceKind.PROTECTED;
             case Failure f -> DecisionSourceKind.ERROR;
         };
     }
@@ -85,6 +93,7 @@ public sealed interface DecisionSource {
             case User u -> u.answer();
             case Timeout t -> "request timed out";
             case NoAnswerer n -> "nobody can answer";
+            case Protected p -> p.what();
             case Failure f -> f.message();
         };
     }

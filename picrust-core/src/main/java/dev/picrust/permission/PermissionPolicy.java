@@ -1,6 +1,9 @@
 package dev.picrust.permission;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.event.PermissionBehavior;
+import dev.picrust.json.Json;
+import dev.picrust.session.SessionStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -21,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>deny rules of any tier (a compound command is denied if any command it can run matches,
  *       a redirection if its file matches a Write or Edit deny rule);</li>
  *   <li>plan mode: anything not read-only is denied;</li>
+ *   <li>a call that would change protected settings ({@link ProtectedPaths}) asks, whatever the rules and mode;</li>
  *   <li>a Bash line the shell analyser cannot fully understand while a narrow deny or ask rule
  *       exists: ask ({@link ShellDecision#unprovable});</li>
  *   <li>ask rules of any tier, then a hook's ask;</li>
@@ -87,6 +91,13 @@ public final class PermissionPolicy {
                     + " can change things. Finish the plan and present it instead of acting.",
                     new DecisionSource.Mode(PermissionMode.PLAN));
         }
+        Optional<String> guarded = protectedTarget(q, target);
+        if (guarded.isPresent()) {
+            return new PermissionDecision.Ask(describe(q) + " would change protected settings (" + guarded.get()
+                    + "): rules files, settings, hook scripts and git config/hooks decide what this agent may do,"
+                    + " so only a human can approve this, once. No rule or mode allows it.",
+                    new DecisionSource.Protected(guarded.get()));
+        }
         if (target.shell().isPresent()) {
             Optional<PermissionDecision.Ask> unprovable = ShellDecision.unprovable(target, tiers, q.toolName(), describe(q));
             if (unprovable.isPresent()) {
@@ -130,10 +141,28 @@ public final class PermissionPolicy {
     }
 
     /**
+     * True if Read rules let an agent read {@code file}: what Grep, Glob and PresentFile ask for every
+     * file they touch, since the check before their call saw only the folder they were given. A file
+     * that a deny or ask rule covers is not readable this way (nobody can be asked per file).
+     */
+    public boolean mayRead(Path file, Path workingDirectory, String agentType, PermissionMode mode) {
+        ObjectNode input = Json.object().put("file_path", file.toString());
+        return decide(new PermissionQuery("Read", input, true, workingDirectory, agentType, mode)).allowed();
+    }
+
+    /**
      * Turns a human's answer into the decision for the call, saving "always" answers to the chosen
      * tier first (so a crash right after still remembers them).
      */
     public PermissionDecision applyAnswer(PermissionQuery q, PermissionAnswer answer) {
+        boolean guarded = answer.allowed() && protectedTarget(q, ToolTarget.of(q.toolName(), q.input(),
+                q.workingDirectory(), userHome)).isPresent();
+        if (guarded) {
+            // A rule saved now would never be consulted (protected calls always ask), and saying
+            // "always" must not look as if it did: this approval is for this one call.
+            return new PermissionDecision.Allow("approved by user for this call only (protected settings)",
+                    new DecisionSource.User(PermissionAnswer.allowOnce().describe()));
+        }
         if (answer.remember().isPresent()) {
             List<PermissionRule> rules = answer.rules().isEmpty()
                     ? (answer.allowed() ? PermissionRule.suggest(q.toolName(), q.input(), q.workingDirectory())
@@ -194,8 +223,8 @@ public final class PermissionPolicy {
             Optional<MatchedRule> match = firstMatch(tiers, behavior, q, subject);
             if (match.isPresent()) {
                 String what = switch (subject) {
-                    case ToolTarget.Command c -> " runs `" + c.invocation().text() + "`, which";
-                    case ToolTarget.Redirect r -> " writes " + r.path().map(Path::toString).orElse(r.source())
+                    case ToolTarget.Command c -> " runs `" + DisplayText.escape(c.invocation().text()) + "`, which";
+                    case ToolTarget.Redirect r -> " writes " + DisplayText.escape(r.path().map(Path::toString).orElse(r.source()))
                             + " by redirection, which";
                     default -> "";
                 };
@@ -243,12 +272,42 @@ public final class PermissionPolicy {
                 f.path().startsWith(wd) || realWd.map(r -> f.path().startsWith(r)).orElse(false));
     }
 
+    /**
+     * What a call targets, the whole of it (never cut: a hidden tail is exactly what a spoof needs) and
+     * with control characters escaped, since reasons are shown to the human who approves.
+     */
     private static String describe(PermissionQuery q) {
         if (q.toolName().equals("Bash") && q.input().path("command").isTextual()) {
-            String command = q.input().path("command").asText();
-            return "Bash(" + (command.length() > 200 ? command.substring(0, 200) + "..." : command) + ")";
+            return "Bash(" + DisplayText.escape(q.input().path("command").asText()) + ")";
         }
-        return ToolTarget.pathField(q.input(), Path.of("~")).map(p -> q.toolName() + "(" + p + ")").orElse(q.toolName());
+        return DisplayText.escape(ToolTarget.pathField(q.input(), Path.of("~")).map(p -> q.toolName() + "(" + p + ")")
+                .orElse(q.toolName()));
+    }
+
+    /**
+     * The protected file a call would change, if any: a file tool that is not read-only writing one,
+     * or a shell command that mentions one (see {@link ProtectedPaths}).
+     */
+    private Optional<String> protectedTarget(PermissionQuery q, ToolTarget target) {
+        boolean shell = q.toolName().equals("Bash") && q.input().path("command").isTextual();
+        if (!shell && (q.readOnly() || target.filePaths().isEmpty())) {
+            return Optional.empty();
+        }
+        ProtectedPaths guarded = ProtectedPaths.standard(picrustHome(), q.workingDirectory());
+        if (shell) {
+            return guarded.mentionIn(q.input().path("command").asText()).map(m -> "the command mentions " + m);
+        }
+        for (ToolTarget.FilePath file : target.filePaths()) {
+            Optional<Path> covering = guarded.covering(file.path());
+            if (covering.isPresent()) {
+                return Optional.of(covering.get().toString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Path picrustHome() {
+        return store.map(RuleStore::home).orElseGet(SessionStore::home);
     }
 
     private static String hookReason(HookRuling ruling, String fallback) {

@@ -135,6 +135,12 @@ public record PermissionRule(String tool, Optional<String> specifier) {
      * analyser cannot prove what it runs. For file tools, the file's directory; the whole tool otherwise.
      */
     public static List<PermissionRule> suggest(String toolName, JsonNode input, Path workingDirectory) {
+        if (toolName.equals("Bash") && input.path("command").isTextual()
+                && DisplayText.hasHiddenCharacters(input.path("command").asText())) {
+            // Control characters can make a command look like something else; only its exact text is
+            // ever remembered, so "always" can never cover more than what was shown.
+            return List.of(of(toolName, input.path("command").asText()));
+        }
         Path home = Path.of(System.getProperty("user.home"));
         ToolTarget target = ToolTarget.of(toolName, input, workingDirectory, home);
         Set<PermissionRule> rules = new LinkedHashSet<>();
@@ -159,6 +165,9 @@ public record PermissionRule(String tool, Optional<String> specifier) {
                 case ToolTarget.Url u -> rules.add(of(toolName, "domain:" + u.host()));
                 case ToolTarget.Input i -> rules.add(tool(toolName));
             }
+        }
+        if (rules.isEmpty() && toolName.equals("Bash") && input.path("command").isTextual()) {
+            return List.of(of(toolName, input.path("command").asText()));  // never the whole of Bash
         }
         return rules.isEmpty() ? List.of(tool(toolName)) : new ArrayList<>(rules);
     }

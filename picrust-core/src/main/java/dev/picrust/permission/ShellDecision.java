@@ -106,7 +106,7 @@ final class ShellDecision {
                     Optional<MatchedRule> m = lookup.first(PermissionBehavior.ALLOW, subject);
                     if (m.isEmpty()) {
                         return new PermissionDecision.Ask(described + " needs approval: no rule allows `"
-                                + c.invocation().text() + "`" + (c.invocation().withEnvironment()
+                                + DisplayText.escape(c.invocation().text()) + "`" + (c.invocation().withEnvironment()
                                 ? " (assignments in front of it set its environment, which only a rule for the"
                                 + " whole tool or for the exact command covers)" : "") + ".", new DecisionSource.NoRule());
                     }

@@ -25,7 +25,7 @@ record ToolTarget(List<Subject> subjects, Optional<Shell> shell) {
     /** Tools covered by ACCEPT_EDITS and by {@code Edit(...)} rules. */
     static final Set<String> EDIT_TOOLS = Set.of("Edit", "Write", "MultiEdit", "NotebookEdit");
     /** Tools covered by {@code Read(...)} rules. */
-    static final Set<String> READ_TOOLS = Set.of("Read", "Glob", "Grep", "LS", "NotebookRead");
+    static final Set<String> READ_TOOLS = Set.of("Read", "Glob", "Grep", "LS", "NotebookRead", "PresentFile");
     /** Files a redirection may write without any Write rule: they are not files. */
     private static final java.util.regex.Pattern HARMLESS_TARGET =
             java.util.regex.Pattern.compile("/dev/(null|zero|stdout|stderr|tty|fd/\\d+)");

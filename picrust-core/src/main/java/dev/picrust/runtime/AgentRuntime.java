@@ -11,6 +11,7 @@ import dev.picrust.agent.AgentInternals;
 import dev.picrust.agent.AgentLoop;
 import dev.picrust.agent.StandardAgent;
 import dev.picrust.json.Json;
+import dev.picrust.secret.Redactor;
 import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionMetadata;
 import dev.picrust.session.SessionStore;
@@ -258,7 +259,7 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     private static AgentState failed(AgentSession session, OutputBus bus, String message, Throwable cause) {
-        LOG.error("agent on session {} failed", session.id(), cause);
+        LOG.error("agent on session {} failed", session.id(), Redactor.shared().redact(cause));
         bus.publish(new OutputChunk.Error("agent failed: " + message));
         try {
             ObjectNode body = Json.object().put("message", message);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.MessageCodec;
+import dev.picrust.secret.Redactor;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,7 +110,7 @@ final class JsonlAgentSession implements AgentSession {
 
     @Override
     public void append(Message message) {
-        byte[] line = MessageCodec.toBytes(message);
+        byte[] line = redacted(MessageCodec.toBytes(message));
         lock.lock();
         try {
             write(line);
@@ -135,7 +136,7 @@ final class JsonlAgentSession implements AgentSession {
 
     @Override
     public void appendWithNext(Message message) {
-        byte[] line = MessageCodec.toBytes(message);
+        byte[] line = redacted(MessageCodec.toBytes(message));
         lock.lock();
         try {
             writeLater(line);
@@ -159,11 +160,22 @@ final class JsonlAgentSession implements AgentSession {
         }
     }
 
+    /**
+     * A message line with secrets removed before it reaches the disk. Works on the JSON text: the
+     * mask has no character JSON escapes, and key shapes have none either, so the line stays valid.
+     * The message in memory (what the model sees during this run) is left as it is.
+     */
+    private static byte[] redacted(byte[] line) {
+        String text = new String(line, java.nio.charset.StandardCharsets.UTF_8);
+        String safe = Redactor.shared().redact(text);
+        return safe.equals(text) ? line : safe.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static ObjectNode recordLine(String kind, ObjectNode body) {
         ObjectNode line = Json.object();
         line.put("record", kind);
         line.put("ts", Instant.now().toString());
-        line.setAll(body);
+        line.setAll((ObjectNode) Redactor.shared().redact(body));
         return line;
     }
 

@@ -2,6 +2,8 @@ package dev.picrust.tool;
 
 import dev.picrust.Cancellation;
 import dev.picrust.event.OutputChunk;
+import dev.picrust.sandbox.Sandbox;
+import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.session.SessionState;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -47,4 +49,23 @@ public interface ToolContext {
 
     /** Asks the user questions and blocks for the answers (AskUserQuestion). */
     UserQuestions userQuestions();
+
+    /** Where this agent's shell commands run. Unconfined unless the agent has a sandbox. */
+    default Sandbox sandbox() {
+        return new Sandbox.Unconfined("no sandbox configured");
+    }
+
+    /** Which environment variables processes started by tools inherit (credentials are removed by default). */
+    default ToolEnvironment environment() {
+        return ToolEnvironment.defaults();
+    }
+
+    /**
+     * True if the agent's Read rules let it read {@code file} (absolute). Tools that read many files
+     * (Grep, Glob) ask for each one and skip what is denied; the permission check before the call only
+     * saw the folder they were given.
+     */
+    default boolean mayRead(Path file) {
+        return true;
+    }
 }

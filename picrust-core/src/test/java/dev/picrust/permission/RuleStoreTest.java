@@ -65,9 +65,42 @@ class RuleStoreTest {
         // Another process (e.g. `picrust permissions add`) replaces the file.
         new RuleStore(home).add(PermissionTier.GLOBAL, "x", PermissionBehavior.DENY, PermissionRule.parse("Bash(b:*)"));
         assertThat(store.load(PermissionTier.GLOBAL, "x").deny()).containsExactly(PermissionRule.parse("Bash(b:*)"));
-        Files.writeString(home.resolve("permissions/global.json"), "{\"allow\": [\"Read\", \"Grep\"]}");
-        assertThat(store.load(PermissionTier.GLOBAL, "x").allow()).extracting(PermissionRule::toString)
-                .containsExactly("Read", "Grep");
+    }
+
+    @Test
+    void aChangeMadeOutsideARuleStoreOnlyNarrowsWhatARunningStoreAccepted() throws Exception {
+        RuleStore store = new RuleStore(home);
+        store.add(PermissionTier.GLOBAL, "x", PermissionBehavior.ALLOW, PermissionRule.parse("Bash(git:*)"));
+        store.add(PermissionTier.GLOBAL, "x", PermissionBehavior.DENY, PermissionRule.parse("Bash(rm:*)"));
+        assertThat(store.load(PermissionTier.GLOBAL, "x").deny()).hasSize(1);
+        Path global = home.resolve("permissions/global.json");
+
+        // An agent's shell command (or an editor) rewrites the file: allow everything, deny nothing.
+        Files.writeString(global, "{\"allow\": [\"Bash\", \"Bash(git:*)\"], \"ask\": [\"Write\"], \"deny\": []}");
+        RuleSet seen = store.load(PermissionTier.GLOBAL, "x");
+        assertThat(seen.allow()).extracting(PermissionRule::toString).containsExactly("Bash(git:*)");
+        assertThat(seen.deny()).extracting(PermissionRule::toString).containsExactly("Bash(rm:*)");
+        assertThat(seen.ask()).extracting(PermissionRule::toString).containsExactly("Write");
+
+        // Deleting the file does not drop the deny either.
+        Files.delete(global);
+        assertThat(store.load(PermissionTier.GLOBAL, "x").deny()).extracting(PermissionRule::toString)
+                .containsExactly("Bash(rm:*)");
+
+        // A store started afterwards takes the file as it finds it (its snapshot); rule files are
+        // protected settings, so an agent cannot write it in the first place.
+        Files.writeString(global, "{\"allow\": [\"Read\"]}");
+        assertThat(new RuleStore(home).load(PermissionTier.GLOBAL, "x").allow()).extracting(PermissionRule::toString)
+                .containsExactly("Read");
+    }
+
+    @Test
+    void aChangeMadeThroughAnotherRuleStoreIsTakenAsItIs() {
+        RuleStore running = new RuleStore(home);
+        assertThat(running.load(PermissionTier.LOCAL, "cli").allow()).isEmpty();
+        new RuleStore(home).add(PermissionTier.LOCAL, "cli", PermissionBehavior.ALLOW, PermissionRule.parse("Bash"));
+        assertThat(running.load(PermissionTier.LOCAL, "cli").allow()).extracting(PermissionRule::toString)
+                .containsExactly("Bash");
     }
 
     @Test

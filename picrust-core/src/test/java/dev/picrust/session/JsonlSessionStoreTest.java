@@ -102,4 +102,23 @@ class JsonlSessionStoreTest {
         assertThat(SessionStore.at(dir).location()).isEqualTo(dir.toAbsolutePath().normalize().toString());
         assertThat(SessionStore.at(dir).location("x1")).isEqualTo(dir.toAbsolutePath().normalize().resolve("x1").toString());
     }
+
+    @Test
+    void secretsNeverReachTheSessionFile() throws Exception {
+        String known = System.getenv().getOrDefault("PICRUST_TEST_API_KEY", "picrust-test-known-key-0123456789");
+        dev.picrust.secret.Redactor.shared().register(known);
+        String shaped = "sk-ant-api03-Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0";
+        JsonlSessionStore store = new JsonlSessionStore(dir);
+        try (AgentSession s = store.create(SessionMetadata.create("r1", "agent", "m", "p"))) {
+            s.append(Message.user("my key is " + known + " and " + shaped));
+            s.appendRecord("error", Json.object().put("message", "provider said: bad key " + shaped));
+            s.appendWithNext(Message.assistant("-----BEGIN RSA PRIVATE KEY-----\nMIIEow"));
+        }
+        String file = Files.readString(dir.resolve("r1/history.jsonl"));
+        assertThat(file).doesNotContain(known).doesNotContain(shaped).doesNotContain("MIIEow").contains("[REDACTED]");
+        try (AgentSession s = store.open("r1")) {
+            assertThat(s.messages()).hasSize(2);  // every redacted line is still valid JSON
+            assertThat(s.messages().getFirst().text()).isEqualTo("my key is [REDACTED] and [REDACTED]");
+        }
+    }
 }

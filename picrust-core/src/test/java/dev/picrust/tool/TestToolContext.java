@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.Cancellation;
 import dev.picrust.json.Json;
 import dev.picrust.event.OutputChunk;
+import dev.picrust.sandbox.Sandbox;
+import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionMetadata;
 import dev.picrust.session.SessionState;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +40,9 @@ public final class TestToolContext implements ToolContext {
     private volatile UserQuestions questions = headless();
     private volatile String toolUseId = "toolu_test";
     private volatile String toolName = "Test";
+    private volatile Sandbox sandbox = new Sandbox.Unconfined("no sandbox configured");
+    private volatile ToolEnvironment environment = ToolEnvironment.defaults();
+    private volatile Predicate<Path> readable = p -> true;
 
     private TestToolContext(Path workingDirectory, SessionStore store, AgentSession session) {
         this.workingDirectory = workingDirectory;
@@ -60,6 +66,38 @@ public final class TestToolContext implements ToolContext {
     public TestToolContext confinedTo(Path... roots) {
         this.resolver = PathResolver.confined(workingDirectory, List.of(roots));
         return this;
+    }
+
+    /** Shell commands run in {@code value}. */
+    public TestToolContext sandboxed(Sandbox value) {
+        this.sandbox = value;
+        return this;
+    }
+
+    public TestToolContext environment(ToolEnvironment value) {
+        this.environment = value;
+        return this;
+    }
+
+    /** Files the Read rules let this call read. */
+    public TestToolContext readable(Predicate<Path> value) {
+        this.readable = value;
+        return this;
+    }
+
+    @Override
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    @Override
+    public ToolEnvironment environment() {
+        return environment;
+    }
+
+    @Override
+    public boolean mayRead(Path file) {
+        return readable.test(file);
     }
 
     public TestToolContext answering(UserQuestions answerer) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import dev.picrust.secret.Redactor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class ContextInjection {
                 break;
             } catch (Exception e) {
                 String failure = injector + ": " + e;
-                LOG.warn("context injector failed: {}", failure);
+                LOG.warn("context injector failed: {}", Redactor.shared().redact(failure));
                 failures.add(failure);
             }
         }

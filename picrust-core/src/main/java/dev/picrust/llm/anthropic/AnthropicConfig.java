@@ -3,6 +3,7 @@ package dev.picrust.llm.anthropic;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.RetryPolicy;
 import dev.picrust.llm.Sleeper;
+import dev.picrust.secret.Redactor;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
@@ -49,6 +50,7 @@ public record AnthropicConfig(String apiKey, URI baseUrl, String version, List<S
         if (apiKey.isBlank()) {
             throw new LlmException(LlmException.Kind.CONFIGURATION, "Anthropic API key is empty");
         }
+        Redactor.shared().register(apiKey);  // whatever its shape, this key is hidden from every output
         Objects.requireNonNull(baseUrl, "baseUrl");
         if (baseUrl.getScheme() == null || baseUrl.getHost() == null
                 || !(baseUrl.getScheme().equals("http") || baseUrl.getScheme().equals("https"))) {

@@ -16,6 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import dev.picrust.secret.Redactor;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -60,6 +61,7 @@ public final class HttpRetryLoop {
                          Duration connectTimeout, Duration requestTimeout, Duration streamIdleTimeout) {
         this.label = Objects.requireNonNull(label, "label");
         this.secret = Objects.requireNonNull(secret, "secret");
+        Redactor.shared().register(secret);  // every provider's key is hidden from every output, whatever its shape
         this.transport = Objects.requireNonNull(transport, "transport");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -94,7 +96,7 @@ public final class HttpRetryLoop {
                 }
                 Duration delay = retryPolicy.delay(retry + 1, failure.serverDelay,
                         ThreadLocalRandom.current().nextDouble());
-                LOG.debug("{} call failed ({}); retry {} of {} in {} ms", label, error.getMessage(), retry + 1,
+                LOG.debug("{} call failed ({}); retry {} of {} in {} ms", label, Redactor.shared().redact(error.getMessage()), retry + 1,
                         retryPolicy.maxRetries(), delay.toMillis());
                 listener.onEvent(new StreamEvent.Retrying(retry + 1, delay, error.getMessage()));
                 sleeper.sleep(delay, cancellation);

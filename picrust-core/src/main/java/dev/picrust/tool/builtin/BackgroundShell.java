@@ -1,11 +1,15 @@
 package dev.picrust.tool.builtin;
 
+import dev.picrust.sandbox.Sandbox;
+import dev.picrust.sandbox.SandboxException;
+import dev.picrust.secret.ToolEnvironment;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
@@ -43,12 +47,13 @@ final class BackgroundShell {
         Thread.ofVirtual().name("bash-background-exit-" + id).start(this::awaitExit);
     }
 
-    static BackgroundShell start(String id, String command, Path workingDirectory, Path logDirectory) throws IOException {
+    static BackgroundShell start(String id, String command, Path workingDirectory, Path logDirectory, Sandbox sandbox,
+                                 ToolEnvironment environment) throws IOException, SandboxException {
         OutputLog log = OutputLog.create(logDirectory, id);
         ShellProcess process;
         try {
-            process = ShellProcess.start(command, workingDirectory);
-        } catch (IOException e) {
+            process = ShellProcess.start(command, workingDirectory, sandbox, environment, List.of(logDirectory));
+        } catch (IOException | SandboxException e) {
             log.close();
             throw e;
         }

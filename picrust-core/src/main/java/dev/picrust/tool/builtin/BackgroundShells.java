@@ -1,5 +1,8 @@
 package dev.picrust.tool.builtin;
 
+import dev.picrust.sandbox.Sandbox;
+import dev.picrust.sandbox.SandboxException;
+import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.tool.ToolException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,6 +26,13 @@ final class BackgroundShells implements AutoCloseable {
     private volatile boolean closed;
 
     public BackgroundShell start(String command, Path workingDirectory, Path logDirectory) throws IOException, ToolException {
+        return start(command, workingDirectory, logDirectory, new Sandbox.Unconfined("no sandbox configured"),
+                ToolEnvironment.defaults());
+    }
+
+    /** Starts a command in {@code sandbox} with the environment {@code environment} allows. */
+    public BackgroundShell start(String command, Path workingDirectory, Path logDirectory, Sandbox sandbox,
+                                 ToolEnvironment environment) throws IOException, ToolException {
         if (closed) {
             throw new ToolException("The agent is stopping; no new background commands can start.");
         }
@@ -32,7 +42,12 @@ final class BackgroundShells implements AutoCloseable {
                     + "). Stop some with KillBash first.");
         }
         String id = "bash_" + counter.incrementAndGet();
-        BackgroundShell shell = BackgroundShell.start(id, command, workingDirectory, logDirectory);
+        BackgroundShell shell;
+        try {
+            shell = BackgroundShell.start(id, command, workingDirectory, logDirectory, sandbox, environment);
+        } catch (SandboxException e) {
+            throw new ToolException(e.getMessage());
+        }
         shells.put(id, shell);
         if (closed) {
             shell.kill(); // close() raced with us: do not leave this one behind

@@ -1,6 +1,7 @@
 package dev.picrust.tool.builtin;
 
 import dev.picrust.Cancellation;
+import dev.picrust.sandbox.SandboxException;
 import dev.picrust.tool.ToolContext;
 import dev.picrust.tool.ToolException;
 import dev.picrust.tool.ToolResult;
@@ -11,18 +12,21 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Bash {@code {command, timeout?, description?, run_in_background?}}: runs {@code bash -c command}
- * in the agent's working directory with stdin closed, stdout and stderr merged. On timeout or
+ * in the agent's working directory with stdin closed, stdout and stderr merged, inside the agent's
+ * sandbox ({@link ToolContext#sandbox()}) and without the credentials its environment policy removes
+ * ({@link ToolContext#environment()}). On timeout or
  * interrupt the command's whole process tree is killed; processes it leaves running in the
  * background when it ends are killed too (use {@code run_in_background} for long-lived ones).
  * Output is streamed live as {@code tool_progress} and returned capped at {@link #MAX_OUTPUT_CHARS}
  * (head and tail, with the full output saved to a file). A non-zero exit code, a timeout or an
  * interrupt make the result an error.
  */
-final class BashTool extends BuiltinTool {
+public final class BashTool extends BuiltinTool {
     public static final long DEFAULT_TIMEOUT_MILLIS = 120_000;
     public static final long MAX_TIMEOUT_MILLIS = 600_000;
     public static final int MAX_OUTPUT_CHARS = 30_000;
@@ -86,7 +90,8 @@ final class BashTool extends BuiltinTool {
 
     private ToolResult startInBackground(String command, ToolContext context) throws IOException, ToolException {
         BackgroundShells shells = context.agentResource(BackgroundShells.class, BackgroundShells::new);
-        BackgroundShell shell = shells.start(command, context.workingDirectory(), outputDirectory);
+        BackgroundShell shell = shells.start(command, context.workingDirectory(), outputDirectory, context.sandbox(),
+                context.environment());
         return ToolResult.text("Command running in background with ID: " + shell.id() + " (pid " + shell.pid()
                 + "). Its output is also saved to " + shell.logFile() + ".\nUse BashOutput with bash_id \"" + shell.id()
                 + "\" to read new output and KillBash with shell_id \"" + shell.id() + "\" to stop it. It is killed"
@@ -97,9 +102,12 @@ final class BashTool extends BuiltinTool {
         Cancellation cancellation = context.cancellation();
         ShellProcess shell;
         try {
-            shell = ShellProcess.start(command, context.workingDirectory());
+            shell = ShellProcess.start(command, context.workingDirectory(), context.sandbox(), context.environment(),
+                    List.of(outputDirectory));
         } catch (IOException e) {
             throw new ToolException("Could not start bash: " + e.getMessage());
+        } catch (SandboxException e) {
+            throw new ToolException(e.getMessage());
         }
         CapturedOutput captured = new CapturedOutput(MAX_OUTPUT_CHARS, outputDirectory, "bash-" + context.toolUseId());
         boolean timedOut = false;

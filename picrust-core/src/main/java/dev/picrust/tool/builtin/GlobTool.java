@@ -92,8 +92,14 @@ final class GlobTool extends BuiltinTool {
             });
         }
         context.cancellation().throwIfCancelled();
+        int denied = matches.size();
+        matches.removeIf(m -> !context.mayRead(m.path()));
+        denied -= matches.size();
+        String deniedNote = denied == 0 ? ""
+                : "(" + denied + " matching file(s) not listed: the Read permission rules deny them)\n";
         if (matches.isEmpty()) {
-            return ToolResult.text("No files found matching " + pattern + " in " + base + ".");
+            return ToolResult.text("No files found matching " + pattern + " in " + base + "."
+                    + (deniedNote.isEmpty() ? "" : "\n" + deniedNote));
         }
         matches.sort(Comparator.comparingLong(Match::modified).reversed().thenComparing(Match::path));
         StringBuilder out = new StringBuilder();
@@ -105,6 +111,6 @@ final class GlobTool extends BuiltinTool {
             out.append("... and ").append(matches.size() - shown).append(" more (showing the ").append(shown)
                     .append(" most recently modified; use a narrower pattern or path)\n");
         }
-        return ToolResult.text(out.toString());
+        return ToolResult.text(out.append(deniedNote).toString());
     }
 }

@@ -18,7 +18,7 @@ import java.util.regex.PatternSyntaxException;
  * Skips binary files, {@code .git} and {@code .gitignore}d files; output is capped; a bad regex
  * or a missing path is an error result.
  */
-final class GrepTool extends BuiltinTool {
+public final class GrepTool extends BuiltinTool {
     public static final int MAX_OUTPUT_CHARS = 30_000;
     public static final long SEARCH_DEADLINE_SECONDS = 120;
 
@@ -82,7 +82,10 @@ final class GrepTool extends BuiltinTool {
         if (!Files.exists(root)) {
             throw new ToolException("Path does not exist: " + root);
         }
-        List<FileWalker.Found> files = filesToSearch(root, input, context);
+        List<FileWalker.Found> candidates = filesToSearch(root, input, context);
+        // The permission check saw only the folder: each file it would read must pass the Read rules too.
+        List<FileWalker.Found> files = candidates.stream().filter(f -> context.mayRead(f.path())).toList();
+        int denied = candidates.size() - files.size();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SEARCH_DEADLINE_SECONDS);
         GrepOutput output = new GrepOutput(options.offset(), options.headLimit(), MAX_OUTPUT_CHARS);
         GrepScanner scanner = new GrepScanner(options, context.cancellation(), deadline, output);
@@ -121,6 +124,9 @@ final class GrepTool extends BuiltinTool {
         String notes = scanner.skippedLargeFiles() > 0
                 ? "\n(" + scanner.skippedLargeFiles() + " file(s) over " + ReadTool.humanSize(GrepScanner.MAX_MULTILINE_FILE_BYTES)
                 + " were not searched in multiline mode)" : "";
+        if (denied > 0) {
+            notes += "\n(" + denied + " file(s) were not searched: the Read permission rules deny them)";
+        }
         if (output.entries() == 0) {
             return ToolResult.text("No matches found for pattern " + input.string("pattern") + " in " + root + "." + notes);
         }

@@ -53,6 +53,10 @@ final class PresentFileTool extends BuiltinTool {
         if (!Files.isRegularFile(file)) {
             throw new ToolException(file + " is not a regular file; only files can be presented.");
         }
+        if (!context.mayRead(file)) {
+            // Presenting hands the file's bytes to whoever watches: the same as reading it.
+            throw new ToolException(file + " cannot be presented: the Read permission rules deny it.");
+        }
         long size = Files.size(file);
         context.emit(new OutputChunk.FilePresented(file.toString(), name, description));
         return ToolResult.text("Presented " + name + " (" + file + ", " + ReadTool.humanSize(size) + ") to the user.");

@@ -1,5 +1,8 @@
 package dev.picrust.tool.builtin;
 
+import dev.picrust.sandbox.Sandbox;
+import dev.picrust.sandbox.SandboxException;
+import dev.picrust.secret.ToolEnvironment;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,17 +36,22 @@ final class ShellProcess {
         this.ownSession = ownSession;
     }
 
-    static ShellProcess start(String command, Path workingDirectory) throws IOException {
+    /**
+     * Starts {@code bash -c command} inside {@code sandbox}, with the environment {@code toolEnvironment}
+     * allows. {@code alsoReadable}: folders the command must see inside the sandbox (saved outputs).
+     */
+    static ShellProcess start(String command, Path workingDirectory, Sandbox sandbox, ToolEnvironment toolEnvironment,
+                              List<Path> alsoReadable) throws IOException, SandboxException {
         List<String> argv = new ArrayList<>();
         SETSID.ifPresent(argv::add);
-        argv.add("bash");
-        argv.add("-c");
-        argv.add(command);
+        argv.addAll(sandbox.wrap(List.of("bash", "-c", command), alsoReadable));
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = builder.environment();
+        toolEnvironment.scrub(env);
+        env.putAll(sandbox.environment());
         // Nothing can answer a prompt (stdin is closed): make the usual prompters fail fast instead.
         env.put("GIT_TERMINAL_PROMPT", "0");
         env.putIfAbsent("GIT_EDITOR", "true");
