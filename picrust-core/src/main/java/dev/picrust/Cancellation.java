@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Cancellation {
 
+    /** A new cancellation, not cancelled. */
+    public Cancellation() {}
+
     /** Undoes an {@link #onCancel} registration. */
     public interface Registration extends AutoCloseable {
         @Override

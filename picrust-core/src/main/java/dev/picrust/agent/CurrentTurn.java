@@ -8,6 +8,9 @@ import java.util.Optional;
  * The loop begins and ends turns; the handle interrupts and shuts down from any thread.
  */
 public final class CurrentTurn {
+    /** Only the agent tracks its turns; loops read them through {@link AgentInternals}. */
+    CurrentTurn() {}
+
     private volatile Cancellation current;
     private volatile boolean shuttingDown;
 

@@ -15,7 +15,7 @@ import java.util.Optional;
  * before its tools run, so a process that died mid-tool leaves tool_use blocks without results; the
  * API rejects such a history, so they get synthetic error results.
  */
-public final class HistoryRepair {
+final class HistoryRepair {
     public static final String INTERRUPTED_BY_CRASH =
             "interrupted: the process stopped before this tool finished";
 

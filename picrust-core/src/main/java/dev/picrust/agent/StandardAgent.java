@@ -36,6 +36,9 @@ import java.util.Optional;
  * to {@code AgentRuntime.spawn(config, loop)}.
  */
 public final class StandardAgent implements AgentLoop {
+    /** The default loop; it keeps no state of its own, so one instance can run any number of agents. */
+    public StandardAgent() {}
+
     /** Recorded in the history where the user interrupted a turn. */
     public static final String INTERRUPTED_MARKER = "[interrupted by the user]";
 

@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Output goes to temporary files, not pipes, so a background process the command leaves behind
  * cannot hold the hook open.
  */
-public final class CommandHook implements Hook {
+final class CommandHook implements Hook {
     private static final int MAX_OUTPUT_BYTES = 1 << 20;
 
     private final String command;

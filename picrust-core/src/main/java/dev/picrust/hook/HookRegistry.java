@@ -20,6 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link FailurePolicy} and listed in {@link HookOutcome#failures()}; {@code run} itself never throws.
  */
 public final class HookRegistry {
+    /** An empty registry. */
+    public HookRegistry() {}
+
     /** Timeout of a hook registered without one. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 

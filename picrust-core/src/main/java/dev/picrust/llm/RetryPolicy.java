@@ -1,6 +1,5 @@
 package dev.picrust.llm;
 
-import dev.picrust.http.ResponseHeaders;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -9,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * How a provider retries a failed call. A retry always re-sends the whole request; a streamed
@@ -81,10 +81,11 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
 
     /**
      * Whether an HTTP error answer is worth retrying: {@code x-should-retry: true|false} decides when
-     * present; otherwise 408, 409, 429 and 5xx are.
+     * present; otherwise 408, 409, 429 and 5xx are. {@code header} gives a header's first value by name
+     * (ignoring case), so any HTTP client's headers fit.
      */
-    public static boolean shouldRetry(int status, ResponseHeaders headers) {
-        Optional<String> hint = headers.firstValue("x-should-retry").map(v -> v.trim().toLowerCase(Locale.ROOT));
+    public static boolean shouldRetry(int status, Function<String, Optional<String>> header) {
+        Optional<String> hint = header.apply("x-should-retry").map(v -> v.trim().toLowerCase(Locale.ROOT));
         if (hint.isPresent() && hint.get().equals("true")) {
             return true;
         }
@@ -101,15 +102,16 @@ public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxB
     /**
      * The delay the server asked for: {@code retry-after-ms} (milliseconds, fractions allowed),
      * else {@code retry-after} as seconds (fractions allowed) or as an HTTP date relative to
-     * {@code now}. Empty when absent, unparsable, or not in the future.
+     * {@code now}. Empty when absent, unparsable, or not in the future. {@code header} as in
+     * {@link #shouldRetry}.
      */
-    public static Optional<Duration> serverDelay(ResponseHeaders headers, Instant now) {
-        Optional<Duration> millis = headers.firstValue("retry-after-ms")
+    public static Optional<Duration> serverDelay(Function<String, Optional<String>> header, Instant now) {
+        Optional<Duration> millis = header.apply("retry-after-ms")
                 .flatMap(v -> parseNumber(v).map(ms -> Duration.ofNanos(Math.round(ms * 1_000_000d))));
         if (millis.isPresent()) {
             return millis.filter(RetryPolicy::isPositive);
         }
-        return headers.firstValue("retry-after").flatMap(v -> parseRetryAfter(v, now)).filter(RetryPolicy::isPositive);
+        return header.apply("retry-after").flatMap(v -> parseRetryAfter(v, now)).filter(RetryPolicy::isPositive);
     }
 
     private static Optional<Duration> parseRetryAfter(String value, Instant now) {

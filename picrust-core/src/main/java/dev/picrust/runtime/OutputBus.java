@@ -11,7 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Broadcasts an agent's chunks to any number of subscribers, each with its own bounded buffer, so a
  * slow subscriber never blocks the agent or the others. Cheap with no subscribers.
  */
-public final class OutputBus implements OutputSink {
+final class OutputBus implements OutputSink {
     public static final int DEFAULT_CAPACITY = 4096;
 
     private final CopyOnWriteArrayList<Subscription> subscribers = new CopyOnWriteArrayList<>();

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * earlier provider) is left out, so a lookup always finds the tool the model was shown.
  */
 public final class ToolRegistry implements AutoCloseable {
+    /** An empty registry. */
+    public ToolRegistry() {}
+
     private static final Pattern NAME = Pattern.compile("^[a-zA-Z0-9_-]{1,128}$");
 
     /** Guards {@link #tools}; a lock rather than a monitor, so no virtual thread pins on it (JDK 21-23). */

@@ -7,13 +7,14 @@ import dev.picrust.http.ResponseHeaders;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
-    private static ResponseHeaders headers(String... nameValues) {
-        return ResponseHeaders.of(nameValues);
+    private static Function<String, Optional<String>> headers(String... nameValues) {
+        return ResponseHeaders.of(nameValues)::firstValue;
     }
 
     @Test

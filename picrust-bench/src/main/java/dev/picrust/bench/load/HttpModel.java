@@ -1,6 +1,5 @@
 package dev.picrust.bench.load;
 
-import dev.picrust.http.Http1Transport;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.RetryPolicy;
 import dev.picrust.llm.anthropic.AnthropicConfig;
@@ -13,7 +12,7 @@ import java.util.concurrent.Executors;
  * The real Anthropic provider pointed at the mock server. One provider — and so one transport with
  * one connection pool — is shared by every agent: providers keep no state between calls.
  *
- * <p>The transport is the provider's default, {@link Http1Transport}; {@code -Dpicrust.bench.http=jdk}
+ * <p>The transport is the provider's default, its own HTTP/1.1 client; {@code -Dpicrust.bench.http=jdk}
  * measures the JDK {@link HttpClient} instead (HTTP/1.1, its tasks on virtual threads, 2 KiB read
  * buffers), which is how this benchmark ran before the own transport existed.
  */
@@ -35,8 +34,8 @@ final class HttpModel {
             HttpClient client = jdkClient();
             return new Endpoint(new AnthropicProvider(config.httpClient(client).build()), client::shutdownNow);
         }
-        Http1Transport transport = Http1Transport.builder().connectTimeout(Duration.ofSeconds(30)).build();
-        return new Endpoint(new AnthropicProvider(config.transport(transport).build()), transport);
+        AnthropicProvider provider = new AnthropicProvider(config.connectTimeout(Duration.ofSeconds(30)).build());
+        return new Endpoint(provider, provider);
     }
 
     private static HttpClient jdkClient() {

@@ -1,7 +1,5 @@
 package dev.picrust.llm.anthropic;
 
-import dev.picrust.http.Http1Transport;
-import dev.picrust.http.HttpTransport;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.RetryPolicy;
 import dev.picrust.llm.Sleeper;
@@ -31,14 +29,14 @@ import java.util.Optional;
  *                          streams, so a live stream is never quiet this long)
  * @param retryPolicy       see {@link RetryPolicy}
  * @param sleeper           how to wait between retries (tests record instead of waiting)
- * @param transport         how requests travel; empty for the default: an {@link Http1Transport} built
- *                          from {@code connectTimeout} and shared by every call of the provider, or a
- *                          JDK client when the JVM's proxy settings route the base URL through a proxy
- *                          ({@link HttpTransport#standard})
+ * @param httpClient        a JDK client to send every request through as is (HTTP/2, proxies,
+ *                          authenticators); empty for the default: the provider's own HTTP/1.1 transport
+ *                          built from {@code connectTimeout} and shared by every call, or a JDK client when
+ *                          the JVM's proxy settings route the base URL through a proxy
  */
 public record AnthropicConfig(String apiKey, URI baseUrl, String version, List<String> betas, String defaultModel,
                               Duration connectTimeout, Duration requestTimeout, Duration streamIdleTimeout,
-                              RetryPolicy retryPolicy, Sleeper sleeper, Optional<HttpTransport> transport) {
+                              RetryPolicy retryPolicy, Sleeper sleeper, Optional<HttpClient> httpClient) {
 
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.anthropic.com");
     public static final String DEFAULT_VERSION = "2023-06-01";
@@ -67,7 +65,7 @@ public record AnthropicConfig(String apiKey, URI baseUrl, String version, List<S
         requirePositive(streamIdleTimeout, "streamIdleTimeout");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(sleeper, "sleeper");
-        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(httpClient, "httpClient");
     }
 
     public static Builder builder(String apiKey) {
@@ -102,7 +100,7 @@ public record AnthropicConfig(String apiKey, URI baseUrl, String version, List<S
     public Builder toBuilder() {
         return new Builder(apiKey).baseUrl(baseUrl).version(version).betas(betas).defaultModel(defaultModel)
                 .connectTimeout(connectTimeout).requestTimeout(requestTimeout).streamIdleTimeout(streamIdleTimeout)
-                .retryPolicy(retryPolicy).sleeper(sleeper).transport(transport.orElse(null));
+                .retryPolicy(retryPolicy).sleeper(sleeper).httpClient(httpClient.orElse(null));
     }
 
     /** Everything but the key, which shows only as {@code [redacted]}. */
@@ -133,7 +131,7 @@ public record AnthropicConfig(String apiKey, URI baseUrl, String version, List<S
         private Duration streamIdleTimeout = DEFAULT_STREAM_IDLE_TIMEOUT;
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
         private Sleeper sleeper = Sleeper.system();
-        private HttpTransport transport;
+        private HttpClient httpClient;
 
         private Builder(String apiKey) {
             this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
@@ -188,24 +186,15 @@ public record AnthropicConfig(String apiKey, URI baseUrl, String version, List<S
             return this;
         }
 
-        /** The transport to send requests with; null for the default {@link Http1Transport}. */
-        public Builder transport(HttpTransport value) {
-            transport = value;
-            return this;
-        }
-
-        /**
-         * Sends requests through a JDK client as is (HTTP/2, proxies, authenticators): a
-         * {@link dev.picrust.http.JdkHttpTransport}. Null for the default transport.
-         */
+        /** Sends requests through a JDK client as is (HTTP/2, proxies, authenticators); null for the default. */
         public Builder httpClient(HttpClient value) {
-            transport = value == null ? null : HttpTransport.jdk(value);
+            httpClient = value;
             return this;
         }
 
         public AnthropicConfig build() {
             return new AnthropicConfig(apiKey, baseUrl, version, betas, defaultModel, connectTimeout, requestTimeout,
-                    streamIdleTimeout, retryPolicy, sleeper, Optional.ofNullable(transport));
+                    streamIdleTimeout, retryPolicy, sleeper, Optional.ofNullable(httpClient));
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.picrust.llm.anthropic;
 import dev.picrust.Cancellation;
 import dev.picrust.http.HttpTransport;
 import dev.picrust.llm.ApiKind;
-import dev.picrust.llm.HttpRetryLoop;
+import dev.picrust.llm.wire.HttpRetryLoop;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.LlmResponse;
@@ -30,18 +30,43 @@ import java.util.concurrent.CancellationException;
  * between attempts) and the call throws {@link CancellationException}; so does interrupting the
  * calling thread. The API key is sent only as {@code x-api-key} and is removed from any error text.
  */
-public final class AnthropicProvider implements LlmProvider {
+public final class AnthropicProvider implements LlmProvider, AutoCloseable {
     private final AnthropicConfig config;
     private final MessagesWire wire;
+    private final HttpTransport transport;
     private final HttpRetryLoop loop;
 
+    /**
+     * A provider sending through {@link AnthropicConfig#httpClient()} when set, else through its own
+     * pooled transport (see {@link #close()}).
+     */
     public AnthropicProvider(AnthropicConfig config) {
+        this(config, config.httpClient().map(HttpTransport::jdk).orElseGet(() -> HttpTransport.standard(
+                new MessagesWire(config).messagesUri(), config.connectTimeout(), ProxySelector.getDefault())));
+    }
+
+    /** The seam for this package's tests: any transport, which stays internal to the module. */
+    AnthropicProvider(AnthropicConfig config, HttpTransport transport) {
         this.config = config;
         this.wire = new MessagesWire(config);
-        HttpTransport transport = config.transport().orElseGet(() -> HttpTransport.standard(wire.messagesUri(),
-                config.connectTimeout(), ProxySelector.getDefault()));
+        this.transport = transport;
         this.loop = new HttpRetryLoop("Anthropic", config.apiKey(), transport, config.retryPolicy(),
                 config.sleeper(), config.connectTimeout(), config.requestTimeout(), config.streamIdleTimeout());
+    }
+
+    /**
+     * Closes the provider's own pooled connections; a JDK client given in the config is the caller's to
+     * close. Calls after this fail.
+     */
+    @Override
+    public void close() {
+        if (transport instanceof AutoCloseable own) {
+            try {
+                own.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the transport failed", e);
+            }
+        }
     }
 
     /** A provider configured from {@code ANTHROPIC_API_KEY} and {@code ANTHROPIC_BASE_URL}. */

@@ -2,7 +2,7 @@ package dev.picrust.llm.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.llm.LlmException.Kind;
-import dev.picrust.llm.WireProtocol;
+import dev.picrust.llm.wire.WireProtocol;
 import java.util.Optional;
 
 /**

@@ -10,7 +10,7 @@ import dev.picrust.llm.LlmException.Kind;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.LlmResponse;
 import dev.picrust.llm.StreamListener;
-import dev.picrust.llm.WireProtocol;
+import dev.picrust.llm.wire.WireProtocol;
 import dev.picrust.llm.sse.SseEvent;
 import dev.picrust.llm.sse.SseReader;
 import java.io.IOException;

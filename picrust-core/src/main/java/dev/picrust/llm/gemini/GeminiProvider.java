@@ -3,7 +3,7 @@ package dev.picrust.llm.gemini;
 import dev.picrust.Cancellation;
 import dev.picrust.http.HttpTransport;
 import dev.picrust.llm.ApiKind;
-import dev.picrust.llm.HttpRetryLoop;
+import dev.picrust.llm.wire.HttpRetryLoop;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.LlmResponse;
@@ -33,7 +33,7 @@ public final class GeminiProvider implements LlmProvider {
     public GeminiProvider(GeminiConfig config) {
         this.config = config;
         this.wire = new GeminiWire(config);
-        HttpTransport transport = config.transport().orElseGet(() -> HttpTransport.standard(wire.uri(config.defaultModel(), true),
+        HttpTransport transport = config.httpClient().map(HttpTransport::jdk).orElseGet(() -> HttpTransport.standard(wire.uri(config.defaultModel(), true),
                 config.connectTimeout(), ProxySelector.getDefault()));
         this.loop = new HttpRetryLoop("Gemini", config.apiKey(), transport, config.retryPolicy(), config.sleeper(),
                 config.connectTimeout(), config.requestTimeout(), config.streamIdleTimeout());

@@ -1,7 +1,5 @@
 package dev.picrust.llm.openai;
 
-import dev.picrust.http.Http1Transport;
-import dev.picrust.http.HttpTransport;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.RetryPolicy;
 import dev.picrust.llm.Sleeper;
@@ -33,12 +31,13 @@ import java.util.Optional;
  * @param streamIdleTimeout how long a stream may stay silent before the call is abandoned and retried
  * @param retryPolicy       retries of failed calls
  * @param sleeper           waits between retries (tests record instead)
- * @param transport         the HTTP transport; empty for the default (see {@link HttpTransport#standard})
+ * @param httpClient        a JDK client to send every request through (HTTP/2, proxies); empty for the
+ *                          provider's own HTTP/1.1 transport (a JDK client when the JVM's proxy settings apply)
  */
 public record OpenAiConfig(String apiKey, URI baseUrl, String defaultModel, MaxTokensField maxTokensField,
                            boolean streamUsage, Map<String, String> headers, Duration connectTimeout,
                            Duration requestTimeout, Duration streamIdleTimeout, RetryPolicy retryPolicy,
-                           Sleeper sleeper, Optional<HttpTransport> transport) {
+                           Sleeper sleeper, Optional<HttpClient> httpClient) {
 
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.openai.com/v1");
     public static final String DEFAULT_MODEL = "gpt-4.1";
@@ -84,7 +83,7 @@ public record OpenAiConfig(String apiKey, URI baseUrl, String defaultModel, MaxT
         requirePositive(streamIdleTimeout, "streamIdleTimeout");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(sleeper, "sleeper");
-        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(httpClient, "httpClient");
     }
 
     /** A builder with every default; {@code apiKey} may be empty for servers that need no key. */
@@ -124,7 +123,7 @@ public record OpenAiConfig(String apiKey, URI baseUrl, String defaultModel, MaxT
         return new Builder(apiKey).baseUrl(baseUrl).defaultModel(defaultModel).maxTokensField(maxTokensField)
                 .streamUsage(streamUsage).headers(headers).connectTimeout(connectTimeout)
                 .requestTimeout(requestTimeout).streamIdleTimeout(streamIdleTimeout).retryPolicy(retryPolicy)
-                .sleeper(sleeper).transport(transport.orElse(null));
+                .sleeper(sleeper).httpClient(httpClient.orElse(null));
     }
 
     /** Everything but the key and header values, which may hold secrets too. */
@@ -157,7 +156,7 @@ public record OpenAiConfig(String apiKey, URI baseUrl, String defaultModel, MaxT
         private Duration streamIdleTimeout = Duration.ofSeconds(120);
         private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
         private Sleeper sleeper = Sleeper.system();
-        private HttpTransport transport;
+        private HttpClient httpClient;
 
         private Builder(String apiKey) {
             this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
@@ -218,15 +217,9 @@ public record OpenAiConfig(String apiKey, URI baseUrl, String defaultModel, MaxT
             return this;
         }
 
-        /** The transport to send requests with; null for the default {@link Http1Transport}. */
-        public Builder transport(HttpTransport value) {
-            transport = value;
-            return this;
-        }
-
         /** Sends requests through a JDK client (HTTP/2, proxies); null for the default transport. */
         public Builder httpClient(HttpClient value) {
-            transport = value == null ? null : HttpTransport.jdk(value);
+            httpClient = value;
             return this;
         }
 
@@ -234,7 +227,7 @@ public record OpenAiConfig(String apiKey, URI baseUrl, String defaultModel, MaxT
             return new OpenAiConfig(apiKey, baseUrl, defaultModel,
                     maxTokensField == null ? MaxTokensField.defaultFor(baseUrl) : maxTokensField, streamUsage,
                     headers, connectTimeout, requestTimeout, streamIdleTimeout, retryPolicy, sleeper,
-                    Optional.ofNullable(transport));
+                    Optional.ofNullable(httpClient));
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.picrust.llm.openai;
 import dev.picrust.Cancellation;
 import dev.picrust.http.HttpTransport;
 import dev.picrust.llm.ApiKind;
-import dev.picrust.llm.HttpRetryLoop;
+import dev.picrust.llm.wire.HttpRetryLoop;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.LlmResponse;
@@ -32,7 +32,7 @@ public final class OpenAiProvider implements LlmProvider {
     public OpenAiProvider(OpenAiConfig config) {
         this.config = config;
         this.wire = new ChatWire(config);
-        HttpTransport transport = config.transport().orElseGet(() -> HttpTransport.standard(wire.completionsUri(),
+        HttpTransport transport = config.httpClient().map(HttpTransport::jdk).orElseGet(() -> HttpTransport.standard(wire.completionsUri(),
                 config.connectTimeout(), ProxySelector.getDefault()));
         this.loop = new HttpRetryLoop("OpenAI", config.apiKey(), transport, config.retryPolicy(), config.sleeper(),
                 config.connectTimeout(), config.requestTimeout(), config.streamIdleTimeout());

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * A command running in the background for an agent: its output goes to a log file and to a
  * buffer of what has not been read yet ({@link #readNew}), capped like a foreground result.
  */
-public final class BackgroundShell {
+final class BackgroundShell {
     static final int MAX_UNREAD_CHARS = 30_000;
 
     public enum Status { RUNNING, EXITED, KILLED }

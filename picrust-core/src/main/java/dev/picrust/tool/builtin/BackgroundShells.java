@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * obtained with {@code ctx.agentResource(BackgroundShells.class, BackgroundShells::new)}; closing it
  * (when the agent stops) kills every shell's process tree.
  */
-public final class BackgroundShells implements AutoCloseable {
+final class BackgroundShells implements AutoCloseable {
     public static final int MAX_RUNNING = 16;
 
     private final Map<String, BackgroundShell> shells = new ConcurrentHashMap<>();

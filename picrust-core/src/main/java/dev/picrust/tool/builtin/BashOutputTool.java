@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /** BashOutput {@code {bash_id, filter?}}: new output of a background shell since the last read, and its status. */
-public final class BashOutputTool extends BuiltinTool {
+final class BashOutputTool extends BuiltinTool {
     private static final String SCHEMA = """
             {
               "type": "object",

@@ -9,7 +9,7 @@ import java.util.List;
  * must be unique unless {@code replace_all}; the file's line endings and encoding are kept; the
  * write is atomic and guarded like Write (Read first, unchanged since).
  */
-public final class EditTool extends BuiltinTool {
+final class EditTool extends BuiltinTool {
     private static final String SCHEMA = """
             {
               "type": "object",

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * recorded when it was read, or when the agent itself last wrote it). One per agent, obtained with
  * {@code ctx.agentResource(FileReadTracker.class, FileReadTracker::new)}; thread-safe.
  */
-public final class FileReadTracker {
+final class FileReadTracker {
 
     /** A file's state when it was read or written. */
     public record Snapshot(FileTime modified, long size) {}

@@ -13,7 +13,7 @@ import java.util.List;
  * Glob {@code {pattern, path?}}: files (not folders) under {@code path} whose relative path matches
  * the pattern, newest first, honouring {@code .gitignore}, at most {@link #MAX_RESULTS}.
  */
-public final class GlobTool extends BuiltinTool {
+final class GlobTool extends BuiltinTool {
     public static final int MAX_RESULTS = 1000;
 
     private static final String SCHEMA = """

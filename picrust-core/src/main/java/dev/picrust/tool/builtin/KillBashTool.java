@@ -4,7 +4,7 @@ import dev.picrust.tool.ToolContext;
 import dev.picrust.tool.ToolResult;
 
 /** KillBash {@code {shell_id}}: stops a background shell and every process it started. */
-public final class KillBashTool extends BuiltinTool {
+final class KillBashTool extends BuiltinTool {
     private static final String SCHEMA = """
             {
               "type": "object",

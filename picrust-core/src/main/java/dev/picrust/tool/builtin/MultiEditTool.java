@@ -11,7 +11,7 @@ import java.util.List;
  * MultiEdit {@code {file_path, edits: [{old_string, new_string, replace_all?}]}}: several Edit
  * replacements on one file, applied in order to the result of the previous one, all or nothing.
  */
-public final class MultiEditTool extends BuiltinTool {
+final class MultiEditTool extends BuiltinTool {
     private static final String SCHEMA = """
             {
               "type": "object",

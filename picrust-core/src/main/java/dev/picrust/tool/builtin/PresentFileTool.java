@@ -13,7 +13,7 @@ import java.util.Optional;
  * user. Checks that it is an existing regular file, then emits a {@code file_presented} chunk that
  * front ends turn into a download or preview.
  */
-public final class PresentFileTool extends BuiltinTool {
+final class PresentFileTool extends BuiltinTool {
     private static final String SCHEMA = """
             {
               "type": "object",

@@ -20,7 +20,7 @@ import java.util.Optional;
  * as image blocks, PDFs as document blocks. Streams the file, so memory stays bounded whatever its
  * size or line lengths.
  */
-public final class ReadTool extends BuiltinTool {
+final class ReadTool extends BuiltinTool {
     public static final int DEFAULT_LIMIT = 2000;
     public static final int MAX_LINE_CHARS = 2000;
     public static final int MAX_OUTPUT_CHARS = 120_000;

@@ -13,7 +13,7 @@ import dev.picrust.tool.ToolResult;
  * list is kept in the session's durable state under {@link #STATE_KEY} (so it survives resume) and
  * announced as a {@code todo_update} chunk.
  */
-public final class TodoWriteTool extends BuiltinTool {
+final class TodoWriteTool extends BuiltinTool {
     /** The session state key holding the current list (a JSON array of {content, status, activeForm}). */
     public static final String STATE_KEY = "todos";
 

@@ -12,7 +12,7 @@ import java.util.List;
  * {@code additionalProperties: false}; components are required unless {@code Optional} or
  * {@code @Param(required = false)}), {@code Optional<T>} and {@code JsonNode} (any value).
  */
-public final class JsonSchemaGenerator {
+final class JsonSchemaGenerator {
     private JsonSchemaGenerator() {}
 
     /** The schema of values of {@code type}. */

@@ -27,7 +27,7 @@ import java.util.regex.PatternSyntaxException;
  * <p>Messages name the field by path, e.g. {@code field 'todos[0].status' must be one of [pending,
  * in_progress, completed] (got "done")}.
  */
-public final class JsonSchemaValidator {
+final class JsonSchemaValidator {
     private static final int MAX_REPORTED = 5;
 
     private JsonSchemaValidator() {}

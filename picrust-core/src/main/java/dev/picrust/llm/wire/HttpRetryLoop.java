@@ -1,10 +1,11 @@
-package dev.picrust.llm;
+package dev.picrust.llm.wire;
 
 import dev.picrust.Cancellation;
 import dev.picrust.http.HttpCall;
 import dev.picrust.http.HttpExchange;
 import dev.picrust.http.HttpTransport;
 import dev.picrust.http.ResponseHeaders;
+import dev.picrust.llm.*;
 import dev.picrust.llm.LlmException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -164,8 +165,8 @@ public final class HttpRetryLoop {
                 + (detail.isEmpty() ? "" : ": " + detail);
         String requestId = error.requestId().or(() -> headerRequestId).orElse(null);
         LlmException exception = new LlmException(error.kind(), redact(message), status, requestId,
-                RetryPolicy.shouldRetry(status, headers), null);
-        return new AttemptFailure(exception, RetryPolicy.serverDelay(headers, Instant.now()));
+                RetryPolicy.shouldRetry(status, headers::firstValue), null);
+        return new AttemptFailure(exception, RetryPolicy.serverDelay(headers::firstValue, Instant.now()));
     }
 
     /** A failure to send or to get the answer's head; the messages name the URI, which is what users get wrong. */

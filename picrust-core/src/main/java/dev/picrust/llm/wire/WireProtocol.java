@@ -1,5 +1,6 @@
-package dev.picrust.llm;
+package dev.picrust.llm.wire;
 
+import dev.picrust.llm.*;
 import dev.picrust.http.HttpCall;
 import dev.picrust.http.ResponseHeaders;
 import java.io.IOException;
