@@ -44,14 +44,31 @@ public final class JsonlSessionStore implements SessionStore {
     /** Sessions being created are made in folders named so (not a valid id) and renamed into place. */
     private static final String CREATING_PREFIX = ".creating-";
 
+    private final boolean acrossProcesses;
+
     public JsonlSessionStore(Path root) {
-        this(root, Journal.DEFAULT_SEGMENT_BYTES);
+        this(root, Journal.DEFAULT_SEGMENT_BYTES, true);
     }
 
     /** A store whose journal segments are checkpointed once they reach {@code journalSegmentBytes}. */
     JsonlSessionStore(Path root, long journalSegmentBytes) {
+        this(root, journalSegmentBytes, true);
+    }
+
+    private JsonlSessionStore(Path root, long journalSegmentBytes, boolean acrossProcesses) {
         this.root = root.toAbsolutePath().normalize();
         this.journal = new Journal(this.root, journalSegmentBytes, counters);
+        this.acrossProcesses = acrossProcesses;
+    }
+
+    /**
+     * A store that keeps one writer per session within this process only. The default store holds an OS
+     * lock, and so one file descriptor, per open session; a JVM running ~10,000 agents (each also holding a
+     * connection to its model) then needs about 30,000 descriptors. Use this where one process owns the
+     * folder and the descriptor limit cannot be raised (the many-agent benchmark does).
+     */
+    public static JsonlSessionStore withinProcessLocking(Path root) {
+        return new JsonlSessionStore(root, Journal.DEFAULT_SEGMENT_BYTES, false);
     }
 
     public Path root() {
@@ -134,7 +151,7 @@ public final class JsonlSessionStore implements SessionStore {
         try {
             Files.createDirectories(root);
             Files.createDirectory(making);
-            lock = SessionLock.acquire(id, making);
+            lock = SessionLock.acquire(id, making, acrossProcesses);
             writeMetadata(making, metadata);
             Files.newOutputStream(making.resolve("history.jsonl")).close();
             forceDirectory(making);
@@ -201,7 +218,7 @@ public final class JsonlSessionStore implements SessionStore {
         SessionLock lock = null;
         boolean done = false;
         try {
-            lock = SessionLock.acquire(id, dir);
+            lock = SessionLock.acquire(id, dir, acrossProcesses);
             metadata = readMetadata(id).orElse(metadata);  // as its last writer left it
             Path file = dir.resolve("history.jsonl");
             LoadedHistory loaded = LoadedHistory.read(file);
@@ -247,7 +264,7 @@ public final class JsonlSessionStore implements SessionStore {
         if (!Files.isRegularFile(dir.resolve("metadata.json"))) {
             throw new SessionException("no such session: " + id + " (looked in " + root + ")");
         }
-        try (SessionLock lock = SessionLock.acquire(id, dir)) {
+        try (SessionLock lock = SessionLock.acquire(id, dir, acrossProcesses)) {
             journal.checkpointAll();
             Path gone = root.resolve(DELETED_PREFIX + id + "-" + UUID.randomUUID());
             Files.move(dir, gone, StandardCopyOption.ATOMIC_MOVE);

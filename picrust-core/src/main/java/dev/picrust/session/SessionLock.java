@@ -41,9 +41,20 @@ final class SessionLock implements AutoCloseable {
      * @throws SessionException if another process, or another open session of this one, holds it
      */
     static SessionLock acquire(String id, Path directory) throws IOException {
+        return acquire(id, directory, true);
+    }
+
+    /**
+     * As {@link #acquire(String, Path)}; without {@code acrossProcesses} only this process's own writers are
+     * kept apart and no file descriptor is held (see {@link JsonlSessionStore#withinProcessLocking}).
+     */
+    static SessionLock acquire(String id, Path directory, boolean acrossProcesses) throws IOException {
         Path path = directory.resolve(FILE).toAbsolutePath().normalize();
         if (!HELD.add(path)) {
             throw inUse(id, "this process (pid " + ProcessHandle.current().pid() + ")");
+        }
+        if (!acrossProcesses) {
+            return new SessionLock(path, null, null);
         }
         FileChannel channel = null;
         try {
@@ -109,8 +120,10 @@ final class SessionLock implements AutoCloseable {
     @Override
     public void close() {
         try {
-            lock.release();
-            channel.close();
+            if (channel != null) {
+                lock.release();
+                channel.close();
+            }
         } catch (IOException ignored) {
             // closing the channel releases the lock; the kernel does when the process ends anyway
         } finally {
