@@ -3,6 +3,7 @@ package dev.picrust.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.event.OutputChunk;
 import dev.picrust.event.OutputChunkJson;
+import dev.picrust.permission.DisplayText;
 import dev.picrust.event.PermissionBehavior;
 import java.io.PrintStream;
 import java.util.Optional;
@@ -175,25 +176,16 @@ sealed interface ChunkPrinter {
         }
 
         /**
-         * One line of at most {@link #PREVIEW} characters. Control characters are shown escaped: a
-         * tool's input or output must not move the cursor, erase lines or retitle the terminal.
+         * One line of at most {@link #PREVIEW} characters. Control and format characters are shown escaped
+         * ({@link DisplayText}): a tool's input or output must not move the cursor, erase lines or reverse text.
          */
         static String preview(String s) {
-            StringBuilder visible = new StringBuilder(PREVIEW + 8);
-            int i = 0;
-            for (; i < s.length() && visible.length() < PREVIEW; i++) {
-                char ch = s.charAt(i);
-                if (ch == '\n' || ch == '\t') {
-                    visible.append(' ');
-                } else if (ch < 0x20 || (ch >= 0x7f && ch < 0xa0)) {
-                    visible.append(String.format("\\x%02x", (int) ch));
-                } else if (Character.isHighSurrogate(ch) && visible.length() == PREVIEW - 1) {
-                    break;  // never cut a character in half
-                } else {
-                    visible.append(ch);
-                }
+            String visible = DisplayText.escape(s.replace('\n', ' ').replace('\t', ' '));
+            if (visible.length() <= PREVIEW) {
+                return visible;
             }
-            return i < s.length() ? visible + "..." : visible.toString();
+            int end = Character.isHighSurrogate(visible.charAt(PREVIEW - 1)) ? PREVIEW - 1 : PREVIEW;
+            return visible.substring(0, end) + "...";
         }
     }
 }
