@@ -52,7 +52,6 @@ final class ChatCommand extends RunCommand {
     private LineReader reader;
     private PrintStream screen;
     private TerminalStyle style;
-    private SessionStore store;
     private AgentRuntime runtime;
     private AgentConfig config;
     private AgentHandle agent;
@@ -63,7 +62,6 @@ final class ChatCommand extends RunCommand {
 
     @Override
     public Integer call() throws Exception {
-        store = store();
         resolveSession();
         firstPrompt = String.join(" ", prompt).strip();
         terminal = TerminalBuilder.builder().system(true).nativeSignals(true)
@@ -75,7 +73,7 @@ final class ChatCommand extends RunCommand {
                     .completer(new StringsCompleter(COMMANDS))
                     .build();
             config = agentConfig(true);
-            try (AgentRuntime rt = new AgentRuntime(store)) {
+            try (AgentRuntime rt = new AgentRuntime(store())) {
                 runtime = rt;
                 // Leaving with Ctrl-C twice (System.exit) still stops the agents, so tool processes die.
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -85,7 +83,7 @@ final class ChatCommand extends RunCommand {
                         Thread.currentThread().interrupt();
                     }
                 }, "picrust-shutdown"));
-                agent = start(runtime, store, config);
+                agent = start(runtime, store(), config);
                 screen.println(style.bold("PiCrust") + style.dim(" · " + config.model() + " · "
                         + config.workingDirectory() + " · /help for commands, Ctrl-D to leave"));
                 String first = String.join(" ", prompt).strip();
@@ -169,7 +167,7 @@ final class ChatCommand extends RunCommand {
             case "/cost" -> screen.println(String.format("%,d tokens in (%,d read from cache), %,d out in this chat",
                     total.inputTokens() + total.cacheReadInputTokens() + total.cacheCreationInputTokens(),
                     total.cacheReadInputTokens(), total.outputTokens()));
-            case "/session" -> screen.println(agent.sessionId() + "  " + store.location(agent.sessionId()));
+            case "/session" -> screen.println(agent.sessionId() + "  " + store().location(agent.sessionId()));
             case "/new" -> {
                 restart(config, Optional.empty());
                 screen.println(style.dim("new session " + agent.sessionId()));
@@ -212,10 +210,10 @@ final class ChatCommand extends RunCommand {
     private void resume(String argument) throws Exception {
         String id = argument;
         if (id.isEmpty()) {
-            List<SessionMetadata> recent = store.list().stream()
+            List<SessionMetadata> recent = store().list().stream()
                     .filter(m -> !m.id().equals(agent.sessionId()) && m.parentId().isEmpty()).limit(10).toList();
             if (recent.isEmpty()) {
-                screen.println("no other sessions in " + store.location());
+                screen.println("no other sessions in " + store().location());
                 return;
             }
             for (int i = 0; i < recent.size(); i++) {
@@ -233,8 +231,8 @@ final class ChatCommand extends RunCommand {
             }
             id = recent.get(Integer.parseInt(choice) - 1).id();
         }
-        if (!store.exists(id)) {
-            screen.println(style.error("no session '" + id + "' in " + store.location()));
+        if (!store().exists(id)) {
+            screen.println(style.error("no session '" + id + "' in " + store().location()));
             return;
         }
         restart(config, Optional.of(id));

@@ -214,8 +214,7 @@ class RunCommand implements Callable<Integer> {
         if (sessionId != null) {
             throw new CliException("--resume and --session-id cannot be used together");
         }
-        Optional<Launch> stored = store().list().stream().filter(m -> m.id().equals(resume)).findFirst()
-                .flatMap(Launch::of);
+        Optional<Launch> stored = store().readMetadata(resume).flatMap(Launch::of);
         if (stored.isEmpty()) {
             return;  // not a CLI session, or one from before launches were stored: options as given
         }
@@ -402,9 +401,15 @@ class RunCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
+    /** The sessions folder's store, made once per command: one journal per folder and process. */
     SessionStore store() {
-        return sessionsDir == null ? SessionStore.atDefaultLocation() : SessionStore.at(sessionsDir);
+        if (store == null) {
+            store = sessionsDir == null ? SessionStore.atDefaultLocation() : SessionStore.at(sessionsDir);
+        }
+        return store;
     }
+
+    private SessionStore store;
 
     /**
      * Rules from the settings files and flags (the CONFIG tier) plus the persisted local/global rules under
