@@ -147,7 +147,7 @@ final class McpServerConnection implements AutoCloseable {
             case McpServerConfig.Http http -> transport = new StreamableHttpTransport(http, JSON,
                     options.connectTimeout(), HTTP_PROTOCOL_VERSIONS);
         }
-        McpClient.SyncSpec spec = McpClient.sync(transport)
+        McpClient.SyncSpec spec = McpClient.sync(new ProgressInOrder(transport, this::progress))
                 // Listing tools while connecting may take up to the connect timeout; tool calls are bounded
                 // by call() itself, so the SDK's one request timeout is the larger of the two.
                 .requestTimeout(options.callTimeout().compareTo(options.connectTimeout()) > 0
@@ -155,7 +155,6 @@ final class McpServerConnection implements AutoCloseable {
                 .initializationTimeout(options.connectTimeout())
                 .clientInfo(new McpSchema.Implementation("picrust", "PiCrust for Java", McpClientOptions.VERSION))
                 .toolsChangeConsumer(list -> toolsChanged(gen, list))
-                .progressConsumer(this::progress)
                 .loggingConsumer(m -> LOG.info("[mcp:{}] {} {}", config.name(), m.level(), m.data()));
         McpSchema.ClientCapabilities.Builder capabilities = McpSchema.ClientCapabilities.builder();
         if (options.elicitation()) {
