@@ -5,6 +5,7 @@ import dev.picrust.agent.context.ContextInjector;
 import dev.picrust.hook.HookRegistry;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.ThinkingConfig;
+import dev.picrust.llm.catalog.ModelCatalog;
 import dev.picrust.sandbox.SandboxSettings;
 import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.tool.ToolRegistry;
@@ -37,7 +38,9 @@ public record AgentConfig(
         InputDelivery inputDelivery,
         List<SubagentSpec> subagents,
         SandboxSettings sandbox,
-        ToolEnvironment toolEnvironment) {
+        ToolEnvironment toolEnvironment,
+        Budget budget,
+        ModelCatalog prices) {
 
     public static final String DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
 
@@ -58,6 +61,8 @@ public record AgentConfig(
         subagents = List.copyOf(subagents);
         Objects.requireNonNull(sandbox, "sandbox");
         Objects.requireNonNull(toolEnvironment, "toolEnvironment");
+        Objects.requireNonNull(budget, "budget");
+        Objects.requireNonNull(prices, "prices");
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be >= 1");
         }
@@ -74,7 +79,7 @@ public record AgentConfig(
     public AgentConfig withModel(LlmProvider newProvider, String newModel) {
         return new AgentConfig(newProvider, newModel, agentType, systemPrompt, tools, maxIterations, maxTokens, streaming,
                 thinking, workingDirectory, allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive,
-                inputDelivery, subagents, sandbox, toolEnvironment);
+                inputDelivery, subagents, sandbox, toolEnvironment, budget, prices);
     }
 
     public Builder toBuilder() {
@@ -98,6 +103,8 @@ public record AgentConfig(
         b.subagents = subagents;
         b.sandbox = sandbox;
         b.toolEnvironment = toolEnvironment;
+        b.budget = budget;
+        b.prices = prices;
         return b;
     }
 
@@ -122,6 +129,8 @@ public record AgentConfig(
         private List<SubagentSpec> subagents = List.of();
         private SandboxSettings sandbox = SandboxSettings.defaults();
         private ToolEnvironment toolEnvironment = ToolEnvironment.defaults();
+        private Budget budget = Budget.NONE;
+        private ModelCatalog prices;
 
         private Builder(LlmProvider provider) {
             this.provider = Objects.requireNonNull(provider, "provider");
@@ -161,12 +170,19 @@ public record AgentConfig(
         public Builder sandbox(SandboxSettings value) { this.sandbox = value; return this; }
         /** Which environment variables tools' processes inherit (default: every credential removed). */
         public Builder toolEnvironment(ToolEnvironment value) { this.toolEnvironment = value; return this; }
+        /** Limits on tokens, cost and model calls per turn, session and agent tree (default: none). */
+        public Builder budget(Budget value) { this.budget = value; return this; }
+        /**
+         * Where model calls are priced (default: {@link ModelCatalog#builtIn()}, list prices of common
+         * Claude, GPT and Gemini models); pass {@link ModelCatalog#load} to honour models.json prices.
+         */
+        public Builder prices(ModelCatalog value) { this.prices = value; return this; }
 
         public AgentConfig build() {
             return new AgentConfig(provider, model == null ? provider.defaultModel() : model, agentType,
                     systemPrompt, tools, maxIterations, maxTokens, streaming, thinking, workingDirectory,
                     allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive, inputDelivery, subagents,
-                    sandbox, toolEnvironment);
+                    sandbox, toolEnvironment, budget, prices == null ? ModelCatalog.builtIn() : prices);
         }
     }
 }

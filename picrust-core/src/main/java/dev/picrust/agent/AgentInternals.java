@@ -35,9 +35,11 @@ public final class AgentInternals {
     private final RequestFactory requests;
     private final Recovery recovery;
     private final AgentControls controls;
+    private final UsageLedger usage;
 
-    private AgentInternals(AgentConfig config, AgentSession session, OutputSink output) {
+    private AgentInternals(AgentConfig config, AgentSession session, OutputSink output, UsageLedger usage) {
         this.config = config;
+        this.usage = usage;
         this.session = session;
         this.output = output;
         this.state = new CurrentState(output);
@@ -56,15 +58,24 @@ public final class AgentInternals {
         this.tools = new ToolExecutor(config.tools(), new ToolCallGate(policy, humans, hooks, transcript, output, config),
                 hooks, output, state, new ToolServices(session.id(), config.workingDirectory(), paths, output,
                 session.state(), resources, humans, hooks, state, config, policy));
-        this.model = new ModelCaller(config, output, transcript);
+        this.model = new ModelCaller(config, output, transcript, usage);
         this.requests = new RequestFactory(config, ModelHistory.open(session, config));
         this.recovery = new Recovery(transcript, pending, session.state(), output);
         this.controls = new AgentControls(inbox, turn, humans, state);
     }
 
-    /** The internals of one agent about to run on {@code session}; {@code output} is its bus. */
+    /**
+     * The internals of one agent about to run on {@code session}; {@code output} is its bus. Its usage
+     * is counted in a ledger of its own, starting from what the session used before.
+     */
     public static AgentInternals create(AgentConfig config, AgentSession session, OutputSink output) {
-        return new AgentInternals(config, session, output);
+        return create(config, session, output, UsageLedger.runtime().child(config.budget(), config.prices(),
+                session.usage(), session.usage()));
+    }
+
+    /** As {@link #create(AgentConfig, AgentSession, OutputSink)}, counting usage in {@code usage}. */
+    public static AgentInternals create(AgentConfig config, AgentSession session, OutputSink output, UsageLedger usage) {
+        return new AgentInternals(config, session, output, usage);
     }
 
     public AgentConfig config() {
@@ -106,6 +117,11 @@ public final class AgentInternals {
 
     public ModelCaller model() {
         return model;
+    }
+
+    /** What the agent's calls used and cost, and whether its budget allows another call. */
+    public UsageLedger usage() {
+        return usage;
     }
 
     public ToolExecutor tools() {

@@ -4,6 +4,7 @@ import dev.picrust.Cancellation;
 import dev.picrust.event.OutputChunk;
 import dev.picrust.event.OutputSink;
 import dev.picrust.event.StatusCode;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.IncompleteToolUse;
 import dev.picrust.llm.LlmException;
@@ -19,18 +20,21 @@ import java.util.concurrent.CancellationException;
 
 /**
  * One model call: streamed (deltas become {@code text_delta} / {@code thinking_delta} chunks, a
- * provider retry a {@code retry} status) or not, then a {@code usage} chunk. Failures and
+ * provider retry a {@code retry} status) or not, then a {@code usage} chunk with the running totals
+ * of the agent's {@link UsageLedger}, whose call usage the {@link Transcript} stores. Failures and
  * interruptions come back as values, never as exceptions.
  */
 public final class ModelCaller {
     private final AgentConfig config;
     private final OutputSink output;
     private final Transcript transcript;
+    private final UsageLedger usage;
 
-    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript) {
+    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript, UsageLedger usage) {
         this.config = config;
         this.output = output;
         this.transcript = transcript;
+        this.usage = usage;
     }
 
     public ModelReply call(LlmRequest request, Cancellation cancellation) {
@@ -49,7 +53,9 @@ public final class ModelCaller {
             }
             return new ModelReply.Failed(e.getMessage());
         }
-        output.publish(new OutputChunk.UsageReport(response.model(), response.usage()));
+        OutputChunk.UsageReport report = usage.record(request.model(), response.model(), response.usage());
+        transcript.used(UsageTotals.ofCall(report.usage(), report.cost()));  // stored on the reply's line
+        output.publish(report);
         return new ModelReply.Answered(response, Duration.ofNanos(System.nanoTime() - started));
     }
 

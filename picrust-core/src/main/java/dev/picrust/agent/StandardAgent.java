@@ -84,6 +84,7 @@ public final class StandardAgent implements AgentLoop {
     /** One turn, from input to {@code done}. A failure ends the turn, never the agent. */
     private void turn(AgentInternals agent, int number, Optional<List<ContentBlock>> prompt, List<String> startContexts) {
         Turn turn = new Turn(number, agent.turn().begin(), new StopGuard());
+        agent.usage().beginTurn();
         agent.state().set(AgentState.PROCESSING);
         try {
             EndReason reason = begin(agent, turn, prompt, startContexts);
@@ -130,6 +131,11 @@ public final class StandardAgent implements AgentLoop {
                 agent.output().publish(new OutputChunk.Status(StatusCode.MAX_ITERATIONS,
                         "stopped after " + max + " model calls in one turn"));
                 return EndReason.MAX_ITERATIONS;
+            }
+            Optional<String> exhausted = agent.usage().exhausted();  // checked before a call, never during a tool
+            if (exhausted.isPresent()) {
+                agent.output().publish(new OutputChunk.Status(StatusCode.BUDGET_EXCEEDED, exhausted.get()));
+                return EndReason.BUDGET_EXCEEDED;
             }
             switch (callModel(agent, turn, iteration)) {
                 case Step.End end -> {

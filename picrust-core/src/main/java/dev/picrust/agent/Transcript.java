@@ -1,6 +1,7 @@
 package dev.picrust.agent;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.hook.HookFailure;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.Message;
@@ -30,6 +31,8 @@ import java.util.Optional;
 public final class Transcript {
     private final AgentSession session;
     private final ToolRegistry tools;
+    /** What model calls used since the last reply was written; it rides on the next reply's line. */
+    private UsageTotals unwritten;
 
     Transcript(AgentSession session, ToolRegistry tools) {
         this.session = session;
@@ -38,8 +41,11 @@ public final class Transcript {
 
     /** What is written, as far as durability cares. */
     private sealed interface Line {
-        /** A model's message, or the results of its calls; {@code alone}: no user input rides along. */
-        record Step(Message message, List<ToolUseBlock> calls, boolean alone) implements Line {}
+        /**
+         * A model's message (with what its call used, when it is one), or the results of its calls;
+         * {@code alone}: no user input rides along.
+         */
+        record Step(Message message, List<ToolUseBlock> calls, boolean alone, UsageTotals usage) implements Line {}
 
         /** Anything else in the conversation: a prompt, an interruption, a repair, kept input. */
         record Note(Message message) implements Line {}
@@ -59,6 +65,13 @@ public final class Transcript {
     private void write(Line line) {
         boolean later = canWait(line);
         switch (line) {
+            case Line.Step step when step.usage() != null -> {
+                if (later) {
+                    session.appendWithNext(step.message(), step.usage());
+                } else {
+                    session.append(step.message(), step.usage());
+                }
+            }
             case Line.Step step -> append(step.message(), later);
             case Line.Note note -> append(note.message(), later);
             case Line.Record record -> {
@@ -88,7 +101,17 @@ public final class Transcript {
 
     /** The model's message: on disk before any tool with effects runs. */
     public void reply(Message reply) {
-        write(new Line.Step(reply, toolUsesOf(reply.content()), true));
+        UsageTotals used = unwritten;
+        unwritten = null;
+        write(new Line.Step(reply, toolUsesOf(reply.content()), true, used));
+    }
+
+    /**
+     * What a model call used ({@link ModelCaller} hands it over); it is stored on the line of the
+     * reply written next, or on a line of its own when the turn ends without one (an empty answer).
+     */
+    public void used(UsageTotals call) {
+        unwritten = unwritten == null ? call : unwritten.plus(call);
     }
 
     /**
@@ -99,7 +122,7 @@ public final class Transcript {
         List<ContentBlock> content = new ArrayList<>(batch.results().size() + alongside.size());
         content.addAll(batch.results());
         content.addAll(alongside);
-        write(new Line.Step(Message.user(content), batch.calls(), alongside.isEmpty()));
+        write(new Line.Step(Message.user(content), batch.calls(), alongside.isEmpty(), null));
         batch.stored();
     }
 
@@ -119,6 +142,10 @@ public final class Transcript {
 
     /** Returns once every line written so far is durable: before the turn reports done. */
     public void awaitDurable() {
+        if (unwritten != null) {
+            session.appendRecord(AgentSession.USAGE_RECORD, unwritten.toJson());
+            unwritten = null;
+        }
         session.awaitDurable();
     }
 

@@ -18,6 +18,11 @@ public enum EndReason {
     STOPPED("stopped"),
     /** A hook blocked the prompt or the model call. */
     BLOCKED("blocked"),
+    /**
+     * A token, cost or model-call budget (of the turn, the session or the agent tree) was used up; the
+     * agent stopped before its next model call. Resuming with a raised budget continues.
+     */
+    BUDGET_EXCEEDED("budget_exceeded"),
     /** The provider failed after its retries, or the turn failed unexpectedly. */
     ERROR("error");
 

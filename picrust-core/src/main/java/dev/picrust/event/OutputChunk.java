@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.Usage;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Everything an agent announces to its subscribers. The JSON form ({@link OutputChunkJson}) is the
@@ -32,8 +34,22 @@ public sealed interface OutputChunk {
     /** Something worth telling a human that is not an error; {@code code} says what, for programs. */
     record Status(StatusCode code, String message) implements OutputChunk {}
 
-    /** Token usage of one LLM call. */
-    record UsageReport(String model, Usage usage) implements OutputChunk {}
+    /**
+     * After every model call: its tokens and cost ({@code cost} empty when the model has no price), and
+     * the running totals of the turn, the session (earlier runs included) and the agent tree (this
+     * agent's session and its subagents'). JSON type {@code usage}.
+     */
+    record UsageReport(String model, Usage usage, OptionalDouble cost, UsageTotals turn, UsageTotals session,
+                       UsageTotals tree) implements OutputChunk {
+        public UsageReport {
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(usage, "usage");
+            Objects.requireNonNull(cost, "cost");
+            Objects.requireNonNull(turn, "turn");
+            Objects.requireNonNull(session, "session");
+            Objects.requireNonNull(tree, "tree");
+        }
+    }
 
     record Error(String message) implements OutputChunk {}
 

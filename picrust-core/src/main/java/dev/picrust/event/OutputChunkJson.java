@@ -31,11 +31,20 @@ public final class OutputChunkJson {
                 }
             }
             case OutputChunk.Status c -> type(n, "status").put("code", c.code().wireName()).put("message", c.message());
-            case OutputChunk.UsageReport c -> type(n, "usage").put("model", c.model())
-                    .put("input_tokens", c.usage().inputTokens())
-                    .put("output_tokens", c.usage().outputTokens())
-                    .put("cache_read_input_tokens", c.usage().cacheReadInputTokens())
-                    .put("cache_creation_input_tokens", c.usage().cacheCreationInputTokens());
+            case OutputChunk.UsageReport c -> {
+                type(n, "usage").put("model", c.model())
+                        .put("input_tokens", c.usage().inputTokens())
+                        .put("output_tokens", c.usage().outputTokens())
+                        .put("cache_read_input_tokens", c.usage().cacheReadInputTokens())
+                        .put("cache_creation_input_tokens", c.usage().cacheCreationInputTokens())
+                        .put("reasoning_tokens", c.usage().reasoningTokens());
+                if (c.cost().isPresent()) {
+                    n.put("cost_usd", c.cost().getAsDouble());
+                }
+                n.set("turn", c.turn().toJson());
+                n.set("session", c.session().toJson());
+                n.set("tree", c.tree().toJson());
+            }
             case OutputChunk.Error c -> type(n, "error").put("message", c.message());
             case OutputChunk.Done c -> type(n, "done").put("reason", c.reason().wireName());
             case OutputChunk.StateChange c -> {

@@ -24,6 +24,8 @@ public enum StatusCode {
     SESSION_REPAIRED("session_repaired"),
     /** Input sent during the turn was delivered with the tool results. */
     STEERED("steered"),
+    /** A budget is used up: the turn ends before the next model call ({@code budget_exceeded}). */
+    BUDGET_EXCEEDED("budget_exceeded"),
     /** Input that arrived before the agent stopped was saved unprocessed. */
     INPUT_KEPT("input_kept");
 

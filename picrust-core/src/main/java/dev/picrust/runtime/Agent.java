@@ -1,8 +1,10 @@
 package dev.picrust.runtime;
 
 import dev.picrust.agent.AgentConfig;
+import dev.picrust.agent.Budget;
 import dev.picrust.event.EndReason;
 import dev.picrust.event.OutputChunk;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.Usage;
 import dev.picrust.permission.PermissionAnswer;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
@@ -31,12 +34,17 @@ public final class Agent implements AutoCloseable {
         PermissionAnswer decide(OutputChunk.PermissionRequest request);
     }
 
-    /** What a turn produced: the assistant's text, why it ended, the tokens it used, and its session. */
-    public record Result(String text, EndReason endReason, Usage usage, String sessionId, Optional<String> error) {
+    /**
+     * What a turn produced: the assistant's text, why it ended, the tokens it used and their cost in
+     * dollars (subagents included; the cost is empty when a model has no price), and its session.
+     */
+    public record Result(String text, EndReason endReason, Usage usage, OptionalDouble cost, String sessionId,
+                         Optional<String> error) {
         public Result {
             Objects.requireNonNull(text, "text");
             Objects.requireNonNull(endReason, "endReason");
             Objects.requireNonNull(usage, "usage");
+            Objects.requireNonNull(cost, "cost");
             Objects.requireNonNull(sessionId, "sessionId");
             Objects.requireNonNull(error, "error");
         }
@@ -65,27 +73,29 @@ public final class Agent implements AutoCloseable {
     public Result run(String prompt) throws InterruptedException {
         Subscription output = handle.subscribe(Integer.MAX_VALUE);
         try {
+            UsageTotals before = handle.usage().tree();
             handle.send(prompt);
             StringBuilder text = new StringBuilder();
-            Usage usage = Usage.ZERO;
             Optional<String> error = Optional.empty();
             for (Optional<OutputChunk> next = output.next(); next.isPresent(); next = output.next()) {
                 switch (next.get()) {
                     case OutputChunk.TextDelta delta -> text.append(delta.text());
                     case OutputChunk.Status s when s.code() == dev.picrust.event.StatusCode.RETRY -> text.setLength(0);
-                    case OutputChunk.UsageReport report -> usage = usage.plus(report.usage());
                     case OutputChunk.Error e -> error = Optional.of(e.message());
                     case OutputChunk.PermissionRequest request -> handle.answerPermission(request.requestId(),
                             approver.map(a -> a.decide(request)).orElseGet(() -> PermissionAnswer.deny(
                                     "no approver was given to this Agent")));
                     case OutputChunk.Question question -> handle.answer(question.requestId(), Map.of());
                     case OutputChunk.Done done -> {
-                        return new Result(text.toString(), done.reason(), usage, handle.sessionId(), error);
+                        UsageTotals used = handle.usage().tree().minus(before);
+                        return new Result(text.toString(), done.reason(), used.usage(), used.cost(), handle.sessionId(),
+                                error);
                     }
                     default -> { }
                 }
             }
-            return new Result(text.toString(), EndReason.ERROR, usage, handle.sessionId(),
+            UsageTotals used = handle.usage().tree().minus(before);
+            return new Result(text.toString(), EndReason.ERROR, used.usage(), used.cost(), handle.sessionId(),
                     Optional.of(error.orElse("the agent stopped before the turn ended")));
         } finally {
             output.close();
@@ -159,6 +169,12 @@ public final class Agent implements AutoCloseable {
         /** Continue this stored session instead of starting a new one. */
         public Builder resume(String sessionId) {
             this.resume = Optional.of(sessionId);
+            return this;
+        }
+
+        /** Limits on tokens, cost and model calls (see {@link Budget}); the run ends with {@code budget_exceeded} at one. */
+        public Builder budget(Budget limits) {
+            config.budget(limits);
             return this;
         }
 

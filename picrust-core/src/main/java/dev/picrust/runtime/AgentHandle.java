@@ -5,6 +5,7 @@ import dev.picrust.event.InputMessage;
 
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.AgentControls;
+import dev.picrust.agent.UsageLedger;
 import dev.picrust.event.OutputChunk;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.TextBlock;
@@ -35,12 +36,19 @@ public final class AgentHandle {
     private final AgentConfig config;
     private final OutputBus bus;
     private final CompletableFuture<AgentState> terminated = new CompletableFuture<>();
+    private final UsageLedger usage;
 
-    AgentHandle(AgentControls agent, AgentSession session, AgentConfig config, OutputBus bus) {
+    AgentHandle(AgentControls agent, AgentSession session, AgentConfig config, OutputBus bus, UsageLedger usage) {
         this.agent = agent;
         this.session = session;
         this.config = config;
         this.bus = bus;
+        this.usage = usage;
+    }
+
+    /** What this agent used and cost: per turn, per session (earlier runs included) and with its subagents. */
+    public UsageLedger usage() {
+        return usage;
     }
 
     public String sessionId() {

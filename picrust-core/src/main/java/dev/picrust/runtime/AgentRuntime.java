@@ -8,15 +8,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.AgentInternals;
 import dev.picrust.agent.AgentLoop;
+import dev.picrust.agent.UsageLedger;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.agent.StandardAgent;
 import dev.picrust.json.Json;
 import dev.picrust.secret.Redactor;
 import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionMetadata;
+import dev.picrust.session.SessionSnapshot;
 import dev.picrust.session.SessionStore;
 import dev.picrust.tool.ToolRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +52,8 @@ public final class AgentRuntime implements AutoCloseable {
     /** Running agents; a subset of {@link #claimed}. */
     private final ConcurrentMap<String, AgentHandle> live = new ConcurrentHashMap<>();
     private final Subagents subagents = new Subagents(this);
+    /** Every call of this runtime's agents; each agent's ledger hangs under it or under its parent's. */
+    private final UsageLedger usage = UsageLedger.runtime();
     private volatile boolean shutDown;
 
     public AgentRuntime(SessionStore store) {
@@ -85,9 +91,17 @@ public final class AgentRuntime implements AutoCloseable {
 
     /** As {@link #spawn(AgentConfig, SessionMetadata, AgentLoop)}; {@code beforeStart} sees the handle before the agent runs. */
     AgentHandle spawn(AgentConfig config, SessionMetadata metadata, AgentLoop loop, Consumer<AgentHandle> beforeStart) {
+        return spawn(config, metadata, loop, usage, beforeStart);
+    }
+
+    /** As above, for a subagent: its usage counts in {@code parentUsage}'s tree too. */
+    AgentHandle spawn(AgentConfig config, SessionMetadata metadata, AgentLoop loop, UsageLedger parentUsage,
+                      Consumer<AgentHandle> beforeStart) {
         claim(metadata.id());
         try {
-            return start(config, store.create(metadata), loop, beforeStart);
+            AgentSession session = store.create(metadata);
+            return start(config, session, loop, parentUsage.child(config.budget(), config.prices(), UsageTotals.ZERO,
+                    UsageTotals.ZERO), beforeStart);
         } catch (RuntimeException | Error e) {
             claimed.remove(metadata.id());
             throw e;
@@ -105,7 +119,9 @@ public final class AgentRuntime implements AutoCloseable {
         try {
             AgentSession session = store.open(sessionId);
             session.updateMetadata(m -> m.withModel(config.model(), config.provider().name()));
-            return start(config, session, loop, handle -> { });
+            UsageLedger ledger = usage.child(config.budget(), config.prices(), session.usage(),
+                    session.usage().plus(childrenUsage(session.metadata().children(), new HashSet<>(Set.of(sessionId)))));
+            return start(config, session, loop, ledger, handle -> { });
         } catch (RuntimeException | Error e) {
             claimed.remove(sessionId);
             throw e;
@@ -130,6 +146,11 @@ public final class AgentRuntime implements AutoCloseable {
 
     public int count() {
         return live.size();
+    }
+
+    /** What every agent of this runtime used since it was created (earlier runs of resumed sessions not included). */
+    public UsageTotals usage() {
+        return usage.tree();
     }
 
     /** Starts subagents of this runtime's agents from code (tools); the Task tool uses it too. */
@@ -192,12 +213,32 @@ public final class AgentRuntime implements AutoCloseable {
         }
     }
 
-    private AgentHandle start(AgentConfig config, AgentSession session, AgentLoop loop,
+    /**
+     * What the subagent sessions under a resumed agent used, read from the store, so that its tree
+     * total and tree budget go on where they stopped. A child that cannot be read counts as nothing.
+     */
+    private UsageTotals childrenUsage(List<String> children, Set<String> seen) {
+        UsageTotals total = UsageTotals.ZERO;
+        for (String child : children) {
+            if (!seen.add(child)) {
+                continue;
+            }
+            try {
+                SessionSnapshot snapshot = store.read(child);
+                total = total.plus(snapshot.usage()).plus(childrenUsage(snapshot.metadata().children(), seen));
+            } catch (RuntimeException e) {
+                LOG.warn("could not read the usage of subagent session {}: {}", child, e.getMessage());
+            }
+        }
+        return total;
+    }
+
+    private AgentHandle start(AgentConfig config, AgentSession session, AgentLoop loop, UsageLedger ledger,
                               Consumer<AgentHandle> beforeStart) {
         OutputBus bus = new OutputBus();
         AgentConfig running = withTaskTool(config);
-        AgentInternals agent = AgentInternals.create(running, session, bus);
-        AgentHandle handle = new AgentHandle(agent.controls(), session, running, bus);
+        AgentInternals agent = AgentInternals.create(running, session, bus, ledger);
+        AgentHandle handle = new AgentHandle(agent.controls(), session, running, bus, ledger);
         try {
             beforeStart.accept(handle);
             live.put(session.id(), handle);

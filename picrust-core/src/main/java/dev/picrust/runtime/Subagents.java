@@ -88,7 +88,7 @@ public final class Subagents {
         Subscription[] output = new Subscription[1];
         AgentHandle child;
         try {
-            child = runtime.spawn(config, metadata, AgentRuntime.standardLoop(), handle -> {
+            child = runtime.spawn(config, metadata, AgentRuntime.standardLoop(), parentHandle.usage(), handle -> {
                 output[0] = handle.subscribe(Integer.MAX_VALUE);  // our own fast reader: it must not lag
                 parentHandle.session().updateMetadata(m -> m.withChild(childId));
             });
@@ -251,7 +251,7 @@ public final class Subagents {
                     "stopped after " + spec.maxIterations() + " model call(s), its limit", observed.usage, started);
             case INTERRUPTED -> result(child.sessionId(), spec, Outcome.INTERRUPTED, text, "was interrupted",
                     observed.usage, started);
-            case END_TURN, MAX_TOKENS, REFUSAL, STOPPED, BLOCKED, ERROR -> result(child.sessionId(), spec,
+            case END_TURN, MAX_TOKENS, REFUSAL, STOPPED, BLOCKED, BUDGET_EXCEEDED, ERROR -> result(child.sessionId(), spec,
                     Outcome.FAILED, text, "ended with '" + reason.get().wireName() + "'" + error, observed.usage, started);
         };
     }

@@ -1,6 +1,7 @@
 package dev.picrust.session;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.llm.Message;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +21,11 @@ import java.util.function.UnaryOperator;
  * {@code dev.picrust.testkit.session.SessionStoreContract} (in picrust-testkit) checks all of it.
  */
 public interface AgentSession extends AutoCloseable {
+    /**
+     * The record kind of usage stored on a line of its own ({@link #appendRecord}): model calls whose
+     * answer wrote no message. Its body is the {@link UsageTotals} JSON form.
+     */
+    String USAGE_RECORD = "usage";
 
     default String id() {
         return metadata().id();
@@ -44,6 +50,22 @@ public interface AgentSession extends AutoCloseable {
 
     /** Appends a message durably. */
     void append(Message message);
+
+    /**
+     * As {@link #append(Message)}, for a model's message together with what the call (or calls) that
+     * produced it used: kept on the message's own line, as its {@code "usage"} field in the
+     * {@link UsageTotals} JSON form, so that accounting costs no extra line, and added to {@link #usage()}.
+     */
+    void append(Message message, UsageTotals usage);
+
+    /** As {@link #appendWithNext(Message)}, with the usage of the call that produced the message. */
+    void appendWithNext(Message message, UsageTotals usage);
+
+    /**
+     * What the model calls of this session used: the usage stored in its history (read when it was
+     * opened, so it survives resume) plus what was appended since, {@link #USAGE_RECORD} records included.
+     */
+    UsageTotals usage();
 
     /**
      * Appends a non-message record (permission decision, compaction marker, ...) durably.

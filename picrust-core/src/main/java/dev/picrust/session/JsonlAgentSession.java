@@ -2,6 +2,7 @@ package dev.picrust.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.json.Json;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.MessageCodec;
@@ -38,6 +39,8 @@ final class JsonlAgentSession implements AgentSession {
     private final Map<String, JsonNode> state;
     private final List<ObjectNode> records;
     private final List<String> loadWarnings;
+    /** What the session's model calls used; changed under {@link #lock}, read without it. */
+    private volatile UsageTotals usage;
     /** Serialises metadata rewrites, apart from appends: a parent's metadata changes while it streams. */
     private final ReentrantLock metadataLock = new ReentrantLock();
     private volatile SessionMetadata metadata;
@@ -46,7 +49,7 @@ final class JsonlAgentSession implements AgentSession {
 
     JsonlAgentSession(JsonlSessionStore store, SessionMetadata metadata, HistoryFile history, SessionLock writerLock,
                       List<Message> messages, Map<String, JsonNode> state, List<ObjectNode> records,
-                      List<String> loadWarnings) {
+                      List<String> loadWarnings, UsageTotals usage) {
         this.store = store;
         this.writerLock = writerLock;
         this.metadata = metadata;
@@ -55,6 +58,7 @@ final class JsonlAgentSession implements AgentSession {
         this.state = new LinkedHashMap<>(state);
         this.records = new ArrayList<>(records);
         this.loadWarnings = List.copyOf(loadWarnings);
+        this.usage = usage;
     }
 
     @Override
@@ -126,13 +130,65 @@ final class JsonlAgentSession implements AgentSession {
     }
 
     @Override
+    public void append(Message message, UsageTotals used) {
+        byte[] line = withUsage(redacted(MessageCodec.toBytes(message)), used);
+        lock.lock();
+        try {
+            write(line);
+            messages.add(message);
+            snapshot = null;
+            usage = usage.plus(used);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void appendWithNext(Message message, UsageTotals used) {
+        byte[] line = withUsage(redacted(MessageCodec.toBytes(message)), used);
+        lock.lock();
+        try {
+            writeLater(line);
+            messages.add(message);
+            snapshot = null;
+            usage = usage.plus(used);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public UsageTotals usage() {
+        return usage;
+    }
+
+    /** The message line with {@code "usage":{...}} before its closing brace: spliced, not re-encoded. */
+    private static byte[] withUsage(byte[] messageLine, UsageTotals used) {
+        byte[] field = (",\"usage\":" + used.toJsonText() + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int end = messageLine.length - 1;
+        while (end >= 0 && messageLine[end] != '}') {
+            end--;
+        }
+        if (end < 0) {
+            throw new IllegalStateException("a message line is not a JSON object");
+        }
+        byte[] line = java.util.Arrays.copyOf(messageLine, end + field.length);
+        System.arraycopy(field, 0, line, end, field.length);
+        return line;
+    }
+
+    @Override
     public void appendRecord(String kind, ObjectNode body) {
         ObjectNode line = recordLine(kind, body);
         byte[] bytes = Json.writeBytes(line);
         lock.lock();
         try {
             write(bytes);
-            records.add(line);
+            if (kind.equals(USAGE_RECORD)) {
+                usage = usage.plus(UsageTotals.fromJson(line));
+            } else {
+                records.add(line);
+            }
         } finally {
             lock.unlock();
         }
@@ -158,7 +214,11 @@ final class JsonlAgentSession implements AgentSession {
         lock.lock();
         try {
             writeLater(bytes);
-            records.add(line);
+            if (kind.equals(USAGE_RECORD)) {
+                usage = usage.plus(UsageTotals.fromJson(line));
+            } else {
+                records.add(line);
+            }
         } finally {
             lock.unlock();
         }

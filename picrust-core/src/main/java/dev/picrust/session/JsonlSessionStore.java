@@ -2,6 +2,7 @@ package dev.picrust.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.json.Json;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.MessageCodec;
@@ -168,7 +169,7 @@ public final class JsonlSessionStore implements SessionStore {
             forceDirectory(root);
             HistoryFile history = new HistoryFile(dir.resolve("history.jsonl"), journal, counters);
             JsonlAgentSession session = new JsonlAgentSession(this, metadata, history, lock, List.of(), Map.of(),
-                    List.of(), List.of());
+                    List.of(), List.of(), UsageTotals.ZERO);
             created = true;
             return session;
         } catch (IOException e) {
@@ -223,7 +224,7 @@ public final class JsonlSessionStore implements SessionStore {
             Path file = dir.resolve("history.jsonl");
             LoadedHistory loaded = LoadedHistory.read(file);
             JsonlAgentSession session = new JsonlAgentSession(this, metadata, new HistoryFile(file, journal, counters),
-                    lock, loaded.messages(), loaded.state(), loaded.records(), loaded.warnings());
+                    lock, loaded.messages(), loaded.state(), loaded.records(), loaded.warnings(), loaded.usage());
             done = true;
             return session;
         } catch (IOException e) {
@@ -244,7 +245,8 @@ public final class JsonlSessionStore implements SessionStore {
                 .orElseThrow(() -> new SessionException("no such session: " + id + " (looked in " + root + ")"));
         try {
             LoadedHistory loaded = LoadedHistory.read(dir.resolve("history.jsonl"));
-            return new SessionSnapshot(metadata, loaded.messages(), loaded.records(), loaded.state(), loaded.warnings());
+            return new SessionSnapshot(metadata, loaded.messages(), loaded.records(), loaded.state(), loaded.warnings(),
+                    loaded.usage());
         } catch (IOException e) {
             throw new SessionException("cannot read session " + id + ": " + e.getMessage(), e);
         }

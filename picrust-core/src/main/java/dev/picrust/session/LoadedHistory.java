@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;
 import dev.picrust.llm.ContentBlock;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.MessageCodec;
 import dev.picrust.llm.Role;
@@ -39,7 +40,7 @@ import java.util.Set;
  * is the agent loop's to recover (it knows whether the call had started).
  */
 record LoadedHistory(List<Message> messages, Map<String, JsonNode> state, List<ObjectNode> records,
-                     List<String> warnings) {
+                     List<String> warnings, UsageTotals usage) {
 
     /** What a repaired tool call's result says to the model. */
     static final String LOST_RESULT = "The result of this tool call was lost: its line in the session history "
@@ -50,11 +51,12 @@ record LoadedHistory(List<Message> messages, Map<String, JsonNode> state, List<O
         Map<String, JsonNode> state = new LinkedHashMap<>();
         List<ObjectNode> records = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        UsageTotals[] usage = {UsageTotals.ZERO};
         InputStream raw;
         try {
             raw = Files.newInputStream(file);
         } catch (NoSuchFileException e) {
-            return new LoadedHistory(List.of(), Map.of(), List.of(), List.of());
+            return new LoadedHistory(List.of(), Map.of(), List.of(), List.of(), UsageTotals.ZERO);
         }
         try (InputStream in = new BufferedInputStream(raw, 64 * 1024)) {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -72,15 +74,16 @@ record LoadedHistory(List<Message> messages, Map<String, JsonNode> state, List<O
                 number++;
                 byte[] bytes = line.toByteArray();
                 line.reset();
-                readLine(file, number, bytes, messages, state, records, warnings);
+                readLine(file, number, bytes, messages, state, records, warnings, usage);
             }
         }
         List<Message> repaired = repairPairs(messages, warnings);
-        return new LoadedHistory(repaired, state, records, warnings);
+        return new LoadedHistory(repaired, state, records, warnings, usage[0]);
     }
 
     private static void readLine(Path file, int number, byte[] bytes, List<Message> messages,
-                                 Map<String, JsonNode> state, List<ObjectNode> records, List<String> warnings) {
+                                 Map<String, JsonNode> state, List<ObjectNode> records, List<String> warnings,
+                                 UsageTotals[] usage) {
         String text = decode(bytes, file, number, warnings);
         if (text.isBlank()) {
             return;
@@ -96,11 +99,17 @@ record LoadedHistory(List<Message> messages, Map<String, JsonNode> state, List<O
                     } else {
                         state.put(node.path("key").asText(), value);
                     }
+                } else if (kind.equals(AgentSession.USAGE_RECORD)) {
+                    usage[0] = usage[0].plus(UsageTotals.fromJson(node));
                 } else {
                     records.add((ObjectNode) node);
                 }
             } else {
                 messages.add(MessageCodec.fromJson(node));
+                JsonNode used = node.get("usage");
+                if (used != null && used.isObject()) {
+                    usage[0] = usage[0].plus(UsageTotals.fromJson(used));  // what the call that wrote this message used
+                }
             }
         } catch (IOException | RuntimeException e) {
             warnings.add("skipped unreadable line " + number + " of " + file + " (" + text.length() + " chars): "

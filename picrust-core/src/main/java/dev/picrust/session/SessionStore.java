@@ -91,7 +91,7 @@ public interface SessionStore {
     default SessionSnapshot read(String id) {
         try (AgentSession session = open(id)) {
             return new SessionSnapshot(session.metadata(), session.messages(), session.records(),
-                    session.state().snapshot(), session.loadWarnings());
+                    session.state().snapshot(), session.loadWarnings(), session.usage());
         }
     }
 

@@ -22,8 +22,7 @@ import dev.picrust.runtime.AgentRuntime;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionStore;
 import dev.picrust.tool.ToolRegistry;
-import dev.picrust.tool.builtin.AskUserQuestionTool;
-import dev.picrust.tool.builtin.WriteTool;
+import dev.picrust.tool.builtin.BuiltinTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -252,7 +251,7 @@ class PermissionFlowTest extends LoopTestBase {
         QueueProvider provider = new QueueProvider()
                 .then(r -> toolCalls(call("t1", "Write", "{\"file_path\":\"plan.txt\",\"content\":\"x\"}")))
                 .then(r -> text("here is my plan"));
-        AgentHandle h = runtime.spawn(config(provider).tools(new ToolRegistry().register(new WriteTool()))
+        AgentHandle h = runtime.spawn(config(provider).tools(new ToolRegistry().register(BuiltinTools.all().stream().filter(t -> t.name().equals("Write")).findFirst().orElseThrow()))
                 .interactive(true).permissions(Permissions.defaults().withMode(PermissionMode.PLAN)).build(), "plan");
         Subscription sub = h.subscribe();
         h.send("plan it");
@@ -273,7 +272,7 @@ class PermissionFlowTest extends LoopTestBase {
                 .then(r -> toolCalls(call("t1", "Write", "{\"file_path\":\"inside.txt\",\"content\":\"in\"}"),
                         call("t2", "Write", Json.object().put("file_path", outside.toString()).put("content", "out").toString())))
                 .then(r -> text("wrote one"));
-        AgentHandle h = runtime.spawn(config(provider).tools(new ToolRegistry().register(new WriteTool()))
+        AgentHandle h = runtime.spawn(config(provider).tools(new ToolRegistry().register(BuiltinTools.all().stream().filter(t -> t.name().equals("Write")).findFirst().orElseThrow()))
                 .permissions(Permissions.defaults().withMode(PermissionMode.ACCEPT_EDITS)).build(), "accept-edits");
         Subscription sub = h.subscribe();
         h.send("write");
@@ -346,7 +345,7 @@ class PermissionFlowTest extends LoopTestBase {
                 + "\"options\":[{\"label\":\"Red\",\"description\":\"warm\"},{\"label\":\"Blue\",\"description\":\"cool\"}]}]}";
         QueueProvider provider = new QueueProvider().then(r -> toolCalls(call("t1", "AskUserQuestion", questions)));
         AgentHandle h = runtime.spawn(config(provider).tools(new ToolRegistry()
-                .register(new AskUserQuestionTool())).interactive(true).build(), "question-wait");
+                .register(BuiltinTools.all().stream().filter(t -> t.name().equals("AskUserQuestion")).findFirst().orElseThrow())).interactive(true).build(), "question-wait");
         Subscription sub = h.subscribe();
         h.send("ask me");
         until(sub, OutputChunk.Question.class::isInstance);

@@ -3,6 +3,7 @@ package dev.picrust.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.picrust.json.Json;
+import dev.picrust.tool.builtin.BuiltinTools;
 import dev.picrust.permission.PermissionAnswer;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.PermissionTier;
@@ -13,7 +14,6 @@ import dev.picrust.runtime.Subscription;
 import dev.picrust.sandbox.SandboxMode;
 import dev.picrust.sandbox.SandboxSettings;
 import dev.picrust.tool.builtin.BashTool;
-import dev.picrust.tool.builtin.WriteTool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ class ProtectedSettingsTest extends LoopTestBase {
     }
 
     AgentConfig.Builder unsandboxed(QueueProvider provider, Permissions permissions) {
-        return config(provider, new BashTool(dir.resolve("outputs")), new WriteTool())
+        return config(provider, new BashTool(dir.resolve("outputs")), BuiltinTools.all().stream().filter(t -> t.name().equals("Write")).findFirst().orElseThrow())
                 .permissions(permissions.withStore(rules))
                 .sandbox(SandboxSettings.defaults().withMode(SandboxMode.OFF));
     }

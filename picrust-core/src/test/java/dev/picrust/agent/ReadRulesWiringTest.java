@@ -3,9 +3,9 @@ package dev.picrust.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.picrust.json.Json;
+import dev.picrust.tool.builtin.BuiltinTools;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.Subscription;
-import dev.picrust.tool.builtin.GrepTool;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,7 @@ class ReadRulesWiringTest extends LoopTestBase {
                 .then(r -> toolCalls(call("t1", "Grep", Json.object().put("pattern", "needle")
                         .put("output_mode", "content").toString())))
                 .then(r -> text("done"));
-        AgentHandle h = runtime.spawn(config(provider, new GrepTool())
+        AgentHandle h = runtime.spawn(config(provider, BuiltinTools.all().stream().filter(t -> t.name().equals("Grep")).findFirst().orElseThrow())
                 .permissions(Permissions.defaults().deny("Read(secrets/**)")).build(), "grep");
         Subscription sub = h.subscribe();
         h.send("find the needle");

@@ -44,18 +44,59 @@ public final class ModelCatalog {
     /** The file name in the PiCrust home and in a project's {@code .picrust} folder. */
     public static final String FILE_NAME = "models.json";
 
+    /*
+     * Built-in prices are the providers' published list prices per million tokens (standard tier,
+     * prompts under any long-context surcharge), as of the release; a models.json entry of the same
+     * id overrides them. The first model of each provider is its default.
+     */
     private static final String BUILT_IN = """
             {"providers": {
               "anthropic": {"api": "anthropic-messages", "apiKeyEnv": "ANTHROPIC_API_KEY", "baseUrlEnv": "ANTHROPIC_BASE_URL",
                 "models": [{"id": "claude-sonnet-4-5", "name": "Claude Sonnet 4.5", "contextWindow": 200000,
                             "maxTokens": 64000, "reasoning": true,
-                            "cost": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}}]},
+                            "cost": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}},
+                           {"id": "claude-opus-4-5", "name": "Claude Opus 4.5", "contextWindow": 200000,
+                            "maxTokens": 64000, "reasoning": true,
+                            "cost": {"input": 5, "output": 25, "cacheRead": 0.5, "cacheWrite": 6.25}},
+                           {"id": "claude-haiku-4-5", "name": "Claude Haiku 4.5", "contextWindow": 200000,
+                            "maxTokens": 64000, "reasoning": true,
+                            "cost": {"input": 1, "output": 5, "cacheRead": 0.1, "cacheWrite": 1.25}},
+                           {"id": "claude-opus-4-1", "name": "Claude Opus 4.1", "contextWindow": 200000,
+                            "maxTokens": 32000, "reasoning": true,
+                            "cost": {"input": 15, "output": 75, "cacheRead": 1.5, "cacheWrite": 18.75}},
+                           {"id": "claude-sonnet-4", "name": "Claude Sonnet 4", "contextWindow": 200000,
+                            "maxTokens": 64000, "reasoning": true,
+                            "cost": {"input": 3, "output": 15, "cacheRead": 0.3, "cacheWrite": 3.75}},
+                           {"id": "claude-3-5-haiku", "name": "Claude Haiku 3.5", "contextWindow": 200000,
+                            "maxTokens": 8192, "cost": {"input": 0.8, "output": 4, "cacheRead": 0.08, "cacheWrite": 1}}]},
               "openai": {"api": "openai-completions", "apiKeyEnv": "OPENAI_API_KEY", "baseUrlEnv": "OPENAI_BASE_URL",
                 "models": [{"id": "gpt-4.1", "name": "GPT-4.1", "contextWindow": 1047576, "maxTokens": 32768,
-                            "cost": {"input": 2, "output": 8, "cacheRead": 0.5}}]},
+                            "cost": {"input": 2, "output": 8, "cacheRead": 0.5}},
+                           {"id": "gpt-4.1-mini", "name": "GPT-4.1 mini", "contextWindow": 1047576, "maxTokens": 32768,
+                            "cost": {"input": 0.4, "output": 1.6, "cacheRead": 0.1}},
+                           {"id": "gpt-4.1-nano", "name": "GPT-4.1 nano", "contextWindow": 1047576, "maxTokens": 32768,
+                            "cost": {"input": 0.1, "output": 0.4, "cacheRead": 0.025}},
+                           {"id": "gpt-4o", "name": "GPT-4o", "contextWindow": 128000, "maxTokens": 16384,
+                            "cost": {"input": 2.5, "output": 10, "cacheRead": 1.25}},
+                           {"id": "gpt-4o-mini", "name": "GPT-4o mini", "contextWindow": 128000, "maxTokens": 16384,
+                            "cost": {"input": 0.15, "output": 0.6, "cacheRead": 0.075}},
+                           {"id": "gpt-5", "name": "GPT-5", "contextWindow": 400000, "maxTokens": 128000, "reasoning": true,
+                            "cost": {"input": 1.25, "output": 10, "cacheRead": 0.125}},
+                           {"id": "gpt-5-mini", "name": "GPT-5 mini", "contextWindow": 400000, "maxTokens": 128000,
+                            "reasoning": true, "cost": {"input": 0.25, "output": 2, "cacheRead": 0.025}},
+                           {"id": "o3", "name": "o3", "contextWindow": 200000, "maxTokens": 100000, "reasoning": true,
+                            "cost": {"input": 2, "output": 8, "cacheRead": 0.5}},
+                           {"id": "o4-mini", "name": "o4-mini", "contextWindow": 200000, "maxTokens": 100000,
+                            "reasoning": true, "cost": {"input": 1.1, "output": 4.4, "cacheRead": 0.275}}]},
               "gemini": {"api": "google-generative-ai", "apiKeyEnv": "GEMINI_API_KEY", "baseUrlEnv": "GEMINI_BASE_URL",
                 "models": [{"id": "gemini-2.5-flash", "name": "Gemini 2.5 Flash", "contextWindow": 1048576,
-                            "maxTokens": 65536, "reasoning": true, "cost": {"input": 0.3, "output": 2.5}}]}}}
+                            "maxTokens": 65536, "reasoning": true, "cost": {"input": 0.3, "output": 2.5, "cacheRead": 0.075}},
+                           {"id": "gemini-2.5-pro", "name": "Gemini 2.5 Pro", "contextWindow": 1048576,
+                            "maxTokens": 65536, "reasoning": true, "cost": {"input": 1.25, "output": 10, "cacheRead": 0.31}},
+                           {"id": "gemini-2.5-flash-lite", "name": "Gemini 2.5 Flash-Lite", "contextWindow": 1048576,
+                            "maxTokens": 65536, "reasoning": true, "cost": {"input": 0.1, "output": 0.4, "cacheRead": 0.025}},
+                           {"id": "gemini-2.0-flash", "name": "Gemini 2.0 Flash", "contextWindow": 1048576,
+                            "maxTokens": 8192, "cost": {"input": 0.1, "output": 0.4, "cacheRead": 0.025}}]}}}
             """;
 
     private final Map<String, ProviderEntry> providers;
@@ -64,9 +105,13 @@ public final class ModelCatalog {
         this.providers = providers;
     }
 
-    /** The built-in providers only. */
+    /** The built-in providers only (read once; the catalog is immutable). */
     public static ModelCatalog builtIn() {
-        return new Layers().add(parse(BUILT_IN, "built-in"), Optional.empty()).build();
+        return BuiltIn.CATALOG;
+    }
+
+    private static final class BuiltIn {
+        static final ModelCatalog CATALOG = new Layers().add(parse(BUILT_IN, "built-in"), Optional.empty()).build();
     }
 
     /**
@@ -133,6 +178,35 @@ public final class ModelCatalog {
                     + matches.stream().map(ModelChoice::ref).toList() + "); name one as provider/model");
         }
         return matches.stream().findFirst();
+    }
+
+    /**
+     * The prices of the model a call names: a {@link #resolve reference} ({@code provider/model} or a
+     * bare id), else the listed model whose id is the longest prefix of {@code model} followed by
+     * {@code -} or {@code @}, as providers answer with dated names ({@code claude-sonnet-4-5-20250929},
+     * {@code gpt-4.1-2025-04-14}). Among several providers listing the same id, the first priced one
+     * wins. Empty when nothing listed has a price.
+     */
+    public Optional<ModelCost> price(String model) {
+        ModelSpec best = null;
+        for (ProviderEntry provider : providers.values()) {
+            for (ModelSpec spec : provider.models()) {
+                if (spec.cost().isEmpty()) {
+                    continue;
+                }
+                String id = spec.id();
+                boolean exact = model.equals(id) || model.equals(provider.name() + "/" + id);
+                if (exact) {
+                    return spec.cost();
+                }
+                boolean dated = model.length() > id.length() && model.startsWith(id)
+                        && (model.charAt(id.length()) == '-' || model.charAt(id.length()) == '@');
+                if (dated && (best == null || id.length() > best.id().length())) {
+                    best = spec;
+                }
+            }
+        }
+        return best == null ? Optional.empty() : best.cost();
     }
 
     // ---- reading

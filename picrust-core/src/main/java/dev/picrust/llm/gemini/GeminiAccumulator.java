@@ -169,8 +169,9 @@ final class GeminiAccumulator {
     static Usage usage(JsonNode node) {
         long prompt = node.path("promptTokenCount").asLong(0);
         long cached = node.path("cachedContentTokenCount").asLong(0);
-        long output = node.path("candidatesTokenCount").asLong(0) + node.path("thoughtsTokenCount").asLong(0);
-        return new Usage(Math.max(0, prompt - cached), output, cached, 0);
+        long thoughts = node.path("thoughtsTokenCount").asLong(0);
+        long output = node.path("candidatesTokenCount").asLong(0) + thoughts;
+        return new Usage(Math.max(0, prompt - cached), output, cached, 0, thoughts);
     }
 
     private static LlmException streamError(JsonNode error) {

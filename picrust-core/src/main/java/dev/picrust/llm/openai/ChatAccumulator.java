@@ -249,7 +249,8 @@ final class ChatAccumulator {
         long prompt = node.path("prompt_tokens").asLong(0);
         long cached = node.path("prompt_tokens_details").path("cached_tokens").asLong(0);
         // Our input count excludes cache reads, as Anthropic's does, so the two providers add up alike.
-        return new Usage(Math.max(0, prompt - cached), node.path("completion_tokens").asLong(0), cached, 0);
+        return new Usage(Math.max(0, prompt - cached), node.path("completion_tokens").asLong(0), cached, 0,
+                node.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
     }
 
     private static LlmException streamError(JsonNode error) {

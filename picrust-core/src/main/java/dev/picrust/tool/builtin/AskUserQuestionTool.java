@@ -16,7 +16,7 @@ import java.util.Set;
  * (a headless run) it fails at once instead of hanging. Interrupting the turn cancels the wait
  * ({@link java.util.concurrent.CancellationException} propagates to the loop).
  */
-public final class AskUserQuestionTool extends BuiltinTool {
+final class AskUserQuestionTool extends BuiltinTool {
     private static final String SCHEMA = """
             {
               "type": "object",

@@ -18,7 +18,7 @@ import java.util.regex.PatternSyntaxException;
  * Skips binary files, {@code .git} and {@code .gitignore}d files; output is capped; a bad regex
  * or a missing path is an error result.
  */
-public final class GrepTool extends BuiltinTool {
+final class GrepTool extends BuiltinTool {
     public static final int MAX_OUTPUT_CHARS = 30_000;
     public static final long SEARCH_DEADLINE_SECONDS = 120;
 

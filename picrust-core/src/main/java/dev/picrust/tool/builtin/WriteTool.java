@@ -14,7 +14,7 @@ import java.util.Optional;
  * The content is written exactly as given (line endings included); an existing file's encoding
  * (BOM, Latin-1) is kept when the new text fits it, otherwise UTF-8 is used.
  */
-public final class WriteTool extends BuiltinTool {
+final class WriteTool extends BuiltinTool {
     private static final String SCHEMA = """
             {
               "type": "object",

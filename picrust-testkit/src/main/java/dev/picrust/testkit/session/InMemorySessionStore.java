@@ -3,6 +3,7 @@ package dev.picrust.testkit.session;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.llm.Message;
 import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionException;
@@ -64,7 +65,8 @@ public final class InMemorySessionStore implements SessionStore {
         Stored stored = find(id);
         stored.lock.lock();
         try {
-            return new SessionSnapshot(stored.metadata, stored.messages, stored.records, stored.state, List.of());
+            return new SessionSnapshot(stored.metadata, stored.messages, stored.records, stored.state, List.of(),
+                    stored.usage);
         } finally {
             stored.lock.unlock();
         }
@@ -123,6 +125,7 @@ public final class InMemorySessionStore implements SessionStore {
         final List<Message> messages = new ArrayList<>();
         final List<ObjectNode> records = new ArrayList<>();
         final Map<String, JsonNode> state = new LinkedHashMap<>();
+        UsageTotals usage = UsageTotals.ZERO;
         volatile SessionMetadata metadata;
         int opens;
         boolean deleted;
@@ -202,6 +205,32 @@ public final class InMemorySessionStore implements SessionStore {
         }
 
         @Override
+        public void append(Message message, UsageTotals used) {
+            stored.lock.lock();
+            try {
+                stored.messages.add(message);
+                stored.usage = stored.usage.plus(used);
+            } finally {
+                stored.lock.unlock();
+            }
+        }
+
+        @Override
+        public void appendWithNext(Message message, UsageTotals used) {
+            append(message, used);
+        }
+
+        @Override
+        public UsageTotals usage() {
+            stored.lock.lock();
+            try {
+                return stored.usage;
+            } finally {
+                stored.lock.unlock();
+            }
+        }
+
+        @Override
         public void appendRecord(String kind, ObjectNode body) {
             ObjectNode line = JsonNodeFactory.instance.objectNode();
             line.put("record", kind);
@@ -209,7 +238,11 @@ public final class InMemorySessionStore implements SessionStore {
             line.setAll(body.deepCopy());
             stored.lock.lock();
             try {
-                stored.records.add(line);
+                if (kind.equals(USAGE_RECORD)) {
+                    stored.usage = stored.usage.plus(UsageTotals.fromJson(line));
+                } else {
+                    stored.records.add(line);
+                }
             } finally {
                 stored.lock.unlock();
             }
