@@ -1,7 +1,6 @@
 package dev.picrust.cli;
 
 import dev.picrust.agent.AgentConfig;
-import dev.picrust.llm.Usage;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
 import dev.picrust.runtime.Subscription;
@@ -41,7 +40,7 @@ final class ChatCommand extends RunCommand {
             /resume [ID]       continue another session (without ID: pick from the latest)
             /model NAME        use another model from the next turn on (provider/model from models.json too)
             /allow RULE        allow a tool for the rest of this session, e.g. /allow Bash(git:*)
-            /cost              tokens used in this chat
+            /cost              tokens and cost of this session (and its subagents)
             /session           this session's id and folder
             /new               start a new session
             /exit              leave (Ctrl-D does too)""";
@@ -55,7 +54,6 @@ final class ChatCommand extends RunCommand {
     private AgentRuntime runtime;
     private AgentConfig config;
     private AgentHandle agent;
-    private Usage total = Usage.ZERO;
     /** Set while a turn runs: Ctrl-C interrupts it. */
     private volatile Optional<AgentHandle> turn = Optional.empty();
     private final AtomicBoolean interruptedOnce = new AtomicBoolean();
@@ -151,7 +149,6 @@ final class ChatCommand extends RunCommand {
             spinner.idle();
             subscription.close();
         }
-        total = total.plus(result.usage());
         screen.println(style.dim(result.summary(Duration.ofNanos(System.nanoTime() - started), agent.sessionId())));
     }
 
@@ -164,9 +161,12 @@ final class ChatCommand extends RunCommand {
                 return false;
             }
             case "/help" -> screen.println(HELP);
-            case "/cost" -> screen.println(String.format("%,d tokens in (%,d read from cache), %,d out in this chat",
-                    total.inputTokens() + total.cacheReadInputTokens() + total.cacheCreationInputTokens(),
-                    total.cacheReadInputTokens(), total.outputTokens()));
+            case "/cost" -> {
+                screen.println("session: " + UsageText.full(agent.usage().session()));
+                if (agent.usage().tree().calls() > agent.usage().session().calls()) {
+                    screen.println("with subagents: " + UsageText.full(agent.usage().tree()));
+                }
+            }
             case "/session" -> screen.println(agent.sessionId() + "  " + store().location(agent.sessionId()));
             case "/new" -> {
                 restart(config, Optional.empty());

@@ -3,6 +3,7 @@ package dev.picrust.cli;
 import dev.picrust.event.StatusCode;
 
 import dev.picrust.agent.AgentConfig;
+import dev.picrust.agent.Budget;
 import dev.picrust.agent.Permissions;
 import dev.picrust.agent.context.WorkspacePrompt;
 import dev.picrust.hook.HookRegistry;
@@ -10,7 +11,8 @@ import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.PermissionSettings;
 import dev.picrust.permission.RuleStore;
 import dev.picrust.llm.LlmException;
-import dev.picrust.llm.Usage;
+import dev.picrust.event.UsageTotals;
+import dev.picrust.llm.catalog.ModelCatalog;
 import dev.picrust.llm.catalog.ModelChoice;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
@@ -34,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -95,6 +98,18 @@ class RunCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", description = "max_tokens per model call (default: the model's maxTokens from "
             + "models.json, at most 8192).")
     Integer maxTokens;
+
+    @Option(names = "--max-cost", paramLabel = "USD", description = "Stop before the next model call once the "
+            + "session and its subagents cost this many dollars (priced from models.json or the built-in prices).")
+    Double maxCost;
+
+    @Option(names = "--max-total-tokens", paramLabel = "N", description = "Stop before the next model call once "
+            + "the session and its subagents used this many tokens (input, cache and output).")
+    Long maxTotalTokens;
+
+    @Option(names = "--max-calls", paramLabel = "N", description = "Stop before the next model call once the "
+            + "session and its subagents made this many model calls.")
+    Long maxCalls;
 
     @Option(names = "--no-stream", description = "Use non-streaming model calls.")
     boolean noStream;
@@ -286,6 +301,25 @@ class RunCommand implements Callable<Integer> {
                 allow, ask, deny, maxIterations, config.maxTokens(), !noStream);
     }
 
+    /** The settings files' budget, with the flags' limits on the agent tree (the session and its subagents). */
+    Budget budget(Settings settings) {
+        Budget.Limit tree = settings.budget().tree();
+        try {
+            if (maxCost != null) {
+                tree = tree.maxCost(maxCost);
+            }
+            if (maxTotalTokens != null) {
+                tree = tree.maxTokens(maxTotalTokens);
+            }
+            if (maxCalls != null) {
+                tree = tree.maxCalls(maxCalls);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--max-cost, --max-total-tokens and --max-calls must not be negative");
+        }
+        return settings.budget().perTree(tree);
+    }
+
     /** The agent these options describe; {@code interactive}: a human answers permission requests. */
     AgentConfig agentConfig(boolean interactive) {
         if (maxIterations < 1) {
@@ -297,7 +331,8 @@ class RunCommand implements Callable<Integer> {
         }
         Settings settings = Settings.load(SessionStore.home(), workingDirectory);
         Optional<String> chosenModel = Optional.ofNullable(model).or(settings::model);
-        ProviderFactory.Selection selection = ProviderFactory.select(ProviderFactory.catalog(workingDirectory),
+        ModelCatalog catalog = ProviderFactory.catalog(workingDirectory);
+        ProviderFactory.Selection selection = ProviderFactory.select(catalog,
                 Optional.ofNullable(provider), chosenModel, Optional.ofNullable(baseUrl), System.getenv());
         selected = selection;
         int outputLimit = maxTokens != null ? maxTokens
@@ -312,6 +347,8 @@ class RunCommand implements Callable<Integer> {
                 .tools(tools)
                 .maxIterations(maxIterations)
                 .maxTokens(outputLimit)
+                .budget(budget(settings))
+                .prices(catalog)
                 .streaming(!noStream)
                 .workingDirectory(workingDirectory)
                 .permissions(permissions(settings))
@@ -517,16 +554,27 @@ class RunCommand implements Callable<Integer> {
                 : metadata.withDescription(ChunkPrinter.Text.preview(firstPrompt)));
     }
 
-    /** How the turn ended, the last error or status that explains it, and the tokens its model calls used. */
-    record TurnResult(EndReason reason, Optional<String> detail, Usage usage) {
+    /**
+     * How the turn ended, the last error or status that explains it, and what its model calls used and
+     * cost (its subagents' calls included).
+     */
+    record TurnResult(EndReason reason, Optional<String> detail, UsageTotals usage) {
 
-        /** The end-of-turn line: reason when not a normal end, time, tokens, session. */
+        /** The end-of-turn line: reason when not a normal end, time, tokens, cost when known, session. */
         String summary(Duration elapsed, String sessionId) {
             String ended = reason == EndReason.END_TURN ? "" : reason.wireName() + " · ";
-            return String.format("%s%.1f s · %,d tokens in, %,d out · session %s", ended, elapsed.toMillis() / 1000.0,
-                    usage.inputTokens() + usage.cacheReadInputTokens() + usage.cacheCreationInputTokens(),
-                    usage.outputTokens(), sessionId);
+            return String.format(Locale.ROOT, "%s%.1f s · %s · session %s", ended, elapsed.toMillis() / 1000.0,
+                    UsageText.brief(usage), sessionId);
         }
+    }
+
+    /** What one call used, found in a chunk of the agent or of a subagent (forwarded, at any depth). */
+    private static UsageTotals callUsage(OutputChunk chunk) {
+        return switch (chunk) {
+            case OutputChunk.UsageReport u -> UsageTotals.ofCall(u.usage(), u.cost());
+            case OutputChunk.SubagentOutput s -> callUsage(s.chunk());
+            default -> UsageTotals.ZERO;
+        };
     }
 
     /**
@@ -536,7 +584,7 @@ class RunCommand implements Callable<Integer> {
     static TurnResult follow(Subscription subscription, ChunkPrinter printer, Optional<TerminalApprover> approver)
             throws InterruptedException {
         Optional<String> detail = Optional.empty();
-        Usage usage = Usage.ZERO;
+        UsageTotals usage = UsageTotals.ZERO;
         while (true) {
             Optional<OutputChunk> next = subscription.next();
             if (next.isEmpty()) {
@@ -548,7 +596,8 @@ class RunCommand implements Callable<Integer> {
             switch (chunk) {
                 case OutputChunk.Error e -> detail = Optional.of(e.message());
                 case OutputChunk.Status s when s.code() != StatusCode.RETRY -> detail = Optional.of(s.message());
-                case OutputChunk.UsageReport u -> usage = usage.plus(u.usage());
+                case OutputChunk.UsageReport u -> usage = usage.plus(callUsage(u));
+                case OutputChunk.SubagentOutput s -> usage = usage.plus(callUsage(s));
                 case OutputChunk.Done d -> {
                     return new TurnResult(d.reason(), detail, usage);
                 }

@@ -14,6 +14,7 @@ import dev.picrust.llm.ToolResultBlock;
 import dev.picrust.llm.ToolUseBlock;
 import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionMetadata;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.session.SessionSnapshot;
 import dev.picrust.session.SessionStore;
 import java.io.IOException;
@@ -60,17 +61,37 @@ final class SessionsCommand implements Callable<Integer> {
     }
 
     /** The session's metadata and messages, read without its writer's lock (an agent may be running on it). */
-    record Transcript(SessionMetadata metadata, List<Message> messages, List<String> warnings) {
+    /** A stored session as read: its messages, what its model calls used, and with its subagents ({@code tree}). */
+    record Transcript(SessionMetadata metadata, List<Message> messages, List<String> warnings, UsageTotals usage,
+                      UsageTotals tree) {
         static Transcript read(SessionStore store, String id) {
             if (!store.exists(id)) {
                 throw new CliException("no session '" + id + "' in " + store.location());
             }
             try {
                 SessionSnapshot session = store.read(id);
-                return new Transcript(session.metadata(), session.messages(), session.warnings());
+                UsageTotals tree = session.usage().plus(subagentUsage(store, session.metadata().children(),
+                        new java.util.HashSet<>(List.of(id))));
+                return new Transcript(session.metadata(), session.messages(), session.warnings(), session.usage(), tree);
             } catch (SessionException | IllegalStateException e) {
                 throw new CliException("cannot read session " + id + ": " + e.getMessage());
             }
+        }
+
+        /** The usage of the subagent sessions under a session, at any depth; one that cannot be read counts as none. */
+        private static UsageTotals subagentUsage(SessionStore store, List<String> children, java.util.Set<String> seen) {
+            UsageTotals total = UsageTotals.ZERO;
+            for (String child : children) {
+                if (seen.add(child) && store.exists(child)) {
+                    try {
+                        SessionSnapshot snapshot = store.read(child);
+                        total = total.plus(snapshot.usage()).plus(subagentUsage(store, snapshot.metadata().children(), seen));
+                    } catch (SessionException | IllegalStateException e) {
+                        // a child being written elsewhere or damaged: the parent's own figures still show
+                    }
+                }
+            }
+            return total;
         }
     }
 
@@ -92,6 +113,10 @@ final class SessionsCommand implements Callable<Integer> {
             m.parentId().ifPresent(p -> out.println("child of " + p));
             if (!m.children().isEmpty()) {
                 out.println("subagents " + String.join(", ", m.children()));
+            }
+            out.println("usage " + UsageText.full(t.usage()));
+            if (t.tree().calls() > t.usage().calls()) {
+                out.println("with subagents " + UsageText.full(t.tree()));
             }
             t.warnings().forEach(w -> out.println("repaired: " + w));
             for (Message message : t.messages()) {
@@ -147,6 +172,8 @@ final class SessionsCommand implements Callable<Integer> {
         static String json(Transcript t) {
             ObjectNode root = Json.object();
             root.set("metadata", t.metadata().toJson());
+            root.set("usage", t.usage().toJson());
+            root.set("tree_usage", t.tree().toJson());
             ArrayNode messages = root.putArray("messages");
             t.messages().forEach(m -> messages.add(MessageCodec.toJson(m)));
             return Json.write(root) + "\n";

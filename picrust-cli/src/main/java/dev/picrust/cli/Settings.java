@@ -2,6 +2,7 @@ package dev.picrust.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.agent.Budget;
 import dev.picrust.hook.HookSettings;
 import dev.picrust.json.Json;
 import dev.picrust.permission.PermissionMode;
@@ -19,13 +20,14 @@ import java.util.Optional;
  * The settings files the CLI honours, lowest precedence first: {@code <home>/settings.json} (the user's),
  * {@code <project>/.picrust/settings.json} (shared with the team), {@code <project>/.picrust/settings.local.json}
  * (this machine's). Rules and hooks of every file add up (a deny anywhere wins, as always); the model and
- * the permission mode come from the last file that sets them; flags override files.
+ * the permission mode come from the last file that sets them, and each {@code budget} limit too; flags
+ * override files.
  */
 record Settings(List<Layer> layers) {
 
     /** One file: what it says, or that it is absent. */
     record Layer(Path file, boolean present, PermissionSettings permissions, HookSettings hooks,
-                 Optional<String> model) {}
+                 Optional<String> model, Optional<JsonNode> budget) {}
 
     static Settings load(Path home, Path project) {
         List<Layer> layers = new ArrayList<>();
@@ -49,6 +51,21 @@ record Settings(List<Layer> layers) {
 
     Optional<String> model() {
         return last(Layer::model);
+    }
+
+    /** The {@code budget} of every file, each limit from the last file that sets it. */
+    Budget budget() {
+        Budget budget = Budget.NONE;
+        for (Layer layer : layers) {
+            if (layer.budget().isPresent()) {
+                try {
+                    budget = budget.with(layer.budget().get(), layer.file().toString());
+                } catch (IllegalArgumentException e) {
+                    throw new CliException("settings: " + e.getMessage());
+                }
+            }
+        }
+        return budget;
     }
 
     HookSettings hooks() {
@@ -82,7 +99,7 @@ record Settings(List<Layer> layers) {
     private static Layer read(Path file) {
         if (!Files.isRegularFile(file)) {
             return new Layer(file, false, new PermissionSettings(RuleSet.EMPTY, Optional.empty()),
-                    HookSettings.empty(), Optional.empty());
+                    HookSettings.empty(), Optional.empty(), Optional.empty());
         }
         JsonNode root;
         try {
@@ -101,7 +118,8 @@ record Settings(List<Layer> layers) {
                 throw new IllegalArgumentException(file + ": \"model\" must be a string");
             }
             return new Layer(file, true, PermissionSettings.parse(root, file), HookSettings.parse(root, file),
-                    model.isTextual() && !model.asText().isBlank() ? Optional.of(model.asText()) : Optional.empty());
+                    model.isTextual() && !model.asText().isBlank() ? Optional.of(model.asText()) : Optional.empty(),
+                    Optional.ofNullable(root.get("budget")));
         } catch (IllegalArgumentException e) {
             throw new CliException("settings: " + e.getMessage());
         }

@@ -137,6 +137,37 @@ class RunCommandIT {
     }
 
     @Test
+    void theEndOfTurnLineShowsTokensAndCost() throws Exception {
+        server.enqueue(ServerStep.text("priced"));
+        CliProcess cli = CliProcess.start(dir, env(), "run", "--sessions-dir", sessions.toString(),
+                "--cwd", workspace.toString(), "hi");
+        List<String> out = new ArrayList<>();
+        assertThat(cli.finish(out)).as(cli.stderr.get()).isZero();
+        // claude-sonnet-4-5, the default, at $3 / $15 per million: (100 * 3 + 20 * 15) / 1e6 = $0.0006
+        assertThat(cli.stderr.get()).containsPattern("\\d+\\.\\d s · 100 tokens in, 20 out · \\$0\\.0006 · session s-");
+    }
+
+    @Test
+    void maxCallsStopsBeforeTheNextModelCallAndTheUsageChunkCarriesTheTotals() throws Exception {
+        server.enqueue(ServerStep.toolUse("Glob", Json.object().put("pattern", "*.txt")), ServerStep.text("never asked"));
+        CliProcess cli = run("--session-id", "capped", "--max-calls", "1", "list the text files");
+        List<String> out = new ArrayList<>();
+        assertThat(cli.finish(out)).as(cli.stderr.get()).isEqualTo(1);
+        assertThat(server.requestCount()).isEqualTo(1);
+        List<JsonNode> chunks = parse(out);
+        JsonNode usage = chunks.stream().filter(c -> c.path("type").asText().equals("usage")).findFirst().orElseThrow();
+        assertThat(usage.path("cost_usd").asDouble()).isEqualTo(0.0006, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(usage.path("tree").path("calls").asLong()).isEqualTo(1);
+        assertThat(chunks).anyMatch(c -> c.path("type").asText().equals("tool_end"));
+        assertThat(chunks).anyMatch(c -> c.path("type").asText().equals("status")
+                && c.path("code").asText().equals("budget_exceeded")
+                && c.path("message").asText().equals("agent tree budget reached: 1 model call(s) of at most 1"));
+        assertThat(chunks.getLast().path("reason").asText()).isEqualTo("budget_exceeded");
+        assertThat(cli.stderr.get()).contains("turn ended: budget_exceeded");
+        assertThat(SessionStore.at(sessions).read("capped").usage().calls()).isEqualTo(1);
+    }
+
+    @Test
     void overloadedThenSuccess() throws Exception {
         server.enqueue(ServerStep.overloaded(), ServerStep.text("fine now"));
         CliProcess cli = run("hi");

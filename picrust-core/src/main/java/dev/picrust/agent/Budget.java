@@ -1,11 +1,13 @@
 package dev.picrust.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.event.UsageTotals;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Hard limits on what an agent spends: tokens, dollars and model calls, per turn, per session (earlier
@@ -44,6 +46,28 @@ public record Budget(Limit turn, Limit session, Limit tree) {
         return turn.isUnlimited() && session.isUnlimited() && tree.isUnlimited();
     }
 
+    /**
+     * This budget with the limits {@code node} sets replaced, as settings files write it:
+     * {@code {"turn": {"maxCalls": 40}, "session": {"maxCost": 5}, "tree": {"maxTokens": 2000000}}}.
+     * A limit of {@code null} removes it.
+     *
+     * @throws IllegalArgumentException naming {@code source} and the field when something is not valid
+     */
+    public Budget with(JsonNode node, String source) {
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(source + ": \"budget\" must be an object of turn, session and tree limits");
+        }
+        for (String field : (Iterable<String>) node::fieldNames) {
+            if (!Set.of("turn", "session", "tree").contains(field)) {
+                throw new IllegalArgumentException(source + ": unknown budget scope \"" + field
+                        + "\" (expected turn, session or tree)");
+            }
+        }
+        return new Budget(turn.with(node.path("turn"), source + ": budget.turn"),
+                session.with(node.path("session"), source + ": budget.session"),
+                tree.with(node.path("tree"), source + ": budget.tree"));
+    }
+
     /** The limits of one scope; each is optional. */
     public record Limit(OptionalLong tokens, OptionalDouble cost, OptionalLong calls) {
         public static final Limit NONE = new Limit(OptionalLong.empty(), OptionalDouble.empty(), OptionalLong.empty());
@@ -75,6 +99,41 @@ public record Budget(Limit turn, Limit session, Limit tree) {
 
         public boolean isUnlimited() {
             return tokens.isEmpty() && cost.isEmpty() && calls.isEmpty();
+        }
+
+        Limit with(JsonNode node, String where) {
+            if (node.isMissingNode()) {
+                return this;
+            }
+            if (!node.isObject()) {
+                throw new IllegalArgumentException(where + " must be an object of maxTokens, maxCost and maxCalls");
+            }
+            Limit limit = this;
+            for (var field : node.properties()) {
+                JsonNode value = field.getValue();
+                boolean remove = value.isNull();
+                if (!remove && (!value.isNumber() || value.asDouble() < 0)) {
+                    throw new IllegalArgumentException(where + "." + field.getKey() + " must be a number >= 0 or null");
+                }
+                limit = switch (field.getKey()) {
+                    case "maxTokens" -> new Limit(remove ? OptionalLong.empty() : OptionalLong.of(whole(value, where
+                            + ".maxTokens")), limit.cost, limit.calls);
+                    case "maxCost" -> new Limit(limit.tokens, remove ? OptionalDouble.empty()
+                            : OptionalDouble.of(value.asDouble()), limit.calls);
+                    case "maxCalls" -> new Limit(limit.tokens, limit.cost, remove ? OptionalLong.empty()
+                            : OptionalLong.of(whole(value, where + ".maxCalls")));
+                    default -> throw new IllegalArgumentException(where + ": unknown limit \"" + field.getKey()
+                            + "\" (expected maxTokens, maxCost or maxCalls)");
+                };
+            }
+            return limit;
+        }
+
+        private static long whole(JsonNode value, String where) {
+            if (!value.canConvertToExactIntegral()) {
+                throw new IllegalArgumentException(where + " must be a whole number");
+            }
+            return value.asLong();
         }
 
         /** Which limit {@code spent} has reached, in words; empty while all allow another call. */

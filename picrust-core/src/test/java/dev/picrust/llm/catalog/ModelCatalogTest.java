@@ -50,6 +50,21 @@ class ModelCatalogTest {
     }
 
     @Test
+    void pricesAreFoundByIdByReferenceAndByDatedName() {
+        ModelCatalog catalog = ModelCatalog.builtIn();
+        assertThat(catalog.price("claude-sonnet-4-5")).hasValue(new ModelCost(3, 15, 0.3, 3.75));
+        assertThat(catalog.price("anthropic/claude-sonnet-4-5")).hasValue(new ModelCost(3, 15, 0.3, 3.75));
+        assertThat(catalog.price("claude-sonnet-4-5-20250929")).hasValue(new ModelCost(3, 15, 0.3, 3.75));
+        assertThat(catalog.price("claude-sonnet-4-20250514")).hasValue(new ModelCost(3, 15, 0.3, 3.75));
+        assertThat(catalog.price("gpt-4o-mini-2024-07-18")).as("the longest listed prefix wins")
+                .hasValue(new ModelCost(0.15, 0.6, 0.075, 0));
+        assertThat(catalog.price("gpt-4.1-mini")).hasValue(new ModelCost(0.4, 1.6, 0.1, 0));
+        assertThat(catalog.price("gemini-2.5-pro")).isPresent();
+        assertThat(catalog.price("gpt-4.1x")).isEmpty();
+        assertThat(catalog.price("qwen3")).isEmpty();
+    }
+
+    @Test
     void builtInsReadKeysAndBaseUrlsFromTheirVariables() {
         ModelCatalog catalog = ModelCatalog.builtIn();
         assertThat(catalog.providers()).extracting(ProviderEntry::name).containsExactly("anthropic", "openai", "gemini");

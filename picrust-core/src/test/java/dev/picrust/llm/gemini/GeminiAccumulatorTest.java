@@ -51,7 +51,7 @@ class GeminiAccumulatorTest {
                 last("[{\"text\":\"world\"}]", "STOP"));
         assertThat(response.content()).containsExactly(new ThinkingBlock("Let me think.", "c2ln"), new TextBlock("Hello world"));
         assertThat(response.stopReason()).isEqualTo(StopReason.END_TURN);
-        assertThat(response.usage()).isEqualTo(new Usage(50, 10, 0, 0));
+        assertThat(response.usage()).isEqualTo(new Usage(50, 10, 0, 0, 3));
         assertThat(response.id()).isEqualTo("resp-1");
         assertThat(response.model()).isEqualTo("gemini-2.5-flash");
         assertThat(heard).contains(new StreamEvent.ThinkingDelta(0, "Let me "), new StreamEvent.TextDelta(1, "world"));

@@ -198,6 +198,13 @@ class ChatAccumulatorTest {
         LlmResponse groq = readChunks(delta("{\"content\":\"x\"}"),
                 "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"x_groq\":{\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":2}}}");
         assertThat(groq.usage()).isEqualTo(new Usage(7, 2, 0, 0));
+
+        LlmResponse reasoning = readChunks(delta("{\"content\":\"x\"}"),
+                "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,"
+                        + "\"completion_tokens\":50,\"completion_tokens_details\":{\"reasoning_tokens\":32}}}",
+                "[DONE]");
+        assertThat(reasoning.usage()).as("reasoning tokens are part of the completion tokens")
+                .isEqualTo(new Usage(9, 50, 0, 0, 32));
     }
 
     @Test

@@ -43,7 +43,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * are $3 / $15 / $0.30 / $3.75 per million, so one call costs
  * (1000*3 + 200*15 + 500*0.3 + 100*3.75) / 1e6 = 6525 / 1e6 = $0.006525.
  */
-class BudgetTest {
+class BudgetEnforcementTest {
     static final Usage CALL = new Usage(1000, 200, 500, 100, 40);
     static final double CALL_COST = 0.006525;
     static final String MODEL = "claude-sonnet-4-5";
