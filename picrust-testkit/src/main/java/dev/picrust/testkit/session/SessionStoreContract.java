@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.llm.Message;
+import dev.picrust.llm.Usage;
 import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionMetadata;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -284,6 +287,29 @@ public abstract class SessionStoreContract {
             assertEquals(Optional.empty(), reopened.state().get("gone"));
             assertEquals(List.of(), reopened.loadWarnings());
         }
+    }
+
+    @Test
+    void usageStoredWithMessagesAndUsageRecordsAddsUpAfterReopening() throws Exception {
+        UsageTotals first = UsageTotals.ofCall(new Usage(10, 5, 2, 1, 3), OptionalDouble.of(0.25));
+        UsageTotals second = UsageTotals.ofCall(new Usage(7, 1, 0, 0), OptionalDouble.empty());
+        UsageTotals third = UsageTotals.ofCall(new Usage(1, 1, 0, 0), OptionalDouble.of(0.5));
+        UsageTotals all = first.plus(second).plus(third);
+        try (AgentSession session = store.create(metadata("used"))) {
+            assertEquals(UsageTotals.ZERO, session.usage());
+            session.append(Message.user("hi"));
+            session.append(Message.assistant("one"), first);
+            session.appendWithNext(Message.assistant("two"), second);
+            session.appendRecord(AgentSession.USAGE_RECORD, third.toJson());
+            assertEquals(all, session.usage());
+            assertEquals(List.of(), session.records(), "usage records are usage, not records");
+        }
+        try (AgentSession reopened = openElsewhere("used")) {
+            assertEquals(all, reopened.usage());
+            assertEquals(List.of(Message.user("hi"), Message.assistant("one"), Message.assistant("two")),
+                    reopened.messages());
+        }
+        assertEquals(all, readElsewhere("used").usage());
     }
 
     @Test
