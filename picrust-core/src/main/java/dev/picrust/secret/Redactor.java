@@ -131,11 +131,12 @@ public final class Redactor {
 
     /** One pass, ASCII case folded by hand: {@code toLowerCase} would copy every line. */
     private static boolean hasLabelMark(String text) {
-        for (int i = 0, n = text.length(); i < n; i++) {
+        for (int i = 0, n = text.length() - 2; i < n; i++) {
             char c = (char) (text.charAt(i) | 0x20);  // folds A-Z onto a-z; no other character lands on a letter
             if (c == 'b' || c == 'a' || c == 's' || c == 'r' || c == 'p') {
+                char d = (char) (text.charAt(i + 1) | 0x20);
                 for (String mark : LABEL_MARKS) {
-                    if (mark.charAt(0) == c && text.regionMatches(true, i, mark, 0, mark.length())) {
+                    if (mark.charAt(0) == c && mark.charAt(1) == d && text.regionMatches(true, i, mark, 0, mark.length())) {
                         return true;
                     }
                 }
