@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * Removes secrets from text before it is shown, logged or stored: every <em>known</em> key (the
- * values of key-like environment variables at start-up, and keys given to providers in code) and
+ * values of credential-named environment variables at start-up, and keys given to providers in code) and
  * anything <em>shaped</em> like one (provider key formats, private key blocks, bearer tokens,
  * {@code api_key=...} pairs). There is one per process ({@link #shared()}), because a key known to
  * one part (the provider that was given it) must be hidden by every other part (the error printer,
@@ -52,7 +52,7 @@ public final class Redactor {
     /** Knows the values of the key-like variables of {@code environment}. */
     Redactor(Map<String, String> environment) {
         environment.forEach((name, value) -> {
-            if (ToolEnvironment.isSecretName(name)) {
+            if (ToolEnvironment.isCredentialName(name)) {
                 register(value);
             }
         });

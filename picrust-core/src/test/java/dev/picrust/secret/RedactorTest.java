@@ -18,6 +18,18 @@ class RedactorTest {
     }
 
     @Test
+    void providerSettingsThatAreNotCredentialsStayReadable() {
+        // The base URL was registered as a secret, so "connection to http://127.0.0.1:36087 failed"
+        // read "connection to [REDACTED] failed", and every "us-east-1" in any text was masked.
+        Redactor r = new Redactor(Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:36087", "AWS_REGION", "us-east-1x",
+                "OPENAI_API_KEY", "opaque-openai-value", "ANTHROPIC_AUTH_TOKEN", "opaque-auth-value"));
+        assertThat(r.redact("connection to http://127.0.0.1:36087/v1/messages failed in us-east-1x"))
+                .isEqualTo("connection to http://127.0.0.1:36087/v1/messages failed in us-east-1x");
+        assertThat(r.redact("opaque-openai-value and opaque-auth-value")).isEqualTo("[REDACTED] and [REDACTED]");
+        assertThat(ToolEnvironment.isSecretName("ANTHROPIC_BASE_URL")).as("still kept from tools").isTrue();
+    }
+
+    @Test
     void registeredKeysAreHidden() {
         redactor.register("short");  // too short to hide everywhere without mangling ordinary text
         redactor.register("configured-in-code-key");
