@@ -125,7 +125,10 @@ class ResumeIT {
         assertThat(cli(shown, "sessions", "show", id)).as(shown.getLast()).isZero();
         assertThat(String.join("\n", shown)).contains("session " + id).contains("folder " + workspace)
                 .contains("── user\nshow me ticks").contains("● Bash").contains("  = ``` tick")
-                .contains("── assistant\nAll done.");
+                .contains("── assistant\nAll done.")
+                // two calls of 100 + 20 tokens on claude-sonnet-4-5 ($3 / $15 per million): 2 * 0.0006
+                .contains("usage 2 model call(s) · 200 tokens in (0 read from cache, 0 written to it), 40 out "
+                        + "(0 reasoning) · $0.0012");
 
         Path md = dir.resolve("out.md");
         assertThat(cli(new ArrayList<>(), "sessions", "export", id, "-o", md.toString())).isZero();
@@ -137,6 +140,9 @@ class ResumeIT {
         JsonNode exported = Json.parse(json.getFirst());
         assertThat(exported.path("metadata").path("id").asText()).isEqualTo(id);
         assertThat(exported.path("messages")).hasSize(4);
+        assertThat(exported.path("usage").path("calls").asLong()).isEqualTo(2);
+        assertThat(exported.path("usage").path("cost_usd").asDouble())
+                .isEqualTo(0.0012, org.assertj.core.api.Assertions.within(1e-12));
     }
 
     @Test

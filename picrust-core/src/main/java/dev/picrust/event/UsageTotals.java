@@ -60,23 +60,38 @@ public record UsageTotals(long calls, Usage usage, double pricedCost, long unpri
         return usage.totalTokens();
     }
 
-    /** The JSON form as text, written without a JSON tree: it is appended to a session line per model call. */
+    /**
+     * The JSON form as text, compact (zero counts, {@code "calls":1} and an all-unpriced count left
+     * out; {@link #fromJson} reads them back), written without a JSON tree: it is appended to a
+     * session line per model call, so it should cost few bytes.
+     */
     public String toJsonText() {
-        StringBuilder b = new StringBuilder(200).append("{\"calls\":").append(calls)
-                .append(",\"input_tokens\":").append(usage.inputTokens())
-                .append(",\"output_tokens\":").append(usage.outputTokens())
-                .append(",\"cache_read_input_tokens\":").append(usage.cacheReadInputTokens())
-                .append(",\"cache_creation_input_tokens\":").append(usage.cacheCreationInputTokens())
-                .append(",\"reasoning_tokens\":").append(usage.reasoningTokens());
+        StringBuilder b = new StringBuilder(96).append('{');
+        if (calls != 1) {
+            field(b, "calls", calls);
+        }
+        field(b, "input_tokens", usage.inputTokens());
+        field(b, "output_tokens", usage.outputTokens());
+        field(b, "cache_read_input_tokens", usage.cacheReadInputTokens());
+        field(b, "cache_creation_input_tokens", usage.cacheCreationInputTokens());
+        field(b, "reasoning_tokens", usage.reasoningTokens());
         if (unpricedCalls == 0) {
-            b.append(",\"cost_usd\":").append(pricedCost);
+            b.append(b.length() > 1 ? "," : "").append("\"cost_usd\":").append(pricedCost);
         } else {
             if (pricedCost > 0) {
-                b.append(",\"priced_cost_usd\":").append(pricedCost);
+                b.append(b.length() > 1 ? "," : "").append("\"priced_cost_usd\":").append(pricedCost);
             }
-            b.append(",\"unpriced_calls\":").append(unpricedCalls);
+            if (unpricedCalls != calls) {
+                field(b, "unpriced_calls", unpricedCalls);
+            }
         }
         return b.append('}').toString();
+    }
+
+    private static void field(StringBuilder b, String name, long value) {
+        if (value != 0 || name.equals("calls")) {
+            b.append(b.length() > 1 ? "," : "").append('"').append(name).append("\":").append(value);
+        }
     }
 
     public ObjectNode toJson() {
