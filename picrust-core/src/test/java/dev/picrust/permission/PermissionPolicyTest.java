@@ -341,9 +341,10 @@ class PermissionPolicyTest {
     }
 
     @Test
-    void allowAlwaysForTheSessionSavesAReusableRule() {
+    void allowAlwaysForTheSessionWithTheWiderSuggestionSavesAReusableRule() {
         PermissionPolicy p = policy(RuleSet.EMPTY);
-        p.applyAnswer(bash("git status -s"), PermissionAnswer.allowAlways(PermissionTier.SESSION));
+        p.applyAnswer(bash("git status -s"), PermissionAnswer.allowAlways(PermissionTier.SESSION,
+                PermissionRule.suggestWider("Bash", Json.object().put("command", "git status -s"), wd)));
         assertThat(p.rules("coder").get(PermissionTier.SESSION).allow())
                 .containsExactly(PermissionRule.parse("Bash(git status:*)"));
         assertAllow(p.decide(bash("git status")));
@@ -367,7 +368,8 @@ class PermissionPolicyTest {
     @Test
     void allowAlwaysGlobalSurvivesARestartForEveryAgentType() {
         policy(RuleSet.EMPTY).applyAnswer(file("Write", "out/report.md", false, PermissionMode.DEFAULT),
-                PermissionAnswer.allowAlways(PermissionTier.GLOBAL));
+                PermissionAnswer.allowAlways(PermissionTier.GLOBAL,
+                        PermissionRule.suggestWider("Write", Json.object().put("file_path", "out/report.md"), wd)));
         PermissionPolicy restarted = new PermissionPolicy(Optional.of(new RuleStore(picrustHome)), RuleSet.EMPTY, home);
         PermissionDecision d = restarted.decide(new PermissionQuery("Write", Json.object().put("file_path", "out/x.md"),
                 false, wd, "reviewer", PermissionMode.DEFAULT));
@@ -535,5 +537,18 @@ class PermissionPolicyTest {
                 PermissionMode.BYPASS_PERMISSIONS));
         assertDeny(fetch);
         assertThat(fetch.source().detail()).isEqualTo("WebFetch [local] [parent cli]");
+    }
+
+    @Test
+    void alwaysForAWriteSavesThatFileNotEveryFile() {
+        // Issue 12: "a" at a Write approval for a file in the working directory saved Write(**).
+        PermissionPolicy policy = policy(List.of(), List.of(), List.of());
+        policy.applyAnswer(file("Write", "out.txt", false, PermissionMode.DEFAULT),
+                PermissionAnswer.allowAlways(PermissionTier.LOCAL));
+        assertThat(store.load(PermissionTier.LOCAL, "coder").allow())
+                .containsExactly(PermissionRule.of("Write", wd.resolve("out.txt").toString()));
+        assertAllow(policy.decide(file("Write", "out.txt", false, PermissionMode.DEFAULT)));
+        assertAsk(policy.decide(file("Write", "other.txt", false, PermissionMode.DEFAULT)));
+        assertAsk(policy.decide(file("Write", "sub/out.txt", false, PermissionMode.DEFAULT)));
     }
 }
