@@ -8,6 +8,9 @@ module dev.picrust.core {
     requires transitive com.fasterxml.jackson.databind;
     requires transitive java.net.http;
     requires org.slf4j;
+    // AgentConfig takes an OpenTelemetry; the API only (its no-op default costs nothing), never the SDK.
+    requires transitive io.opentelemetry.api;
+    requires io.opentelemetry.context;
 
     exports dev.picrust;
     exports dev.picrust.event;
