@@ -52,10 +52,25 @@ public final class Redactor {
     /** Knows the values of the key-like variables of {@code environment}. */
     Redactor(Map<String, String> environment) {
         environment.forEach((name, value) -> {
-            if (ToolEnvironment.isSecretName(name)) {
+            if (ToolEnvironment.isSecretName(name) && !isPlainUrl(value)) {
                 register(value);
             }
         });
+    }
+
+    /**
+     * A URL without user info or query ({@code ANTHROPIC_BASE_URL=http://proxy:8080}) is named like a
+     * provider's variable but holds nothing secret; hiding it would blank out the URL in every error
+     * and request log that names where a call went.
+     */
+    static boolean isPlainUrl(String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value.strip());
+            return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null && uri.getRawUserInfo() == null && uri.getRawQuery() == null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     /** The process's redactor: the one every printer, logger and journal uses. */

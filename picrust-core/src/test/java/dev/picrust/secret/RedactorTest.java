@@ -71,6 +71,15 @@ class RedactorTest {
     }
 
     @Test
+    void aPlainBaseUrlInAProviderVariableIsNotASecretButOneWithCredentialsIs() {
+        Redactor fromEnv = new Redactor(Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:8080/proxy",
+                "OPENAI_BASE_URL", "https://user:hunter2-password@proxy.example/v1", "GEMINI_BASE_URL", "https://g.example/?key=abcdefgh1234"));
+        assertThat(fromEnv.redact("POST http://127.0.0.1:8080/proxy/v1/messages")).isEqualTo("POST http://127.0.0.1:8080/proxy/v1/messages");
+        assertThat(fromEnv.redact("to https://user:hunter2-password@proxy.example/v1")).doesNotContain("hunter2");
+        assertThat(fromEnv.redact("to https://g.example/?key=abcdefgh1234")).doesNotContain("abcdefgh1234");
+    }
+
+    @Test
     void toolEnvironmentsLoseCredentialsButKeepWhatTheOperatorPasses() {
         Map<String, String> env = new HashMap<>(Map.of("ANTHROPIC_API_KEY", "sk-ant-x", "OPENAI_API_KEY", "k",
                 "GEMINI_API_KEY", "k", "GOOGLE_API_KEY", "k", "AWS_ACCESS_KEY_ID", "AKIA", "AWS_SECRET_ACCESS_KEY", "s",
