@@ -13,7 +13,13 @@ import java.io.InputStream;
  */
 public interface WireRecorder {
 
-    WireRecorder OFF = (label, call) -> Exchange.NONE;
+    /** Records nothing (a class, not a lambda: it is loaded on every process's first model call). */
+    WireRecorder OFF = new WireRecorder() {
+        @Override
+        public Exchange start(String label, HttpCall call) {
+            return Exchange.NONE;
+        }
+    };
 
     /** An attempt is about to be sent; {@code label} names the provider ({@code Anthropic}, ...). */
     Exchange start(String label, HttpCall call);
