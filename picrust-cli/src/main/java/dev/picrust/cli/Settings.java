@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.picrust.secret.Redactor;
+import dev.picrust.secret.ToolEnvironment;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -89,11 +90,8 @@ record Settings(List<Layer> layers) {
      * tool environment's rule, which also drops {@code OPENAI_BASE_URL}-style provider variables.
      */
     static boolean isSecret(String name, String value) {
-        return CREDENTIAL_NAME.matcher(name).matches() || Redactor.shared().isSecret(value);
+        return ToolEnvironment.isCredentialName(name) || Redactor.shared().isSecret(value);
     }
-
-    private static final java.util.regex.Pattern CREDENTIAL_NAME = java.util.regex.Pattern.compile(
-            "(?i).*(KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL).*");
 
     HookSettings hooks() {
         List<HookSettings.Entry> entries = new ArrayList<>();
