@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -370,7 +371,8 @@ class RunCommand implements Callable<Integer> {
                 }
                 return current.toBuilder().model(ref).build();
             }
-            return current.withModel(found.get().createProvider(System.getenv()), found.get().model().id());
+            Map<String, String> env = Settings.load(SessionStore.home(), current.workingDirectory()).environment(System.getenv());
+            return current.withModel(found.get().createProvider(env), found.get().model().id());
         } catch (LlmException e) {
             throw new CliException(e.getMessage());
         }
