@@ -4,6 +4,8 @@
  * and other engine parts stay internal so they can change without breaking anyone (docs/API.md).
  * Adding an exported package is one {@code exports} line here plus one line in docs/API.md.
  */
+// The OpenTelemetry API jars are automatic modules with stable Automatic-Module-Name entries.
+@SuppressWarnings({"requires-transitive-automatic", "requires-automatic"})
 module dev.picrust.core {
     requires transitive com.fasterxml.jackson.databind;
     requires transitive java.net.http;
