@@ -9,6 +9,7 @@ import dev.picrust.llm.catalog.ModelCatalog;
 import dev.picrust.sandbox.SandboxSettings;
 import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.tool.ToolRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -40,7 +41,9 @@ public record AgentConfig(
         SandboxSettings sandbox,
         ToolEnvironment toolEnvironment,
         Budget budget,
-        ModelCatalog prices) {
+        ModelCatalog prices,
+        Optional<OpenTelemetry> openTelemetry,
+        boolean traceContent) {
 
     public static final String DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
 
@@ -63,6 +66,7 @@ public record AgentConfig(
         Objects.requireNonNull(toolEnvironment, "toolEnvironment");
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(prices, "prices");
+        Objects.requireNonNull(openTelemetry, "openTelemetry");
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be >= 1");
         }
@@ -79,7 +83,7 @@ public record AgentConfig(
     public AgentConfig withModel(LlmProvider newProvider, String newModel) {
         return new AgentConfig(newProvider, newModel, agentType, systemPrompt, tools, maxIterations, maxTokens, streaming,
                 thinking, workingDirectory, allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive,
-                inputDelivery, subagents, sandbox, toolEnvironment, budget, prices);
+                inputDelivery, subagents, sandbox, toolEnvironment, budget, prices, openTelemetry, traceContent);
     }
 
     public Builder toBuilder() {
@@ -105,6 +109,8 @@ public record AgentConfig(
         b.toolEnvironment = toolEnvironment;
         b.budget = budget;
         b.prices = prices;
+        b.openTelemetry = openTelemetry;
+        b.traceContent = traceContent;
         return b;
     }
 
@@ -131,6 +137,8 @@ public record AgentConfig(
         private ToolEnvironment toolEnvironment = ToolEnvironment.defaults();
         private Budget budget = Budget.NONE;
         private ModelCatalog prices;
+        private Optional<OpenTelemetry> openTelemetry = Optional.empty();
+        private boolean traceContent;
 
         private Builder(LlmProvider provider) {
             this.provider = Objects.requireNonNull(provider, "provider");
@@ -178,11 +186,24 @@ public record AgentConfig(
          */
         public Builder prices(ModelCatalog value) { this.prices = value; return this; }
 
+        /**
+         * Emits OpenTelemetry spans through {@code value} (GenAI semantic conventions: {@code invoke_agent},
+         * {@code chat}, {@code execute_tool}; subagents nest under the Task call that started them). Without
+         * it there is no tracing and no cost. PiCrust uses the API only: the application brings the SDK.
+         */
+        public Builder openTelemetry(OpenTelemetry value) { this.openTelemetry = Optional.of(value); return this; }
+        /**
+         * Also records prompts, responses, tool arguments and results on the spans (redacted like logs).
+         * Off by default: content may be personal or confidential.
+         */
+        public Builder traceContent(boolean value) { this.traceContent = value; return this; }
+
         public AgentConfig build() {
             return new AgentConfig(provider, model == null ? provider.defaultModel() : model, agentType,
                     systemPrompt, tools, maxIterations, maxTokens, streaming, thinking, workingDirectory,
                     allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive, inputDelivery, subagents,
-                    sandbox, toolEnvironment, budget, prices == null ? ModelCatalog.builtIn() : prices);
+                    sandbox, toolEnvironment, budget, prices == null ? ModelCatalog.builtIn() : prices, openTelemetry,
+                    traceContent);
         }
     }
 }
