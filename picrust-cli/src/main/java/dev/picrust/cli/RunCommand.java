@@ -49,7 +49,8 @@ class RunCommand implements Callable<Integer> {
     private static final int DEFAULT_MAX_TOKENS = 8192;
 
     /** The provider and model the options resolved to (set by {@link #agentConfig}). */
-    private ProviderFactory.Selection selected;
+    /** The provider's name in the model catalog (what a resume selects again), set by the last model chosen. */
+    String launchProvider;
 
     @Parameters(arity = "0..*", paramLabel = "PROMPT", description = "The task; several words are joined with spaces. "
             + "'-' (or no prompt with input piped in) reads it from standard input. "
@@ -279,7 +280,7 @@ class RunCommand implements Callable<Integer> {
      * model catalog), model and output limit {@code config} resolved to, and the options as given.
      */
     Launch launch(AgentConfig config) {
-        String providerName = selected == null ? config.provider().name() : selected.choice().provider().name();
+        String providerName = launchProvider == null ? config.provider().name() : launchProvider;
         return new Launch(config.workingDirectory(), providerName, Optional.of(config.model()),
                 Optional.ofNullable(system),
                 skipPermissions ? Optional.of("bypassPermissions") : Optional.ofNullable(permissionMode),
@@ -299,7 +300,7 @@ class RunCommand implements Callable<Integer> {
         Optional<String> chosenModel = Optional.ofNullable(model).or(settings::model);
         ProviderFactory.Selection selection = ProviderFactory.select(ProviderFactory.catalog(workingDirectory),
                 Optional.ofNullable(provider), chosenModel, Optional.ofNullable(baseUrl), System.getenv());
-        selected = selection;
+        launchProvider = selection.choice().provider().name();
         int outputLimit = maxTokens != null ? maxTokens
                 : Math.min(DEFAULT_MAX_TOKENS, selection.choice().model().maxTokens().orElse(DEFAULT_MAX_TOKENS));
         HookRegistry hooks = new HookRegistry();
@@ -336,7 +337,7 @@ class RunCommand implements Callable<Integer> {
      * {@code current} on the model {@code ref} names: a model from the catalog ({@code local/qwen3},
      * or an id one provider lists) brings its provider along; any other name keeps the provider.
      */
-    static AgentConfig withModel(AgentConfig current, String ref) {
+    static Switched withModel(AgentConfig current, String ref) {
         Optional<ModelChoice> found;
         try {
             found = ProviderFactory.catalog(current.workingDirectory()).resolve(ref);
@@ -344,13 +345,17 @@ class RunCommand implements Callable<Integer> {
                 if (ref.contains("/")) {
                     throw new CliException("unknown provider in '" + ref + "' (see picrust models)");
                 }
-                return current.toBuilder().model(ref).build();
+                return new Switched(current.toBuilder().model(ref).build(), Optional.empty());
             }
-            return current.withModel(found.get().createProvider(System.getenv()), found.get().model().id());
+            return new Switched(current.withModel(found.get().createProvider(System.getenv()), found.get().model().id()),
+                    Optional.of(found.get().provider().name()));
         } catch (LlmException e) {
             throw new CliException(e.getMessage());
         }
     }
+
+    /** A configuration on another model, and the catalog's name of its provider when it came from the catalog. */
+    record Switched(AgentConfig config, Optional<String> catalogProvider) {}
 
     /** Settings files' {@code "sandbox"} object, then the flags. */
     SandboxSettings sandboxSettings(Path workingDirectory) {

@@ -24,13 +24,15 @@ class RunCommandModelTest {
         AgentConfig start = AgentConfig.builder(ProviderFactory.anthropic("http://127.0.0.1:9", "sk-ant-x"))
                 .model("claude-a").workingDirectory(project).build();
 
-        AgentConfig local = RunCommand.withModel(start, "local/qwen3");
+        RunCommand.Switched switched = RunCommand.withModel(start, "local/qwen3");
+        AgentConfig local = switched.config();
+        assertThat(switched.catalogProvider()).hasValue("local");
         assertThat(local.provider()).isInstanceOf(OpenAiProvider.class);
         assertThat(local.model()).isEqualTo("qwen3");
         assertThat(local.tools()).isSameAs(start.tools());
-        assertThat(RunCommand.withModel(start, "qwen3").provider()).isInstanceOf(OpenAiProvider.class);
+        assertThat(RunCommand.withModel(start, "qwen3").config().provider()).isInstanceOf(OpenAiProvider.class);
 
-        AgentConfig other = RunCommand.withModel(start, "claude-b");
+        AgentConfig other = RunCommand.withModel(start, "claude-b").config();
         assertThat(other.provider()).isSameAs(start.provider()).isInstanceOf(AnthropicProvider.class);
         assertThat(other.model()).isEqualTo("claude-b");
 

@@ -23,7 +23,8 @@ import java.util.concurrent.CancellationException;
  * interruptions come back as values, never as exceptions.
  */
 public final class ModelCaller {
-    private final AgentConfig config;
+    /** Replaced only between turns, by a model switch ({@link #use}). */
+    private volatile AgentConfig config;
     private final OutputSink output;
     private final Transcript transcript;
 
@@ -31,6 +32,11 @@ public final class ModelCaller {
         this.config = config;
         this.output = output;
         this.transcript = transcript;
+    }
+
+    /** From the next call on: another provider and model (a model switch). */
+    void use(AgentConfig switched) {
+        this.config = switched;
     }
 
     public ModelReply call(LlmRequest request, Cancellation cancellation) {
