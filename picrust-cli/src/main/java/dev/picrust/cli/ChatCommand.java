@@ -178,7 +178,7 @@ final class ChatCommand extends RunCommand {
                 } else {
                     Switched switched;
                     try {
-                        switched = withModel(config, argument);
+                        switched = withModel(config, argument, http);
                     } catch (CliException e) {
                         screen.println(style.error(e.getMessage()));
                         return true;
