@@ -218,12 +218,7 @@ class ModelSwitchTest {
     private static void turn(SessionStore store, Path work, LlmProvider provider, String model, boolean first,
                              String prompt) throws Exception {
         try (AgentRuntime runtime = new AgentRuntime(store)) {
-            AgentConfig config = AgentConfig.builder(provider)
-                    .model(model)
-                    .tools(new ToolRegistry().registerAll(BuiltinTools.all()))
-                    .permissions(Permissions.defaults().withMode(PermissionMode.BYPASS_PERMISSIONS))
-                    .workingDirectory(work)
-                    .build();
+            AgentConfig config = config(provider, model, work);
             AgentHandle handle = first ? runtime.spawn(config, "switch") : runtime.resume(config, "switch");
             Subscription sub = handle.subscribe(Integer.MAX_VALUE);
             handle.send(prompt);
