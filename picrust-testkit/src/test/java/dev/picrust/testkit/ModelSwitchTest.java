@@ -46,16 +46,7 @@ class ModelSwitchTest {
         Path work = Files.createDirectories(dir.resolve("work"));
         SessionStore store = SessionStore.at(dir.resolve("sessions"));
         try (MockLlmServer server = MockLlmServer.start()) {
-            server.enqueue(
-                    ServerStep.content(StopReason.TOOL_USE, List.of(new ThinkingBlock("I should write the note.", "sig-claude"),
-                            ScriptedModel.toolUse("Write", Json.object().put("file_path", "n.txt").put("content", "one\n")))),
-                    ServerStep.text("Wrote it."),
-                    ServerStep.content(StopReason.TOOL_USE, List.of(new TextBlock("Reading."),
-                            ScriptedModel.toolUse("Read", Json.object().put("file_path", "n.txt")))),
-                    ServerStep.text("It says one."),
-                    ServerStep.content(StopReason.TOOL_USE, List.of(
-                            ScriptedModel.toolUse("Bash", Json.object().put("command", "echo two >> n.txt")))),
-                    ServerStep.text("Appended two."));
+            server.enqueue(threeTurns());
 
             turn(store, work, ProviderToolLoopTest.Api.ANTHROPIC.create.apply(server.baseUrl()), "claude-test", true,
                     "write a note");
@@ -115,17 +106,7 @@ class ModelSwitchTest {
         Path work = Files.createDirectories(dir.resolve("work"));
         SessionStore store = SessionStore.at(dir.resolve("sessions"));
         try (MockLlmServer server = MockLlmServer.start(); AgentRuntime runtime = new AgentRuntime(store)) {
-            server.enqueue(
-                    ServerStep.content(StopReason.TOOL_USE, List.of(new ThinkingBlock("I should write the note.", "sig-claude"),
-                            ScriptedModel.toolUse("Write", Json.object().put("file_path", "n.txt").put("content", "one\n")))),
-                    ServerStep.text("Wrote it."),
-                    ServerStep.content(StopReason.TOOL_USE, List.of(new TextBlock("Reading."),
-                            ScriptedModel.toolUse("Read", Json.object().put("file_path", "n.txt")))),
-                    ServerStep.text("It says one."),
-                    ServerStep.content(StopReason.TOOL_USE, List.of(
-                            ScriptedModel.toolUse("Bash", Json.object().put("command", "echo two >> n.txt")))),
-                    ServerStep.text("Appended two."),
-                    ServerStep.text("Still here."));
+            server.enqueue(threeTurns()).enqueue(ServerStep.text("Still here."));
             LlmProvider openAi = ProviderToolLoopTest.Api.OPENAI.create.apply(server.baseUrl());
             LlmProvider gemini = ProviderToolLoopTest.Api.GEMINI.create.apply(server.baseUrl());
             AgentHandle handle = runtime.spawn(config(ProviderToolLoopTest.Api.ANTHROPIC.create.apply(server.baseUrl()),
@@ -197,6 +178,20 @@ class ModelSwitchTest {
                     Optional.empty(), Optional.of(geminiRef));
             assertThat(session.metadata().model()).isEqualTo("gemini-test");
         }
+    }
+
+    /** Write a note (Claude thinks first), read it, append to it: one turn per model, two steps each. */
+    private static List<ServerStep> threeTurns() {
+        return List.of(
+                ServerStep.content(StopReason.TOOL_USE, List.of(new ThinkingBlock("I should write the note.", "sig-claude"),
+                        ScriptedModel.toolUse("Write", Json.object().put("file_path", "n.txt").put("content", "one\n")))),
+                ServerStep.text("Wrote it."),
+                ServerStep.content(StopReason.TOOL_USE, List.of(new TextBlock("Reading."),
+                        ScriptedModel.toolUse("Read", Json.object().put("file_path", "n.txt")))),
+                ServerStep.text("It says one."),
+                ServerStep.content(StopReason.TOOL_USE, List.of(
+                        ScriptedModel.toolUse("Bash", Json.object().put("command", "echo two >> n.txt")))),
+                ServerStep.text("Appended two."));
     }
 
     private static List<OutputChunk> prompt(AgentHandle handle, Subscription sub, String text) throws Exception {
