@@ -53,6 +53,8 @@ public final class HttpRetryLoop implements AutoCloseable {
     private final HttpSettings settings;
     private final HttpTransport transport;
     private final boolean ownsTransport;
+    /** Sees every exchange of every provider when a request log is on ({@link #record}). */
+    private static volatile WireRecorder recorder = WireRecorder.OFF;
 
     /**
      * @param label         the provider's name in messages, e.g. {@code OpenAI}
@@ -115,6 +117,15 @@ public final class HttpRetryLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Installs the process's request/response recorder ({@link WireRecorder#OFF} to stop): every
+     * provider's attempts from then on are shown to it. Process-wide, like the {@link Redactor}: the
+     * CLI's {@code --verbose} / {@code --debug} switch it on for the run.
+     */
+    public static void record(WireRecorder value) {
+        recorder = Objects.requireNonNull(value, "recorder");
+    }
+
     /** Runs the call, retrying as the policy allows. */
     private LlmResponse call(LlmRequest request, boolean streaming, StreamListener listener, Cancellation cancellation) {
         String model = request.model().isBlank() ? defaultModel : request.model();
@@ -151,13 +162,26 @@ public final class HttpRetryLoop implements AutoCloseable {
 
     private LlmResponse attempt(LlmRequest request, String model, boolean streaming, StreamListener listener,
                                 Cancellation cancellation) throws AttemptFailure {
+        // A non-streamed answer starts only when it is complete: it has the whole attempt to arrive.
+        HttpCall call = new HttpCall("POST", wire.uri(model, streaming), wire.headers(streaming),
+                wire.body(request, model, streaming),
+                streaming ? settings.firstByteTimeout() : settings.attemptTimeout(), settings.idleTimeout(),
+                settings.attemptTimeout());
+        try (WireRecorder.Exchange recording = recorder.start(label, call)) {
+            try {
+                return recording.answered(exchange(call, streaming, listener, cancellation, recording));
+            } catch (AttemptFailure failure) {
+                recording.failed(failure.error.getMessage());
+                throw failure;
+            }
+        }
+    }
+
+    private LlmResponse exchange(HttpCall call, boolean streaming, StreamListener listener,
+                                 Cancellation cancellation, WireRecorder.Exchange recording) throws AttemptFailure {
         HttpExchange exchange;
-        URI uri = wire.uri(model, streaming);
+        URI uri = call.uri();
         try {
-            // A non-streamed answer starts only when it is complete: it has the whole attempt to arrive.
-            HttpCall call = new HttpCall("POST", uri, wire.headers(streaming), wire.body(request, model, streaming),
-                    streaming ? settings.firstByteTimeout() : settings.attemptTimeout(), settings.idleTimeout(),
-                    settings.attemptTimeout());
             exchange = transport.send(call, cancellation);
         } catch (IOException e) {
             if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
@@ -170,7 +194,7 @@ public final class HttpRetryLoop implements AutoCloseable {
             Optional<String> requestId = wire.requestId(exchange.headers());
             // A failure while reading a 2xx body is not an HTTP error answer, so it carries no status.
             int status = statusCode / 100 == 2 ? 0 : statusCode;
-            InputStream body = exchange.body();
+            InputStream body = recording.answer(statusCode, exchange.body());
             try {
                 if (statusCode / 100 != 2) {
                     throw httpError(statusCode, exchange.headers(), body.readNBytes(MAX_ERROR_BODY_BYTES), requestId);
