@@ -44,31 +44,14 @@ public final class JsonlSessionStore implements SessionStore {
     /** Sessions being created are made in folders named so (not a valid id) and renamed into place. */
     private static final String CREATING_PREFIX = ".creating-";
 
-    private final boolean acrossProcesses;
-
     public JsonlSessionStore(Path root) {
-        this(root, Journal.DEFAULT_SEGMENT_BYTES, true);
+        this(root, Journal.DEFAULT_SEGMENT_BYTES);
     }
 
     /** A store whose journal segments are checkpointed once they reach {@code journalSegmentBytes}. */
     JsonlSessionStore(Path root, long journalSegmentBytes) {
-        this(root, journalSegmentBytes, true);
-    }
-
-    private JsonlSessionStore(Path root, long journalSegmentBytes, boolean acrossProcesses) {
         this.root = root.toAbsolutePath().normalize();
         this.journal = new Journal(this.root, journalSegmentBytes, counters);
-        this.acrossProcesses = acrossProcesses;
-    }
-
-    /**
-     * A store that keeps one writer per session within this process only. The default store holds an OS
-     * lock, and so one file descriptor, per open session; a JVM running ~10,000 agents (each also holding a
-     * connection to its model) then needs about 30,000 descriptors. Use this where one process owns the
-     * folder and the descriptor limit cannot be raised (the many-agent benchmark does).
-     */
-    public static JsonlSessionStore withinProcessLocking(Path root) {
-        return new JsonlSessionStore(root, Journal.DEFAULT_SEGMENT_BYTES, false);
     }
 
     public Path root() {
@@ -110,6 +93,7 @@ public final class JsonlSessionStore implements SessionStore {
             try {
                 Journal.recover(root, counters);
                 removeLeftoverDeletions();
+                LeaseOwner.removeDead(root);
             } catch (IOException e) {
                 throw new SessionException("cannot replay the session journal in " + root + ": " + e.getMessage(), e);
             }
@@ -146,12 +130,12 @@ public final class JsonlSessionStore implements SessionStore {
             throw new SessionException("session already exists: " + id);
         }
         Path making = root.resolve(CREATING_PREFIX + id + "-" + UUID.randomUUID());
-        SessionLock lock = null;
+        SessionLease lock = null;
         boolean created = false;
         try {
             Files.createDirectories(root);
             Files.createDirectory(making);
-            lock = SessionLock.acquire(id, making, acrossProcesses);
+            lock = SessionLease.acquire(id, root, making);
             writeMetadata(making, metadata);
             Files.newOutputStream(making.resolve("history.jsonl")).close();
             forceDirectory(making);
@@ -215,10 +199,10 @@ public final class JsonlSessionStore implements SessionStore {
         recoverOnce();
         SessionMetadata metadata = readMetadata(id)
                 .orElseThrow(() -> new SessionException("no such session: " + id + " (looked in " + root + ")"));
-        SessionLock lock = null;
+        SessionLease lock = null;
         boolean done = false;
         try {
-            lock = SessionLock.acquire(id, dir, acrossProcesses);
+            lock = SessionLease.acquire(id, root, dir);
             metadata = readMetadata(id).orElse(metadata);  // as its last writer left it
             Path file = dir.resolve("history.jsonl");
             LoadedHistory loaded = LoadedHistory.read(file);
@@ -264,7 +248,7 @@ public final class JsonlSessionStore implements SessionStore {
         if (!Files.isRegularFile(dir.resolve("metadata.json"))) {
             throw new SessionException("no such session: " + id + " (looked in " + root + ")");
         }
-        try (SessionLock lock = SessionLock.acquire(id, dir, acrossProcesses)) {
+        try (SessionLease lock = SessionLease.acquire(id, root, dir)) {
             journal.checkpointAll();
             Path gone = root.resolve(DELETED_PREFIX + id + "-" + UUID.randomUUID());
             Files.move(dir, gone, StandardCopyOption.ATOMIC_MOVE);
@@ -296,13 +280,13 @@ public final class JsonlSessionStore implements SessionStore {
      * A creation folder whose lock nobody holds was left by a crash during {@link #create}. One younger
      * than a minute is left alone: its creator may not have taken its lock yet.
      */
-    private static void removeAbandonedCreation(Path making) throws IOException {
+    private void removeAbandonedCreation(Path making) throws IOException {
         if (Files.getLastModifiedTime(making).toInstant().isAfter(java.time.Instant.now().minusSeconds(60))) {
             return;
         }
-        SessionLock lock;
+        SessionLease lock;
         try {
-            lock = SessionLock.acquire(making.getFileName().toString(), making);
+            lock = SessionLease.acquire(making.getFileName().toString(), root, making);
         } catch (SessionException stillBeingMade) {
             return;
         } catch (IOException vanished) {

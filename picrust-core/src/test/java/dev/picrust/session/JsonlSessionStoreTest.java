@@ -75,7 +75,7 @@ class JsonlSessionStoreTest {
         assertThat(read.children()).containsExactly("c1");
         assertThat(read.custom().get("k").get("v").asBoolean()).isTrue();
         try (var files = Files.list(dir.resolve("m1"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("metadata.json", "history.jsonl", "lock");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("metadata.json", "history.jsonl", "lease");
         }
         assertThat(store.list()).extracting(SessionMetadata::id).containsExactly("m1");
     }
@@ -129,7 +129,10 @@ class JsonlSessionStoreTest {
         assertThat(making).doesNotExist();
         store.create(SessionMetadata.create("k1", "agent", "m", "p")).close();
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("k1");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("k1", ".owners");
+        }
+        try (var owners = Files.list(dir.resolve(".owners"))) {
+            assertThat(owners).as("an owner's file goes with its last lease").isEmpty();
         }
     }
 
