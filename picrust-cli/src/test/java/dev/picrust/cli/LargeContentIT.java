@@ -64,7 +64,8 @@ class LargeContentIT {
                     "--output", "jsonl", "--resume", "big", "are you there?");
             List<String> resumed = new ArrayList<>();
             assertThat(second.finish(resumed)).as(second.stderr.get()).isZero();
-            assertThat(String.join("\n", resumed)).doesNotContain("session_repaired").contains("still here");
+            assertThat(String.join("\n", resumed)).doesNotContain("session_repaired")
+                    .contains("{\"type\":\"done\",\"reason\":\"end_turn\"}");
             String request = server.requests().getLast().body().toString();
             assertThat(request).contains(answer).contains(content);
         }

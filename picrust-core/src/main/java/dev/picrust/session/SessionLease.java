@@ -26,8 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A claim reads and writes the lease file only while holding an OS lock on that file, for the few
  * microseconds it takes; nobody reads it otherwise. Two processes claiming at once are thus put one after
- * the other, and the second sees the first's lease. The file is written in place: a torn write can only
- * be left by a claimer that died, and names no live owner.
+ * the other, and the second sees the first's lease. The file is overwritten in place with a record of
+ * fixed size: a torn write can only be left by a claimer that died, and names no live owner.
  *
  * <p>Within this JVM a set of held lease files keeps a session's writers apart, and keeps this JVM from
  * opening a lease file a claim of its own has open (closing a descriptor drops the process's locks on
@@ -37,6 +37,8 @@ final class SessionLease implements AutoCloseable {
     static final String FILE = "lease";
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
     private static final AtomicLong CLAIMS = new AtomicLong();
+    /** Every lease record has this size; a free lease says {@code free}. */
+    private static final int RECORD_BYTES = 512;
     /** How long a claim waits for another process's claim of the same session to finish. */
     private static final long CLAIM_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -74,9 +76,7 @@ final class SessionLease implements AutoCloseable {
                             ? "this process (" + holder.get().who() + ")"
                             : "another process (" + holder.get().who() + ")");
                 }
-                byte[] text = new Holder(owner.id, token, owner.description).text().getBytes(StandardCharsets.UTF_8);
-                channel.truncate(0);
-                channel.write(ByteBuffer.wrap(text), 0);
+                write(channel, new Holder(owner.id, token, owner.description).text());
             }
             return new SessionLease(path, owner, token);
         } catch (IOException | RuntimeException e) {
@@ -115,6 +115,26 @@ final class SessionLease implements AutoCloseable {
         }
     }
 
+    /**
+     * Overwrites the lease with {@code text}, padded to {@link #RECORD_BYTES}: the file keeps its size, so
+     * a claim changes no file metadata but its time. (Truncating and rewriting made ext4 start writing
+     * the file back on close - its guard for files replaced that way - and cost about 0.5 ms a claim.)
+     */
+    private static void write(FileChannel channel, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length >= RECORD_BYTES) {
+            throw new IOException("lease record longer than " + RECORD_BYTES + " bytes");
+        }
+        byte[] record = new byte[RECORD_BYTES];
+        System.arraycopy(bytes, 0, record, 0, bytes.length);
+        java.util.Arrays.fill(record, bytes.length, RECORD_BYTES - 1, (byte) ' ');
+        record[RECORD_BYTES - 1] = '\n';
+        ByteBuffer buffer = ByteBuffer.wrap(record);
+        while (buffer.hasRemaining()) {
+            channel.write(buffer, buffer.position());
+        }
+    }
+
     private static SessionException inUse(String id, String holder) {
         return new SessionException("session " + id + " is in use by " + holder
                 + "; one writer at a time - wait for it to end or stop it");
@@ -136,18 +156,18 @@ final class SessionLease implements AutoCloseable {
         }
     }
 
-    /** Clears the lease file if it still names this claim, then lets go. */
+    /**
+     * Marks the lease free, then lets go. No lock and no read: while this claim lives nobody else writes the
+     * file (a claimer that sees a live owner only refuses), and a claimer reading it meanwhile sees this
+     * claim or a free lease, either of which is true at that moment.
+     */
     @Override
     public void close() {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-             FileLock ignored = lockBriefly(channel, "")) {
-            Optional<Holder> holder = Holder.read(channel);
-            if (holder.isPresent() && holder.get().owner().equals(owner.id) && holder.get().claim().equals(token)) {
-                channel.truncate(0);
-            }
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            write(channel, "free\n");
         } catch (NoSuchFileException deleted) {
             // the session was deleted under this lease
         } catch (IOException | RuntimeException e) {
@@ -164,7 +184,7 @@ final class SessionLease implements AutoCloseable {
             return "owner " + owner + "\nclaim " + claim + "\nholder " + who + "\n";
         }
 
-        /** The lease in {@code channel}, or empty when it names nobody (free, or torn by a claimer that died). */
+        /** The lease in {@code channel}, or empty when it names nobody (free, empty, or torn by a claimer that died). */
         static Optional<Holder> read(FileChannel channel) throws IOException {
             long size = channel.size();
             if (size == 0 || size > 4096) {
@@ -179,11 +199,11 @@ final class SessionLease implements AutoCloseable {
             String who = "";
             for (String line : new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8).split("\n")) {
                 if (line.startsWith("owner ")) {
-                    owner = line.substring(6);
+                    owner = line.substring(6).strip();
                 } else if (line.startsWith("claim ")) {
-                    claim = line.substring(6);
+                    claim = line.substring(6).strip();
                 } else if (line.startsWith("holder ")) {
-                    who = line.substring(7);
+                    who = line.substring(7).strip();
                 }
             }
             return owner == null || claim == null ? Optional.empty() : Optional.of(new Holder(owner, claim, who));
