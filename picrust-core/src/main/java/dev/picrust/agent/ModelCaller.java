@@ -26,14 +26,21 @@ public final class ModelCaller {
     private final AgentConfig config;
     private final OutputSink output;
     private final Transcript transcript;
+    private final AgentTracing tracing;
 
-    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript) {
+    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript, AgentTracing tracing) {
         this.config = config;
         this.output = output;
         this.transcript = transcript;
+        this.tracing = tracing;
     }
 
     public ModelReply call(LlmRequest request, Cancellation cancellation) {
+        TraceSpan chat = tracing.chat(request);
+        return chat.endChat(reply(request, cancellation, chat));
+    }
+
+    private ModelReply reply(LlmRequest request, Cancellation cancellation, TraceSpan chat) {
         transcript.release();  // no descriptor held while the model thinks
         StringBuilder streamed = new StringBuilder();
         long started = System.nanoTime();
@@ -43,6 +50,7 @@ public final class ModelCaller {
         } catch (CancellationException e) {
             return new ModelReply.Interrupted(streamed.toString());
         } catch (LlmException e) {
+            chat.failed(e);
             if (cancellation.isCancelled()) {
                 // Cancelling may surface as a failed connection rather than a CancellationException.
                 return new ModelReply.Interrupted(streamed.toString());
