@@ -27,7 +27,9 @@ public enum StatusCode {
     /** A budget is used up: the turn ends before the next model call ({@code budget_exceeded}). */
     BUDGET_EXCEEDED("budget_exceeded"),
     /** Input that arrived before the agent stopped was saved unprocessed. */
-    INPUT_KEPT("input_kept");
+    INPUT_KEPT("input_kept"),
+    /** A model switch asked for through the handle took effect: this turn runs on the new model. */
+    MODEL_SWITCHED("model_switched");
 
     private final String wireName;
 

@@ -238,7 +238,7 @@ public final class AgentRuntime implements AutoCloseable {
         OutputBus bus = new OutputBus();
         AgentConfig running = withTaskTool(config);
         AgentInternals agent = AgentInternals.create(running, session, bus, ledger);
-        AgentHandle handle = new AgentHandle(agent.controls(), session, running, bus, ledger);
+        AgentHandle handle = new AgentHandle(agent.controls(), session, bus, ledger);
         try {
             beforeStart.accept(handle);
             live.put(session.id(), handle);

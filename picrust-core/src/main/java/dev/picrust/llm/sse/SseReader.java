@@ -1,7 +1,9 @@
 package dev.picrust.llm.sse;
 
+import dev.picrust.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,10 +32,21 @@ import java.util.stream.Stream;
  * data is one string when it has one {@code data} line (the usual case), and the event names of
  * the Anthropic stream are shared constants.
  *
+ * <p>Keep-alives: a reader made with an idle timeout fails with a {@link SocketTimeoutException}
+ * when keep-alive traffic (comment lines, {@code ping} events) is all that arrived for longer than
+ * that timeout, so a server that pings forever without content does not hold its reader forever. The
+ * check runs as keep-alives arrive: a server that sends nothing at all is the byte stream's timeout
+ * to catch.
+ *
  * <p>Not thread-safe: one consumer reads it. {@link #close()} closes the underlying stream.
  */
 public final class SseReader implements AutoCloseable {
     private static final int READ_SIZE = 2048;
+    /**
+     * The longest line read, in bytes: the longest JSON document we parse ({@link Json#MAX_DOCUMENT_BYTES}),
+     * so no event the parser could take is refused, and a server that never ends a line costs at most this.
+     */
+    static final int MAX_LINE_BYTES = (int) Json.MAX_DOCUMENT_BYTES;
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] DATA = ascii("data");
     private static final byte[] EVENT = ascii("event");
@@ -67,25 +80,63 @@ public final class SseReader implements AutoCloseable {
     private String eventType = "";
     private Optional<String> lastEventId = Optional.empty();
     private Duration reconnectionDelay;
+    /** 0: keep-alives are never too many. */
+    private final long idleNanos;
+    private long lastContentNanos;
 
     public SseReader(InputStream in) {
         this.in = Objects.requireNonNull(in, "in");
+        this.idleNanos = 0;
     }
 
-    /** The next event, or empty at end of input. Blocks until one is complete. */
+    /** A reader that fails when only keep-alives (comments, {@code ping} events) came for longer than {@code idleTimeout}. */
+    public SseReader(InputStream in, Duration idleTimeout) {
+        this.in = Objects.requireNonNull(in, "in");
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idle timeout must be positive: " + idleTimeout);
+        }
+        this.idleNanos = idleTimeout.toNanos();
+        this.lastContentNanos = System.nanoTime();
+    }
+
+    /**
+     * The next event, or empty at end of input. Blocks until one is complete.
+     *
+     * @throws SocketTimeoutException when only keep-alives came for longer than the idle timeout
+     */
     public Optional<SseEvent> next() throws IOException {
         while (true) {
             if (!readLine()) {
-                return dispatch();
+                return counted(dispatch());
             }
             if (lineLength == 0) {
-                Optional<SseEvent> event = dispatch();
+                Optional<SseEvent> event = counted(dispatch());
                 if (event.isPresent()) {
                     return event;
                 }
+            } else if (lineBytes[lineStart] == ':') {
+                keepAlive();  // a comment: what several servers send to keep a quiet connection open
             } else {
                 processField();
             }
+        }
+    }
+
+    private Optional<SseEvent> counted(Optional<SseEvent> event) throws SocketTimeoutException {
+        if (idleNanos > 0 && event.isPresent()) {
+            if (event.get().event().equals("ping")) {
+                keepAlive();
+            } else {
+                lastContentNanos = System.nanoTime();
+            }
+        }
+        return event;
+    }
+
+    private void keepAlive() throws SocketTimeoutException {
+        if (idleNanos > 0 && System.nanoTime() - lastContentNanos >= idleNanos) {
+            throw new SocketTimeoutException("stalled: only keep-alive pings, no content, for "
+                    + idleNanos / 1_000_000 + " ms");
         }
     }
 
@@ -245,12 +296,17 @@ public final class SseReader implements AutoCloseable {
         }
     }
 
-    private void appendToLine(int from, int count) {
+    private void appendToLine(int from, int count) throws IOException {
         if (count == 0) {
             return;
         }
         if (lineLength + count > line.length) {
-            line = Arrays.copyOf(line, Math.max(Math.max(line.length * 2, 256), lineLength + count));
+            if ((long) lineLength + count > MAX_LINE_BYTES) {
+                throw new IOException("a server-sent event line is longer than " + MAX_LINE_BYTES
+                        + " bytes; the stream is abandoned rather than read into an unbounded heap");
+            }
+            line = Arrays.copyOf(line, (int) Math.min(MAX_LINE_BYTES,
+                    Math.max(Math.max((long) line.length * 2, 256), lineLength + count)));
         }
         System.arraycopy(buffer, from, line, lineLength, count);
         lineLength += count;
