@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -319,6 +320,7 @@ class RunCommand implements Callable<Integer> {
                 .interactive(interactive)
                 .sandbox(sandboxSettings(workingDirectory))
                 .toolEnvironment(toolEnvironment(workingDirectory));
+        selection.choice().model().contextWindow().ifPresent(config::contextWindow);
         try {
             config.systemPrompt(WorkspacePrompt.of(system == null ? ROLE : system, workingDirectory));
         } catch (InterruptedException e) {
@@ -346,7 +348,9 @@ class RunCommand implements Callable<Integer> {
                 }
                 return current.toBuilder().model(ref).build();
             }
-            return current.withModel(found.get().createProvider(System.getenv()), found.get().model().id());
+            AgentConfig switched = current.withModel(found.get().createProvider(System.getenv()), found.get().model().id());
+            OptionalInt window = found.get().model().contextWindow();
+            return window.isPresent() ? switched.toBuilder().contextWindow(window.getAsInt()).build() : switched;
         } catch (LlmException e) {
             throw new CliException(e.getMessage());
         }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * How one agent behaves. Build with {@link #builder(LlmProvider)}; every setting but the provider has
@@ -37,7 +38,8 @@ public record AgentConfig(
         InputDelivery inputDelivery,
         List<SubagentSpec> subagents,
         SandboxSettings sandbox,
-        ToolEnvironment toolEnvironment) {
+        ToolEnvironment toolEnvironment,
+        OptionalInt contextWindow) {
 
     public static final String DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
 
@@ -58,6 +60,10 @@ public record AgentConfig(
         subagents = List.copyOf(subagents);
         Objects.requireNonNull(sandbox, "sandbox");
         Objects.requireNonNull(toolEnvironment, "toolEnvironment");
+        Objects.requireNonNull(contextWindow, "contextWindow");
+        if (contextWindow.isPresent() && contextWindow.getAsInt() < 1) {
+            throw new IllegalArgumentException("contextWindow must be >= 1");
+        }
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be >= 1");
         }
@@ -70,11 +76,14 @@ public record AgentConfig(
         return new Builder(provider);
     }
 
-    /** This configuration on another provider and model: what a model switch resumes a session with. */
+    /**
+     * This configuration on another provider and model: what a model switch resumes a session with.
+     * The context window is the new model's to know, so it goes back to the default.
+     */
     public AgentConfig withModel(LlmProvider newProvider, String newModel) {
         return new AgentConfig(newProvider, newModel, agentType, systemPrompt, tools, maxIterations, maxTokens, streaming,
                 thinking, workingDirectory, allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive,
-                inputDelivery, subagents, sandbox, toolEnvironment);
+                inputDelivery, subagents, sandbox, toolEnvironment, OptionalInt.empty());
     }
 
     public Builder toBuilder() {
@@ -98,6 +107,7 @@ public record AgentConfig(
         b.subagents = subagents;
         b.sandbox = sandbox;
         b.toolEnvironment = toolEnvironment;
+        b.contextWindow = contextWindow;
         return b;
     }
 
@@ -122,6 +132,7 @@ public record AgentConfig(
         private List<SubagentSpec> subagents = List.of();
         private SandboxSettings sandbox = SandboxSettings.defaults();
         private ToolEnvironment toolEnvironment = ToolEnvironment.defaults();
+        private OptionalInt contextWindow = OptionalInt.empty();
 
         private Builder(LlmProvider provider) {
             this.provider = Objects.requireNonNull(provider, "provider");
@@ -162,11 +173,19 @@ public record AgentConfig(
         /** Which environment variables tools' processes inherit (default: every credential removed). */
         public Builder toolEnvironment(ToolEnvironment value) { this.toolEnvironment = value; return this; }
 
+        /**
+         * Input plus output tokens the model holds ({@code contextWindow} in models.json). The history
+         * is compacted before a request would exceed it minus a reserve for the answer; default: the
+         * built-in catalog's figure for the model, and with none, compaction only when the provider
+         * answers that the context is too long.
+         */
+        public Builder contextWindow(int value) { this.contextWindow = OptionalInt.of(value); return this; }
+
         public AgentConfig build() {
             return new AgentConfig(provider, model == null ? provider.defaultModel() : model, agentType,
                     systemPrompt, tools, maxIterations, maxTokens, streaming, thinking, workingDirectory,
                     allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive, inputDelivery, subagents,
-                    sandbox, toolEnvironment);
+                    sandbox, toolEnvironment, contextWindow);
         }
     }
 }

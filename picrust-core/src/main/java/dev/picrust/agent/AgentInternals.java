@@ -34,6 +34,7 @@ public final class AgentInternals {
     private final ModelCaller model;
     private final RequestFactory requests;
     private final Recovery recovery;
+    private final Compactor compactor;
     private final AgentControls controls;
 
     private AgentInternals(AgentConfig config, AgentSession session, OutputSink output) {
@@ -45,6 +46,7 @@ public final class AgentInternals {
         this.transcript = new Transcript(session, config.tools());
         this.hooks = new HookRunner(config.hooks(), new HookContext(session.id(), config.agentType(),
                 config.workingDirectory(), config.permissions().mode()), turn, output, transcript);
+        this.compactor = new Compactor(config, session, output, hooks);
         PendingRequests pending = new PendingRequests(session.state());
         this.humans = new HumanRequests(pending, config.interactive(), config.permissions().approvalTimeout(), state,
                 output, transcript);
@@ -56,7 +58,7 @@ public final class AgentInternals {
         this.tools = new ToolExecutor(config.tools(), new ToolCallGate(policy, humans, hooks, transcript, output, config),
                 hooks, output, state, new ToolServices(session.id(), config.workingDirectory(), paths, output,
                 session.state(), resources, humans, hooks, state, config, policy));
-        this.model = new ModelCaller(config, output, transcript);
+        this.model = new ModelCaller(config, output, transcript, compactor);
         this.requests = new RequestFactory(config, ModelHistory.open(session, config));
         this.recovery = new Recovery(transcript, pending, session.state(), output);
         this.controls = new AgentControls(inbox, turn, humans, state);
@@ -118,6 +120,11 @@ public final class AgentInternals {
 
     public Recovery recovery() {
         return recovery;
+    }
+
+    /** Keeps the conversation inside the model's context window: what the model sees, and when to summarise. */
+    public Compactor compactor() {
+        return compactor;
     }
 
     /** The handle's side: input, interrupts, answers. */

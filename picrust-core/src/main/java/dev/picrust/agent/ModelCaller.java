@@ -26,11 +26,13 @@ public final class ModelCaller {
     private final AgentConfig config;
     private final OutputSink output;
     private final Transcript transcript;
+    private final Compactor compactor;
 
-    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript) {
+    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript, Compactor compactor) {
         this.config = config;
         this.output = output;
         this.transcript = transcript;
+        this.compactor = compactor;
     }
 
     public ModelReply call(LlmRequest request, Cancellation cancellation) {
@@ -47,9 +49,10 @@ public final class ModelCaller {
                 // Cancelling may surface as a failed connection rather than a CancellationException.
                 return new ModelReply.Interrupted(streamed.toString());
             }
-            return new ModelReply.Failed(e.getMessage());
+            return new ModelReply.Failed(e.getMessage(), e.kind());
         }
         output.publish(new OutputChunk.UsageReport(response.model(), response.usage()));
+        compactor.reported(response.usage());
         return new ModelReply.Answered(response, Duration.ofNanos(System.nanoTime() - started));
     }
 

@@ -25,7 +25,13 @@ public enum StatusCode {
     /** Input sent during the turn was delivered with the tool results. */
     STEERED("steered"),
     /** Input that arrived before the agent stopped was saved unprocessed. */
-    INPUT_KEPT("input_kept");
+    INPUT_KEPT("input_kept"),
+    /** The history is being summarised to fit the model's context window (a model call runs). */
+    COMPACTING("compacting"),
+    /** The history was summarised; the conversation goes on from the summary and the recent messages. */
+    COMPACTED("compacted"),
+    /** Summarising failed or was refused by a hook; the history is untouched. */
+    COMPACTION_FAILED("compaction_failed");
 
     private final String wireName;
 

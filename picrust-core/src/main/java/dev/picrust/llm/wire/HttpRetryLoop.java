@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import dev.picrust.secret.Redactor;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -79,12 +80,42 @@ public final class HttpRetryLoop {
     /** Runs the call, retrying as the policy allows. */
     public LlmResponse call(WireProtocol wire, LlmRequest request, String model, boolean streaming,
                             StreamListener listener, Cancellation cancellation) {
+        // The body is encoded per attempt and not kept between attempts: thousands of calls wait on
+        // the model at once, and a retry is rare.
+        return retrying(wire, wire.uri(model, streaming), wire.headers(streaming),
+                () -> wire.body(request, model, streaming),
+                body -> streaming ? wire.readStream(body, listener) : wire.readMessage(body.readAllBytes()),
+                listener, cancellation);
+    }
+
+    /**
+     * A JSON call beside the model calls (a token count), sent and retried the same way, its errors
+     * read by {@code wire}; returns the answer's JSON.
+     */
+    public com.fasterxml.jackson.databind.JsonNode postJson(WireProtocol wire, URI uri, byte[] body,
+                                                             Cancellation cancellation) {
+        return retrying(wire, uri, wire.headers(false), () -> body, in -> {
+            try {
+                return dev.picrust.json.Json.MAPPER.readTree(in);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new LlmException(Kind.MALFORMED_RESPONSE, label + " answer is not JSON: " + e.getOriginalMessage(),
+                        0, null, false, e);
+            }
+        }, StreamListener.NONE, cancellation);
+    }
+
+    /** Reads a 2xx answer's body. */
+    private interface BodyReader<T> {
+        T read(InputStream body) throws IOException;
+    }
+
+    private <T> T retrying(WireProtocol wire, URI uri, List<HttpCall.Header> headers,
+                           java.util.function.Supplier<byte[]> body, BodyReader<T> reader, StreamListener listener,
+                           Cancellation cancellation) {
         for (int retry = 0; ; retry++) {
             cancellation.throwIfCancelled();
             try {
-                // The body is encoded per attempt and not kept between attempts: thousands of calls
-                // wait on the model at once, and a retry is rare.
-                return attempt(wire, request, model, streaming, listener, cancellation);
+                return attempt(wire, uri, headers, body.get(), reader, cancellation);
             } catch (AttemptFailure failure) {
                 cancellation.throwIfCancelled();
                 LlmException error = failure.error;
@@ -109,13 +140,11 @@ public final class HttpRetryLoop {
         return secret.length() < 8 ? text : text.replace(secret, "[redacted]");
     }
 
-    private LlmResponse attempt(WireProtocol wire, LlmRequest request, String model, boolean streaming,
-                                StreamListener listener, Cancellation cancellation) throws AttemptFailure {
+    private <T> T attempt(WireProtocol wire, URI uri, List<HttpCall.Header> headers, byte[] body,
+                          BodyReader<T> reader, Cancellation cancellation) throws AttemptFailure {
         HttpExchange exchange;
-        URI uri = wire.uri(model, streaming);
         try {
-            HttpCall call = new HttpCall("POST", uri, wire.headers(streaming), wire.body(request, model, streaming),
-                    requestTimeout, streamIdleTimeout);
+            HttpCall call = new HttpCall("POST", uri, headers, body, requestTimeout, streamIdleTimeout);
             exchange = transport.send(call, cancellation);
         } catch (IOException e) {
             if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
@@ -128,13 +157,13 @@ public final class HttpRetryLoop {
             Optional<String> requestId = wire.requestId(exchange.headers());
             // A failure while reading a 2xx body is not an HTTP error answer, so it carries no status.
             int status = statusCode / 100 == 2 ? 0 : statusCode;
-            InputStream body = exchange.body();
+            InputStream answer = exchange.body();
             try {
                 if (statusCode / 100 != 2) {
-                    throw httpError(wire, statusCode, exchange.headers(), body.readNBytes(MAX_ERROR_BODY_BYTES),
+                    throw httpError(wire, statusCode, exchange.headers(), answer.readNBytes(MAX_ERROR_BODY_BYTES),
                             requestId);
                 }
-                return streaming ? wire.readStream(body, listener) : wire.readMessage(body.readAllBytes());
+                return reader.read(answer);
             } catch (IOException e) {
                 if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("cancelled");
