@@ -92,7 +92,8 @@ public final class Compactor {
             ## Next step
             The very next thing to do.""";
 
-    static final String SUMMARY_HEADER = "The conversation before this point was compacted into the following summary:";
+    /** Opens the summary the model sees in place of the older history. */
+    public static final String SUMMARY_HEADER = "The conversation before this point was compacted into the following summary:";
 
     private final AgentConfig config;
     private final AgentSession session;
