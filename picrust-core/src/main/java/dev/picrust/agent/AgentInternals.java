@@ -123,7 +123,7 @@ public final class AgentInternals {
     }
 
     /** Keeps the conversation inside the model's context window: what the model sees, and when to summarise. */
-    public Compactor compactor() {
+    Compactor compactor() {
         return compactor;
     }
 

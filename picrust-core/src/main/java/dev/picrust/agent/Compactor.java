@@ -53,18 +53,20 @@ import java.util.concurrent.CancellationException;
  * the last one. {@code pin} records ({@code {"record":"pin","message":N}}) name pinned messages.
  *
  * <p>A failed summary call, or a PreCompact hook's deny, leaves the history untouched and the agent
- * goes on; PostCompact hooks see the summary. Used on the agent's own thread only.
+ * goes on; PostCompact hooks see the summary. Used on the agent's own thread only. Package-private
+ * (the public-type budget): a forked loop in another package sees the whole history through
+ * {@link Transcript#history()} and does not compact.
  *
  * <p>The size of the next request is a running local estimate ({@link TokenEstimator}): each message
  * is measured once, when it first appears, never the whole history per call; where the provider
  * reported the real input tokens of the last request, the estimate grows from that figure instead
  * when it is higher.
  */
-public final class Compactor {
+final class Compactor {
     /** The record kind of a compaction boundary. */
-    public static final String RECORD = "compaction";
+    static final String RECORD = "compaction";
     /** The record kind naming a pinned message. */
-    public static final String PIN_RECORD = "pin";
+    static final String PIN_RECORD = "pin";
 
     /** Tool results and long texts are cut to this in what the summarising model reads. */
     private static final int MAX_RESULT_CHARS = 2_000;
@@ -93,7 +95,7 @@ public final class Compactor {
             The very next thing to do.""";
 
     /** Opens the summary the model sees in place of the older history. */
-    public static final String SUMMARY_HEADER = "The conversation before this point was compacted into the following summary:";
+    static final String SUMMARY_HEADER = "The conversation before this point was compacted into the following summary:";
 
     private final AgentConfig config;
     private final AgentSession session;
@@ -132,7 +134,7 @@ public final class Compactor {
     // ---------------------------------------------------------------- what the loop calls
 
     /** The messages the next request is built from: the whole history until the first compaction. */
-    public List<Message> context() {
+    List<Message> context() {
         List<Message> all = session.messages();
         return prefix.isEmpty() ? all : new CompactedHistory(prefix.get(), all, from);
     }
@@ -142,7 +144,7 @@ public final class Compactor {
      * failure is reported and the call goes ahead (the provider decides, and {@link #afterOverflow}
      * gets another chance). Does nothing, at no cost, when the model's window is unknown.
      */
-    public void beforeCall(Cancellation cancellation) {
+    void beforeCall(Cancellation cancellation) {
         if (window.isEmpty() || estimate() <= threshold()) {
             return;
         }
@@ -154,7 +156,7 @@ public final class Compactor {
      * nothing is left to summarise (the last messages alone do not fit) or summarising failed; the
      * turn then ends with the provider's error.
      */
-    public boolean afterOverflow(Cancellation cancellation) {
+    boolean afterOverflow(Cancellation cancellation) {
         boolean compacted = compact(CompactTrigger.OVERFLOW, Optional.empty(), cancellation);
         if (!compacted) {
             output.publish(new OutputChunk.Error("the conversation does not fit the model's context window"
@@ -166,12 +168,12 @@ public final class Compactor {
     }
 
     /** Summarises the history now, whatever its size ({@code handle.compact()}, chat's {@code /compact}). */
-    public boolean compact(Optional<String> instructions, Cancellation cancellation) {
+    boolean compact(Optional<String> instructions, Cancellation cancellation) {
         return compact(CompactTrigger.MANUAL, instructions, cancellation);
     }
 
     /** Marks the message about to be appended as pinned: no compaction summarises it away. */
-    public void pinNext() {
+    void pinNext() {
         int index = session.messageCount();
         session.appendRecordWithNext(PIN_RECORD, Json.object().put("message", index));
         pins.add(index);
@@ -187,7 +189,7 @@ public final class Compactor {
     }
 
     /** The estimated input tokens of the next request. */
-    public long estimate() {
+    long estimate() {
         List<Message> all = session.messages();
         for (int i = counted; i < all.size(); i++) {
             tailTokens += TokenEstimator.message(all.get(i));
@@ -205,7 +207,7 @@ public final class Compactor {
     }
 
     /** The context window this agent compacts for, when known. */
-    public OptionalInt contextWindow() {
+    OptionalInt contextWindow() {
         return window;
     }
 
@@ -264,11 +266,15 @@ public final class Compactor {
     /**
      * Where the kept tail starts: never at a message of tool results (its calls would be cut off
      * from it), after the last boundary, leaving at least the last message. The tail holds about a
-     * quarter of the budget; after an overflow, only the most recent step.
+     * quarter of the budget (automatic) or of what the model sees now (manual); after an overflow,
+     * only the most recent step.
      */
     private OptionalInt cut(List<Message> all, CompactTrigger trigger) {
-        long keep = trigger == CompactTrigger.OVERFLOW ? 0
-                : window.isPresent() ? threshold() / 4 : TokenEstimator.messages(all.subList(from, all.size())) / 4;
+        long keep = switch (trigger) {
+            case OVERFLOW -> 0;
+            case MANUAL -> TokenEstimator.messages(all.subList(from, all.size())) / 4;
+            case AUTO -> threshold() / 4;
+        };
         int chosen = -1;
         long kept = 0;
         for (int k = all.size() - 1; k > from; k--) {

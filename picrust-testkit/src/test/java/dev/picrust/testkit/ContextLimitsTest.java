@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.picrust.Cancellation;
 import dev.picrust.agent.AgentConfig;
-import dev.picrust.agent.Compactor;
 import dev.picrust.event.EndReason;
 import dev.picrust.event.OutputChunk;
 import dev.picrust.event.StatusCode;
@@ -167,7 +166,7 @@ class ContextLimitsTest {
             RecordedRequest retried = requests.getLast();
             assertThat(WireRequestCheck.problems(retried)).isEmpty();
             String first = retried.body().path("messages").path(0).toString();
-            assertThat(first).contains("the original task").contains(Compactor.SUMMARY_HEADER.substring(0, 30))
+            assertThat(first).contains("the original task").contains("The conversation before this point was compacted")
                     .contains("answer the user's questions");
             assertThat(retried.body().path("messages").toString()).contains("a third question")
                     .doesNotContain("first answer");
@@ -176,7 +175,7 @@ class ContextLimitsTest {
         }
         var session = SessionStore.at(dir.resolve("sessions")).read("ctx");
         assertThat(session.messages()).as("every original message stays on disk").hasSize(6);
-        assertThat(session.records()).anyMatch(r -> r.path("record").asText().equals(Compactor.RECORD)
+        assertThat(session.records()).anyMatch(r -> r.path("record").asText().equals("compaction")
                 && r.path("trigger").asText().equals("overflow"));
     }
 
