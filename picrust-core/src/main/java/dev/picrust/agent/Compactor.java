@@ -72,6 +72,8 @@ final class Compactor {
     private static final int MAX_RESULT_CHARS = 2_000;
     private static final int MAX_TEXT_CHARS = 8_000;
     private static final int DEFAULT_SUMMARY_TOKENS = 8_192;
+    /** What the summarising model reads at most when the window is unknown (an overflow on an unlisted model). */
+    private static final int DEFAULT_TRANSCRIPT_TOKENS = 100_000;
 
     static final String SUMMARY_SYSTEM = """
             You compact the history of a conversation between a user and an AI agent that uses tools. The agent \
@@ -334,7 +336,6 @@ final class Compactor {
     /** What the summarising model reads: the previous summary, then messages [from, to) as plain text. */
     private String transcript(List<Message> all, int to) {
         StringBuilder text = new StringBuilder();
-        summary.ifPresent(s -> text.append("[Summary of the conversation before this part]\n").append(s).append("\n\n"));
         for (int i = from; i < to; i++) {
             Message m = all.get(i);
             for (ContentBlock b : m.content()) {
@@ -355,7 +356,14 @@ final class Compactor {
                 }
             }
         }
-        return text.toString();
+        // The summary call must fit the window itself: the oldest part goes first (the user's own
+        // words survive in the mechanical section, the earlier summary is kept whole).
+        long budget = (window.isPresent() ? window.getAsInt() / 2 : DEFAULT_TRANSCRIPT_TOKENS) * 3L;
+        if (text.length() > budget) {
+            int cut = text.length() - (int) budget;
+            text.replace(0, cut, "[... " + cut + " characters of the oldest messages omitted ...]\n");
+        }
+        return summary.map(s -> "[Summary of the conversation before this part]\n" + s + "\n\n").orElse("") + text;
     }
 
     /**

@@ -145,6 +145,11 @@ class CompactorTest extends LoopTestBase {
             assertThat(r.get("summary").asText()).contains("Items processed up to").contains("## Task");
             assertThat(r.get("trigger").asText()).isEqualTo("auto");
         }
+        // The summary calls fit the window too: the oldest part of what they summarise is cut first.
+        assertThat(summaryRequests).hasSize(compacted.size()).allSatisfy(r ->
+                assertThat(TokenEstimator.messages(r.messages())).isLessThan(3_000));
+        assertThat(summaryRequests).anySatisfy(r ->
+                assertThat(r.messages().getFirst().text()).contains("characters of the oldest messages omitted"));
         // PreCompact and PostCompact fire once per compaction, in that order.
         assertThat(compactHooks).hasSize(2 * compacted.size());
         assertThat(compactHooks.get(0)).isInstanceOf(HookInput.PreCompact.class);
