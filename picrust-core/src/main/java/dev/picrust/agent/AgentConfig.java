@@ -138,8 +138,18 @@ public record AgentConfig(
             this.provider = Objects.requireNonNull(provider, "provider");
         }
 
-        /** Model name; defaults to the provider's default model. */
-        public Builder model(String value) { this.model = value; return this; }
+        /**
+         * Model name; defaults to the provider's default model. Naming another model than the one set
+         * clears a {@link #contextWindow} set before (it was the other model's): a subagent on a
+         * smaller model compacts for its own window.
+         */
+        public Builder model(String value) {
+            if (model != null && !model.equals(value)) {
+                contextWindow = OptionalInt.empty();
+            }
+            this.model = value;
+            return this;
+        }
         /** Groups agents for local permission rules and session listings. */
         public Builder agentType(String value) { this.agentType = value; return this; }
         public Builder systemPrompt(String value) { this.systemPrompt = value; return this; }

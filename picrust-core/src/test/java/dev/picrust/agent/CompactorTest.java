@@ -326,6 +326,22 @@ class CompactorTest extends LoopTestBase {
         assertThat(TokenEstimator.text("{\"a\":1}", 3.0)).isEqualTo(3);
     }
 
+    @Test
+    void theContextWindowBelongsToTheModel() {
+        AgentConfig config = AgentConfig.builder(new QueueProvider()).model("a").contextWindow(10_000).build();
+        assertThat(config.toBuilder().model("a").build().contextWindow()).hasValue(10_000);
+        assertThat(config.toBuilder().model("b").build().contextWindow()).as("another model's window").isEmpty();
+        assertThat(config.toBuilder().model("b").contextWindow(5_000).build().contextWindow()).hasValue(5_000);
+        assertThat(config.withModel(new QueueProvider(), "c").contextWindow()).isEmpty();
+        // Without a configured window the built-in catalog knows its models; an unknown model has none.
+        try (var session = store.create(dev.picrust.session.SessionMetadata.create("w1", "a", "m", "p"))) {
+            assertThat(new Compactor(AgentConfig.builder(new QueueProvider()).model("claude-sonnet-4-5").build(),
+                    session, chunk -> { }, null).contextWindow()).hasValue(200_000);
+            assertThat(new Compactor(AgentConfig.builder(new QueueProvider()).model("my-local-model").build(),
+                    session, chunk -> { }, null).contextWindow()).isEmpty();
+        }
+    }
+
     static LlmResponse usage(LlmResponse r, long input) {
         return new LlmResponse(r.id(), r.model(), r.content(), r.stopReason(), new Usage(input, 5, 0, 0));
     }
