@@ -8,6 +8,7 @@ import dev.picrust.llm.ThinkingConfig;
 import dev.picrust.sandbox.SandboxSettings;
 import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.tool.ToolRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -39,6 +40,8 @@ public record AgentConfig(
         List<SubagentSpec> subagents,
         SandboxSettings sandbox,
         ToolEnvironment toolEnvironment,
+        Optional<OpenTelemetry> openTelemetry,
+        boolean traceContent,
         OptionalInt contextWindow) {
 
     public static final String DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
@@ -60,6 +63,7 @@ public record AgentConfig(
         subagents = List.copyOf(subagents);
         Objects.requireNonNull(sandbox, "sandbox");
         Objects.requireNonNull(toolEnvironment, "toolEnvironment");
+        Objects.requireNonNull(openTelemetry, "openTelemetry");
         Objects.requireNonNull(contextWindow, "contextWindow");
         if (contextWindow.isPresent() && contextWindow.getAsInt() < 1) {
             throw new IllegalArgumentException("contextWindow must be >= 1");
@@ -83,7 +87,7 @@ public record AgentConfig(
     public AgentConfig withModel(LlmProvider newProvider, String newModel) {
         return new AgentConfig(newProvider, newModel, agentType, systemPrompt, tools, maxIterations, maxTokens, streaming,
                 thinking, workingDirectory, allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive,
-                inputDelivery, subagents, sandbox, toolEnvironment, OptionalInt.empty());
+                inputDelivery, subagents, sandbox, toolEnvironment, openTelemetry, traceContent, OptionalInt.empty());
     }
 
     public Builder toBuilder() {
@@ -107,6 +111,8 @@ public record AgentConfig(
         b.subagents = subagents;
         b.sandbox = sandbox;
         b.toolEnvironment = toolEnvironment;
+        b.openTelemetry = openTelemetry;
+        b.traceContent = traceContent;
         b.contextWindow = contextWindow;
         return b;
     }
@@ -132,6 +138,8 @@ public record AgentConfig(
         private List<SubagentSpec> subagents = List.of();
         private SandboxSettings sandbox = SandboxSettings.defaults();
         private ToolEnvironment toolEnvironment = ToolEnvironment.defaults();
+        private Optional<OpenTelemetry> openTelemetry = Optional.empty();
+        private boolean traceContent;
         private OptionalInt contextWindow = OptionalInt.empty();
 
         private Builder(LlmProvider provider) {
@@ -184,6 +192,18 @@ public record AgentConfig(
         public Builder toolEnvironment(ToolEnvironment value) { this.toolEnvironment = value; return this; }
 
         /**
+         * Emits OpenTelemetry spans through {@code value} (GenAI semantic conventions: {@code invoke_agent},
+         * {@code chat}, {@code execute_tool}; subagents nest under the Task call that started them). Without
+         * it there is no tracing and no cost. PiCrust uses the API only: the application brings the SDK.
+         */
+        public Builder openTelemetry(OpenTelemetry value) { this.openTelemetry = Optional.of(value); return this; }
+        /**
+         * Also records prompts, responses, tool arguments and results on the spans (redacted like logs).
+         * Off by default: content may be personal or confidential.
+         */
+        public Builder traceContent(boolean value) { this.traceContent = value; return this; }
+
+        /**
          * Input plus output tokens the model holds ({@code contextWindow} in models.json). The history
          * is compacted before a request would exceed it minus a reserve for the answer; default: the
          * built-in catalog's figure for the model, and with none, compaction only when the provider
@@ -195,7 +215,7 @@ public record AgentConfig(
             return new AgentConfig(provider, model == null ? provider.defaultModel() : model, agentType,
                     systemPrompt, tools, maxIterations, maxTokens, streaming, thinking, workingDirectory,
                     allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive, inputDelivery, subagents,
-                    sandbox, toolEnvironment, contextWindow);
+                    sandbox, toolEnvironment, openTelemetry, traceContent, contextWindow);
         }
     }
 }

@@ -26,16 +26,23 @@ public final class ModelCaller {
     private final AgentConfig config;
     private final OutputSink output;
     private final Transcript transcript;
+    private final AgentTracing tracing;
     private final Compactor compactor;
 
-    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript, Compactor compactor) {
+    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript, AgentTracing tracing, Compactor compactor) {
         this.config = config;
         this.output = output;
         this.transcript = transcript;
+        this.tracing = tracing;
         this.compactor = compactor;
     }
 
     public ModelReply call(LlmRequest request, Cancellation cancellation) {
+        TraceSpan chat = tracing.chat(request);
+        return chat.endChat(reply(request, cancellation, chat));
+    }
+
+    private ModelReply reply(LlmRequest request, Cancellation cancellation, TraceSpan chat) {
         transcript.release();  // no descriptor held while the model thinks
         StringBuilder streamed = new StringBuilder();
         long started = System.nanoTime();
@@ -45,6 +52,7 @@ public final class ModelCaller {
         } catch (CancellationException e) {
             return new ModelReply.Interrupted(streamed.toString());
         } catch (LlmException e) {
+            chat.failed(e);
             if (cancellation.isCancelled()) {
                 // Cancelling may surface as a failed connection rather than a CancellationException.
                 return new ModelReply.Interrupted(streamed.toString());

@@ -86,12 +86,15 @@ public final class StandardAgent implements AgentLoop {
     private void turn(AgentInternals agent, int number, Optional<InputMessage.UserInput> prompt, List<String> startContexts) {
         Turn turn = new Turn(number, agent.turn().begin(), new StopGuard());
         agent.state().set(AgentState.PROCESSING);
+        TraceSpan span = agent.tracing().turn();
+        EndReason reason = EndReason.ERROR;
         try {
-            EndReason reason = begin(agent, turn, prompt, startContexts);
+            reason = begin(agent, turn, prompt, startContexts);
             agent.transcript().awaitDurable();
             agent.output().publish(new OutputChunk.Done(reason));
         } catch (RuntimeException e) {
             // A bug or a broken disk: report it, end the turn, and leave a history the next request can use.
+            reason = EndReason.ERROR;
             agent.output().publish(new OutputChunk.Error("turn failed: " + AgentInternals.describe(e)));
             try {
                 agent.recovery().repair();
@@ -100,6 +103,7 @@ public final class StandardAgent implements AgentLoop {
             }
             agent.output().publish(new OutputChunk.Done(EndReason.ERROR));
         } finally {
+            span.endTurn(reason);
             agent.turn().end();
             agent.transcript().release();
         }

@@ -47,15 +47,17 @@ public final class ToolExecutor {
     private final OutputSink output;
     private final CurrentState state;
     private final ToolServices services;
+    private final AgentTracing tracing;
 
     ToolExecutor(ToolRegistry tools, ToolCallGate gate, HookRunner hooks, OutputSink output, CurrentState state,
-                 ToolServices services) {
+                 ToolServices services, AgentTracing tracing) {
         this.tools = tools;
         this.gate = gate;
         this.hooks = hooks;
         this.output = output;
         this.state = state;
         this.services = services;
+        this.tracing = tracing;
     }
 
     /**
@@ -190,7 +192,9 @@ public final class ToolExecutor {
         state.set(new AgentState.ExecutingTool(call.name(), call.id()));
         progress.started(call.id());
         long start = System.nanoTime();
+        TraceSpan span = tracing.tool(call, input);
         Outcome outcome = run(tool, call.id(), input, batch);
+        span.endTool(outcome.result(), outcome.failure());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         List<String> contexts = new ArrayList<>(run.contexts());
         contexts.addAll(batch.stopIfAsked(afterHooks(call, input, outcome, took)).contexts());

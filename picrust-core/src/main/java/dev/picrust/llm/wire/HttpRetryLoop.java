@@ -57,6 +57,8 @@ public final class HttpRetryLoop {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final Duration streamIdleTimeout;
+    /** Sees every exchange of every provider when a request log is on ({@link #record}). */
+    private static volatile WireRecorder recorder = WireRecorder.OFF;
 
     public HttpRetryLoop(String label, String secret, HttpTransport transport, RetryPolicy retryPolicy, Sleeper sleeper,
                          Duration connectTimeout, Duration requestTimeout, Duration streamIdleTimeout) {
@@ -75,6 +77,15 @@ public final class HttpRetryLoop {
     @Override
     public String toString() {
         return "HttpRetryLoop[" + label + ", " + retryPolicy + "]";
+    }
+
+    /**
+     * Installs the process's request/response recorder ({@link WireRecorder#OFF} to stop): every
+     * provider's attempts from then on are shown to it. Process-wide, like the {@link Redactor}: the
+     * CLI's {@code --verbose} / {@code --debug} switch it on for the run.
+     */
+    public static void record(WireRecorder value) {
+        recorder = Objects.requireNonNull(value, "recorder");
     }
 
     /** Runs the call, retrying as the policy allows. */
@@ -140,11 +151,26 @@ public final class HttpRetryLoop {
         return secret.length() < 8 ? text : text.replace(secret, "[redacted]");
     }
 
+    @SuppressWarnings("unchecked")  // T is LlmResponse exactly when the answer is one
     private <T> T attempt(WireProtocol wire, URI uri, List<HttpCall.Header> headers, byte[] body,
                           BodyReader<T> reader, Cancellation cancellation) throws AttemptFailure {
+        HttpCall call = new HttpCall("POST", uri, headers, body, requestTimeout, streamIdleTimeout);
+        try (WireRecorder.Exchange recording = recorder.start(label, call)) {
+            try {
+                T answer = exchange(wire, call, reader, cancellation, recording);
+                return answer instanceof LlmResponse response ? (T) recording.answered(response) : answer;
+            } catch (AttemptFailure failure) {
+                recording.failed(failure.error.getMessage());
+                throw failure;
+            }
+        }
+    }
+
+    private <T> T exchange(WireProtocol wire, HttpCall call, BodyReader<T> reader, Cancellation cancellation,
+                           WireRecorder.Exchange recording) throws AttemptFailure {
         HttpExchange exchange;
+        URI uri = call.uri();
         try {
-            HttpCall call = new HttpCall("POST", uri, headers, body, requestTimeout, streamIdleTimeout);
             exchange = transport.send(call, cancellation);
         } catch (IOException e) {
             if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
@@ -157,7 +183,7 @@ public final class HttpRetryLoop {
             Optional<String> requestId = wire.requestId(exchange.headers());
             // A failure while reading a 2xx body is not an HTTP error answer, so it carries no status.
             int status = statusCode / 100 == 2 ? 0 : statusCode;
-            InputStream answer = exchange.body();
+            InputStream answer = recording.answer(statusCode, exchange.body());
             try {
                 if (statusCode / 100 != 2) {
                     throw httpError(wire, statusCode, exchange.headers(), answer.readNBytes(MAX_ERROR_BODY_BYTES),
