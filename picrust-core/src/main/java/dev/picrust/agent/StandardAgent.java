@@ -21,6 +21,7 @@ import dev.picrust.llm.ToolUseBlock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,7 +49,8 @@ public final class StandardAgent implements AgentLoop {
     /** What a model call asks the loop to do next. */
     private sealed interface Step {
         /** Run these calls; {@code stopped}: a hook already stopped the turn, so none runs. */
-        record RunTools(List<ToolUseBlock> calls, Optional<String> stopped) implements Step {}
+        record RunTools(List<ToolUseBlock> calls, Optional<String> stopped, Map<String, String> malformed)
+                implements Step {}
 
         /** Call the model again: {@code pause_turn}, or a Stop hook asked to keep working. */
         record CallAgain() implements Step {}
@@ -125,7 +127,7 @@ public final class StandardAgent implements AgentLoop {
         }
         List<ToolUseBlock> unanswered = agent.recovery().unansweredCalls();  // a batch a crash cut off
         if (!unanswered.isEmpty()) {
-            return runTools(agent, turn, unanswered, Optional.empty(), true).orElseGet(() -> loop(agent, turn));
+            return runTools(agent, turn, unanswered, Optional.empty(), Map.of(), true).orElseGet(() -> loop(agent, turn));
         }
         return agent.transcript().endsWithUserMessage() ? loop(agent, turn) : EndReason.END_TURN;
     }
@@ -146,7 +148,8 @@ public final class StandardAgent implements AgentLoop {
                 case Step.CallAgain again -> { }
                 case Step.RunTools run -> {
                     // Steering input is not folded into the last step the turn may take: it starts the next turn.
-                    Optional<EndReason> ended = runTools(agent, turn, run.calls(), run.stopped(), iteration < max);
+                    Optional<EndReason> ended = runTools(agent, turn, run.calls(), run.stopped(), run.malformed(),
+                            iteration < max);
                     if (ended.isPresent()) {
                         return ended.get();
                     }
@@ -195,7 +198,9 @@ public final class StandardAgent implements AgentLoop {
                             a.took(), iteration)).stopReason();
                 }
                 agent.model().reportTruncated(response);
-                Message reply = ModelCaller.messageOf(response);
+                // A malformed call is answered with an error saying what was wrong, and the turn goes on.
+                Map<String, String> malformed = ModelCaller.malformedCallErrors(response);
+                Message reply = ModelCaller.withMalformedCalls(ModelCaller.messageOf(response), response);
                 if (!reply.content().isEmpty()) {
                     agent.transcript().reply(reply);  // on disk before any of its tools runs
                 }
@@ -206,7 +211,7 @@ public final class StandardAgent implements AgentLoop {
                 }
                 List<ToolUseBlock> calls = Transcript.toolUsesOf(reply.content());
                 if (!calls.isEmpty()) {
-                    return new Step.RunTools(calls, stop);
+                    return new Step.RunTools(calls, stop, malformed);
                 }
                 if (stop.isPresent()) {
                     return new Step.End(stopped(agent, stop.get()));
@@ -224,8 +229,8 @@ public final class StandardAgent implements AgentLoop {
 
     /** Runs a batch and appends its results as one user message (with steering input when allowed). */
     private Optional<EndReason> runTools(AgentInternals agent, Turn turn, List<ToolUseBlock> calls,
-                                         Optional<String> stopped, boolean canSteer) {
-        ToolBatch batch = agent.tools().execute(calls, turn.cancellation(), stopped);
+                                         Optional<String> stopped, Map<String, String> malformed, boolean canSteer) {
+        ToolBatch batch = agent.tools().execute(calls, malformed, turn.cancellation(), stopped);
         agent.state().set(AgentState.PROCESSING);
         if (turn.cancellation().isCancelled()) {
             agent.transcript().results(batch, List.of(new TextBlock(INTERRUPTED_MARKER)));

@@ -21,6 +21,7 @@ import dev.picrust.tool.schema.ToolInputValidation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -65,7 +66,16 @@ public final class ToolExecutor {
      * a "Not run" result. A stop a hook asks for during the batch refuses the calls not yet started.
      */
     public ToolBatch execute(List<ToolUseBlock> calls, Cancellation cancellation, Optional<String> stopped) {
-        Batch batch = new Batch(BatchProgress.load(services.sessionState()), cancellation, stopped);
+        return execute(calls, Map.of(), cancellation, stopped);
+    }
+
+    /**
+     * As {@link #execute(List, Cancellation, Optional)}; the calls named in {@code malformed} (by id) had
+     * input the model did not send as a JSON object: they are not run, their result is that error.
+     */
+    public ToolBatch execute(List<ToolUseBlock> calls, Map<String, String> malformed, Cancellation cancellation,
+                             Optional<String> stopped) {
+        Batch batch = new Batch(BatchProgress.load(services.sessionState()), cancellation, stopped, malformed);
         List<ToolResultBlock> results = new ArrayList<>(calls.size());
         int i = 0;
         while (i < calls.size()) {
@@ -92,11 +102,14 @@ public final class ToolExecutor {
         final BatchProgress progress;
         final Cancellation cancellation;
         private final AtomicReference<String> stop;
+        /** Calls whose input was malformed, by id: the error each gets instead of running. */
+        final Map<String, String> malformed;
 
-        Batch(BatchProgress progress, Cancellation cancellation, Optional<String> stopped) {
+        Batch(BatchProgress progress, Cancellation cancellation, Optional<String> stopped, Map<String, String> malformed) {
             this.progress = progress;
             this.cancellation = cancellation;
             this.stop = new AtomicReference<>(stopped.orElse(null));
+            this.malformed = Map.copyOf(malformed);
         }
 
         /** Keeps the outcome's stop, if any (the first reason wins), and returns the outcome. */
@@ -147,6 +160,10 @@ public final class ToolExecutor {
         }
         if (progress.wasRunningAtCrash(call.id())) {
             return finish(call, ToolResult.error(HistoryRepair.INTERRUPTED_BY_CRASH), progress);
+        }
+        String malformed = batch.malformed.get(call.id());
+        if (malformed != null) {
+            return finish(call, ToolResult.error(malformed), progress);
         }
         if (batch.cancellation.isCancelled()) {
             return finish(call, ToolResult.error(NOT_STARTED), progress);
