@@ -60,14 +60,15 @@ final class SessionsCommand implements Callable<Integer> {
     }
 
     /** The session's metadata and messages, read without its writer's lock (an agent may be running on it). */
-    record Transcript(SessionMetadata metadata, List<Message> messages, List<String> warnings) {
+    record Transcript(SessionMetadata metadata, List<Message> messages, List<String> warnings,
+                      List<com.fasterxml.jackson.databind.node.ObjectNode> records) {
         static Transcript read(SessionStore store, String id) {
             if (!store.exists(id)) {
                 throw new CliException("no session '" + id + "' in " + store.location());
             }
             try {
                 SessionSnapshot session = store.read(id);
-                return new Transcript(session.metadata(), session.messages(), session.warnings());
+                return new Transcript(session.metadata(), session.messages(), session.warnings(), session.records());
             } catch (SessionException | IllegalStateException e) {
                 throw new CliException("cannot read session " + id + ": " + e.getMessage());
             }
@@ -94,7 +95,15 @@ final class SessionsCommand implements Callable<Integer> {
                 out.println("subagents " + String.join(", ", m.children()));
             }
             t.warnings().forEach(w -> out.println("repaired: " + w));
-            for (Message message : t.messages()) {
+            for (int i = 0; i < t.messages().size(); i++) {
+                Message message = t.messages().get(i);
+                for (var record : t.records()) {
+                    if (record.path("record").asText().equals("compaction") && record.path("from_message").asInt(-1) == i) {
+                        out.println();
+                        out.println("── compacted (" + record.path("trigger").asText("?") + "): from here on the model saw a"
+                                + " summary in place of the messages above");
+                    }
+                }
                 out.println();
                 out.println(message.role() == Role.USER ? "── user" : "── assistant");
                 for (ContentBlock block : message.content()) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * How one agent behaves. Build with {@link #builder(LlmProvider)}; every setting but the provider has
@@ -40,7 +41,8 @@ public record AgentConfig(
         SandboxSettings sandbox,
         ToolEnvironment toolEnvironment,
         Optional<OpenTelemetry> openTelemetry,
-        boolean traceContent) {
+        boolean traceContent,
+        OptionalInt contextWindow) {
 
     public static final String DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
 
@@ -62,6 +64,10 @@ public record AgentConfig(
         Objects.requireNonNull(sandbox, "sandbox");
         Objects.requireNonNull(toolEnvironment, "toolEnvironment");
         Objects.requireNonNull(openTelemetry, "openTelemetry");
+        Objects.requireNonNull(contextWindow, "contextWindow");
+        if (contextWindow.isPresent() && contextWindow.getAsInt() < 1) {
+            throw new IllegalArgumentException("contextWindow must be >= 1");
+        }
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be >= 1");
         }
@@ -74,11 +80,14 @@ public record AgentConfig(
         return new Builder(provider);
     }
 
-    /** This configuration on another provider and model: what a model switch resumes a session with. */
+    /**
+     * This configuration on another provider and model: what a model switch resumes a session with.
+     * The context window is the new model's to know, so it goes back to the default.
+     */
     public AgentConfig withModel(LlmProvider newProvider, String newModel) {
         return new AgentConfig(newProvider, newModel, agentType, systemPrompt, tools, maxIterations, maxTokens, streaming,
                 thinking, workingDirectory, allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive,
-                inputDelivery, subagents, sandbox, toolEnvironment, openTelemetry, traceContent);
+                inputDelivery, subagents, sandbox, toolEnvironment, openTelemetry, traceContent, OptionalInt.empty());
     }
 
     public Builder toBuilder() {
@@ -104,6 +113,7 @@ public record AgentConfig(
         b.toolEnvironment = toolEnvironment;
         b.openTelemetry = openTelemetry;
         b.traceContent = traceContent;
+        b.contextWindow = contextWindow;
         return b;
     }
 
@@ -130,13 +140,24 @@ public record AgentConfig(
         private ToolEnvironment toolEnvironment = ToolEnvironment.defaults();
         private Optional<OpenTelemetry> openTelemetry = Optional.empty();
         private boolean traceContent;
+        private OptionalInt contextWindow = OptionalInt.empty();
 
         private Builder(LlmProvider provider) {
             this.provider = Objects.requireNonNull(provider, "provider");
         }
 
-        /** Model name; defaults to the provider's default model. */
-        public Builder model(String value) { this.model = value; return this; }
+        /**
+         * Model name; defaults to the provider's default model. Naming another model than the one set
+         * clears a {@link #contextWindow} set before (it was the other model's): a subagent on a
+         * smaller model compacts for its own window.
+         */
+        public Builder model(String value) {
+            if (model != null && !model.equals(value)) {
+                contextWindow = OptionalInt.empty();
+            }
+            this.model = value;
+            return this;
+        }
         /** Groups agents for local permission rules and session listings. */
         public Builder agentType(String value) { this.agentType = value; return this; }
         public Builder systemPrompt(String value) { this.systemPrompt = value; return this; }
@@ -182,11 +203,19 @@ public record AgentConfig(
          */
         public Builder traceContent(boolean value) { this.traceContent = value; return this; }
 
+        /**
+         * Input plus output tokens the model holds ({@code contextWindow} in models.json). The history
+         * is compacted before a request would exceed it minus a reserve for the answer; default: the
+         * built-in catalog's figure for the model, and with none, compaction only when the provider
+         * answers that the context is too long.
+         */
+        public Builder contextWindow(int value) { this.contextWindow = OptionalInt.of(value); return this; }
+
         public AgentConfig build() {
             return new AgentConfig(provider, model == null ? provider.defaultModel() : model, agentType,
                     systemPrompt, tools, maxIterations, maxTokens, streaming, thinking, workingDirectory,
                     allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive, inputDelivery, subagents,
-                    sandbox, toolEnvironment, openTelemetry, traceContent);
+                    sandbox, toolEnvironment, openTelemetry, traceContent, contextWindow);
         }
     }
 }

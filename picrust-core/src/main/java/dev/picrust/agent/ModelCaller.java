@@ -34,12 +34,14 @@ public final class ModelCaller {
     private final OutputSink output;
     private final Transcript transcript;
     private final AgentTracing tracing;
+    private final Compactor compactor;
 
-    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript, AgentTracing tracing) {
+    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript, AgentTracing tracing, Compactor compactor) {
         this.config = config;
         this.output = output;
         this.transcript = transcript;
         this.tracing = tracing;
+        this.compactor = compactor;
     }
 
     /** From the next call on: another provider and model (a model switch). */
@@ -67,9 +69,10 @@ public final class ModelCaller {
                 // Cancelling may surface as a failed connection rather than a CancellationException.
                 return new ModelReply.Interrupted(streamed.toString());
             }
-            return new ModelReply.Failed(e.getMessage());
+            return new ModelReply.Failed(e.getMessage(), e.kind());
         }
         output.publish(new OutputChunk.UsageReport(response.model(), response.usage()));
+        compactor.reported(response.usage());
         return new ModelReply.Answered(response, Duration.ofNanos(System.nanoTime() - started));
     }
 
