@@ -47,9 +47,11 @@ public final class ToolExecutor {
     private final OutputSink output;
     private final CurrentState state;
     private final ToolServices services;
+    private final Transcript transcript;
 
     ToolExecutor(ToolRegistry tools, ToolCallGate gate, HookRunner hooks, OutputSink output, CurrentState state,
-                 ToolServices services) {
+                 ToolServices services, Transcript transcript) {
+        this.transcript = transcript;
         this.tools = tools;
         this.gate = gate;
         this.hooks = hooks;
@@ -63,7 +65,11 @@ public final class ToolExecutor {
      * a "Not run" result. A stop a hook asks for during the batch refuses the calls not yet started.
      */
     public ToolBatch execute(List<ToolUseBlock> calls, Cancellation cancellation, Optional<String> stopped) {
-        Batch batch = new Batch(BatchProgress.load(services.sessionState()), cancellation, stopped);
+        BatchProgress progress = BatchProgress.load(services.sessionState());
+        if (progress.isSaved()) {
+            progress.include(transcript.recordedEffects(calls));  // a batch a crash cut off: what its calls did
+        }
+        Batch batch = new Batch(progress, cancellation, stopped);
         List<ToolResultBlock> results = new ArrayList<>(calls.size());
         int i = 0;
         while (i < calls.size()) {
@@ -144,7 +150,7 @@ public final class ToolExecutor {
             return recovered.get();  // finished before a crash: never run a tool twice
         }
         if (progress.wasRunningAtCrash(call.id())) {
-            return finish(call, ToolResult.error(HistoryRepair.INTERRUPTED_BY_CRASH), progress);
+            return finish(call, ToolResult.error(transcript.fateOf(call, true).message()), progress);
         }
         if (batch.cancellation.isCancelled()) {
             return finish(call, ToolResult.error(NOT_STARTED), progress);
@@ -186,12 +192,19 @@ public final class ToolExecutor {
             return finish(call, ToolResult.error(invalid.get()), progress);
         }
 
+        boolean effects = !tool.readOnly();
+        if (effects) {
+            transcript.started(call);  // durable before it runs: resume never repeats it blindly
+        }
         output.publish(new OutputChunk.ToolStart(call.id(), call.name(), input));
         state.set(new AgentState.ExecutingTool(call.name(), call.id()));
         progress.started(call.id());
         long start = System.nanoTime();
         Outcome outcome = run(tool, call.id(), input, batch);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
+        if (effects) {
+            transcript.finished(toBlock(call, outcome.result()));  // durable now, not when the batch ends
+        }
         List<String> contexts = new ArrayList<>(run.contexts());
         contexts.addAll(batch.stopIfAsked(afterHooks(call, input, outcome, took)).contexts());
         ToolResult result = withContexts(outcome.result(), contexts);

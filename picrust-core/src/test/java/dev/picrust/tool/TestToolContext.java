@@ -124,13 +124,20 @@ public final class TestToolContext implements ToolContext {
 
     /** Runs {@code tool} with JSON input text, as the executor would (after its own checks). */
     public ToolResult run(Tool tool, String inputJson) throws Exception {
-        call("toolu_" + tool.name().toLowerCase(java.util.Locale.ROOT), tool.name());
-        return tool.execute(Json.parse(inputJson), this);
+        return run(tool, Json.parse(inputJson));
     }
 
+    /**
+     * Runs {@code tool} as the executor would; then, as a turn does before it reports done, waits
+     * until whatever the tool wrote to the session "with the next" line is durable.
+     */
     public ToolResult run(Tool tool, JsonNode input) throws Exception {
         call("toolu_" + tool.name().toLowerCase(java.util.Locale.ROOT), tool.name());
-        return tool.execute(input, this);
+        try {
+            return tool.execute(input, this);
+        } finally {
+            session.awaitDurable();
+        }
     }
 
     public List<OutputChunk> chunks() {
