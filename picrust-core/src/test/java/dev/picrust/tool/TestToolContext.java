@@ -63,6 +63,16 @@ public final class TestToolContext implements ToolContext {
         }
     }
 
+    /**
+     * The same session reopened, as by an agent resumed after {@code previous} stopped: a new
+     * context with no per-agent resources. {@code previous}'s session is closed first.
+     */
+    public static TestToolContext resumed(Path tempDir, TestToolContext previous) {
+        previous.session.close();
+        SessionStore store = SessionStore.at(tempDir.resolve("sessions"));
+        return new TestToolContext(previous.workingDirectory, store, store.open(SESSION_ID));
+    }
+
     public TestToolContext confinedTo(Path... roots) {
         this.resolver = PathResolver.confined(workingDirectory, List.of(roots));
         return this;
