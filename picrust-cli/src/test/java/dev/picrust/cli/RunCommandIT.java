@@ -227,6 +227,21 @@ class RunCommandIT {
     }
 
     @Test
+    void anUnreachableServerIsNamedByItsUrl() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + closed;
+        // The base URL came from ANTHROPIC_BASE_URL, and every ANTHROPIC_* value was hidden as a key:
+        // the error read "connection to [REDACTED]/v1/messages failed".
+        CliProcess cli = CliProcess.start(dir, Map.of("ANTHROPIC_API_KEY", "sk-test-key-1234567890",
+                "ANTHROPIC_BASE_URL", url), "run", "--sessions-dir", sessions.toString(), "hello");
+        assertThat(cli.finish(new ArrayList<>())).isNotZero();
+        assertThat(cli.stderr.get()).contains(url + "/v1/messages").doesNotContain("sk-test-key-1234567890");
+    }
+
+    @Test
     void killDuringLongBashThenResumeContinuesWithValidHistory() throws Exception {
         server.enqueue(ServerStep.toolUse("Bash", Json.object().put("command", "sleep 120")));
         CliProcess cli = run("--session-id", "crash", "--allow", "Bash", "wait a long time");

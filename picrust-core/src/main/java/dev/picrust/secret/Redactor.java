@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * Removes secrets from text before it is shown, logged or stored: every <em>known</em> key (the
- * values of key-like environment variables at start-up, and keys given to providers in code) and
+ * values of credential-named environment variables at start-up, and keys given to providers in code) and
  * anything <em>shaped</em> like one (provider key formats, private key blocks, bearer tokens,
  * {@code api_key=...} pairs). There is one per process ({@link #shared()}), because a key known to
  * one part (the provider that was given it) must be hidden by every other part (the error printer,
@@ -52,7 +52,7 @@ public final class Redactor {
     /** Knows the values of the key-like variables of {@code environment}. */
     Redactor(Map<String, String> environment) {
         environment.forEach((name, value) -> {
-            if (ToolEnvironment.isSecretName(name)) {
+            if (ToolEnvironment.isCredentialName(name)) {
                 register(value);
             }
         });
@@ -74,6 +74,16 @@ public final class Redactor {
         }
     }
 
+    /**
+     * Literal text that every match of {@link #SHAPES} contains. Scanning for these is an intrinsic
+     * {@code indexOf}; the patterns run only when one is present, which on the loop's path (every
+     * session line and tool input) is almost never.
+     */
+    private static final List<String> SHAPE_MARKS = List.of("-----BEGIN", "sk-", "AIza", "AKIA", "ASIA", "ghp_", "gho_",
+            "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "hf_", "ya29.");
+    /** Every label of {@link #LABELLED} contains one of these, in any case. */
+    private static final List<String> LABEL_MARKS = List.of("bearer", "api", "access", "secret", "auth", "refresh", "passw");
+
     /** {@code text} with every known secret and everything shaped like one replaced by {@link #MASK}. */
     public String redact(String text) {
         if (text == null || text.isEmpty()) {
@@ -85,31 +95,98 @@ public final class Redactor {
                 out = out.replace(secret, MASK);
             }
         }
-        out = SHAPES.matcher(out).replaceAll(MASK);
-        Matcher labelled = LABELLED.matcher(out);
-        if (labelled.find()) {
-            out = labelled.replaceAll(m -> m.group(2).equals(MASK) ? Matcher.quoteReplacement(m.group())
+        return redactShapes(out, hasShapeMark(out), hasLabelMark(out));
+    }
+
+    /** The patterns on every text, without the marks' shortcut: what {@link #redact} must always equal. */
+    String redactWithoutShortcut(String text) {
+        String out = text;
+        for (String secret : longestFirst) {
+            out = out.replace(secret, MASK);
+        }
+        return redactShapes(out, true, true);
+    }
+
+    private static String redactShapes(String text, boolean shaped, boolean labelled) {
+        String out = shaped ? SHAPES.matcher(text).replaceAll(MASK) : text;
+        if (!labelled) {
+            return out;
+        }
+        Matcher matcher = LABELLED.matcher(out);
+        if (matcher.find()) {
+            out = matcher.replaceAll(m -> m.group(2).equals(MASK) ? Matcher.quoteReplacement(m.group())
                     : Matcher.quoteReplacement(m.group(1) + MASK));
         }
         return out;
     }
 
-    /** A copy of {@code json} with every string value (and field name) redacted. */
+    private static boolean hasShapeMark(String text) {
+        for (String mark : SHAPE_MARKS) {
+            if (text.contains(mark)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One pass, ASCII case folded by hand: {@code toLowerCase} would copy every line. */
+    private static boolean hasLabelMark(String text) {
+        for (int i = 0, n = text.length() - 2; i < n; i++) {
+            char c = (char) (text.charAt(i) | 0x20);  // folds A-Z onto a-z; no other character lands on a letter
+            if (c == 'b' || c == 'a' || c == 's' || c == 'r' || c == 'p') {
+                char d = (char) (text.charAt(i + 1) | 0x20);
+                for (String mark : LABEL_MARKS) {
+                    if (mark.charAt(0) == c && mark.charAt(1) == d && text.regionMatches(true, i, mark, 0, mark.length())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code json} with every string value (and field name) redacted: a copy if anything changed, else {@code json} itself. */
     public JsonNode redact(JsonNode json) {
         return switch (json) {
             case TextNode t -> {
                 String r = redact(t.textValue());
-                yield r.equals(t.textValue()) ? t : TextNode.valueOf(r);
+                yield r == t.textValue() ? t : TextNode.valueOf(r);
             }
             case ObjectNode o -> {
-                ObjectNode copy = o.objectNode();
-                o.properties().forEach(e -> copy.set(redact(e.getKey()), redact(e.getValue())));
-                yield copy;
+                ObjectNode copy = null;  // made at the first change: most inputs hold no secret
+                for (Map.Entry<String, JsonNode> e : o.properties()) {
+                    String name = redact(e.getKey());
+                    JsonNode value = redact(e.getValue());
+                    if (copy == null && (name != e.getKey() || value != e.getValue())) {
+                        copy = o.objectNode();
+                        for (Map.Entry<String, JsonNode> before : o.properties()) {
+                            if (before.getKey().equals(e.getKey())) {
+                                break;
+                            }
+                            copy.set(before.getKey(), before.getValue());
+                        }
+                    }
+                    if (copy != null) {
+                        copy.set(name, value);
+                    }
+                }
+                yield copy == null ? o : copy;
             }
             case ArrayNode a -> {
-                ArrayNode copy = a.arrayNode();
-                a.forEach(e -> copy.add(redact(e)));
-                yield copy;
+                ArrayNode copy = null;
+                for (int i = 0; i < a.size(); i++) {
+                    JsonNode value = redact(a.get(i));
+                    if (copy == null && value != a.get(i)) {
+                        copy = a.arrayNode();
+                        for (int j = 0; j < i; j++) {
+                            copy.add(a.get(j));
+                        }
+                    }
+                    if (copy != null) {
+                        copy.add(value);
+                    }
+                }
+                yield copy == null ? a : copy;
             }
             default -> json;
         };

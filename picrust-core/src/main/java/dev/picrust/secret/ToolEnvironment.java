@@ -61,10 +61,22 @@ public record ToolEnvironment(Set<String> pass) {
         return new ToolEnvironment(names);
     }
 
-    /** True if a variable of this name is presumed to hold a credential. */
+    /**
+     * True if a tool must not inherit a variable of this name: one named like a credential, or any
+     * variable of a provider's family ({@code ANTHROPIC_BASE_URL} tells a model where our keys go).
+     */
     public static boolean isSecretName(String name) {
         String upper = name.toUpperCase(Locale.ROOT);
-        return SECRET_NAME.matcher(upper).matches() || SECRET_PREFIXES.stream().anyMatch(upper::startsWith);
+        return isCredentialName(upper) || SECRET_PREFIXES.stream().anyMatch(upper::startsWith);
+    }
+
+    /**
+     * True if a variable of this name holds a credential itself, so its value is hidden wherever it
+     * appears. Narrower than {@link #isSecretName}: the value of {@code ANTHROPIC_BASE_URL} or
+     * {@code AWS_REGION} must stay readable in the errors that name it.
+     */
+    public static boolean isCredentialName(String name) {
+        return SECRET_NAME.matcher(name).matches();
     }
 
     /** Removes, in place, what a tool must not inherit from {@code environment}. */

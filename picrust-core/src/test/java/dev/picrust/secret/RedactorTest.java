@@ -18,6 +18,18 @@ class RedactorTest {
     }
 
     @Test
+    void providerSettingsThatAreNotCredentialsStayReadable() {
+        // The base URL was registered as a secret, so "connection to http://127.0.0.1:36087 failed"
+        // read "connection to [REDACTED] failed", and every "us-east-1" in any text was masked.
+        Redactor r = new Redactor(Map.of("ANTHROPIC_BASE_URL", "http://127.0.0.1:36087", "AWS_REGION", "us-east-1x",
+                "OPENAI_API_KEY", "opaque-openai-value", "ANTHROPIC_AUTH_TOKEN", "opaque-auth-value"));
+        assertThat(r.redact("connection to http://127.0.0.1:36087/v1/messages failed in us-east-1x"))
+                .isEqualTo("connection to http://127.0.0.1:36087/v1/messages failed in us-east-1x");
+        assertThat(r.redact("opaque-openai-value and opaque-auth-value")).isEqualTo("[REDACTED] and [REDACTED]");
+        assertThat(ToolEnvironment.isSecretName("ANTHROPIC_BASE_URL")).as("still kept from tools").isTrue();
+    }
+
+    @Test
     void registeredKeysAreHidden() {
         redactor.register("short");  // too short to hide everywhere without mangling ordinary text
         redactor.register("configured-in-code-key");
@@ -78,5 +90,40 @@ class RedactorTest {
         env.put("HOME", "/home/me");
         ToolEnvironment.defaults().passing(java.util.Set.of("GITHUB_TOKEN")).scrub(env);
         assertThat(env).containsOnlyKeys("PATH", "HOME", "GITHUB_TOKEN");
+    }
+
+    @Test
+    void theShortcutNeverSkipsWhatThePatternsFind() {
+        // Texts spliced from labels, key shapes, separators and filler in any case: redact() with its
+        // literal-mark shortcut must equal running every pattern on every text.
+        String[] parts = {"Bearer ", "bearer\t", "X-API-KEY: ", "x-goog-api-key=", "Api_Key=\"", "ACCESS-TOKEN : ",
+                "client_secret='", "Refresh_Token=", "PassWord: ", "passwd=", "aws_Secret_Access_Key = ", "auth-token:",
+                "sk-ant-", "sk-proj-", "sk-", "AIza", "AKIA", "ASIA", "ghp_", "gho_", "github_pat_", "glpat-",
+                "xoxb-", "xoxs-", "hf_", "ya29.", "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----",
+                "abcdefghijklmnopqrstuvwxyz0123", "ABCDEFGHIJKLMNOP", "0123456789", "opaque-token-value-42", "_", "-",
+                ".", "/", "=", ":", " ", "\"", "\n", "é", "ß", "Ka", "ordinary text ", "{\"k\":\"", "\"}"};
+        java.util.Random random = new java.util.Random(20261205);
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(8); k >= 0; k--) {
+                String part = parts[random.nextInt(parts.length)];
+                text.append(switch (random.nextInt(3)) {
+                    case 0 -> part.toUpperCase(java.util.Locale.ROOT);
+                    case 1 -> part.toLowerCase(java.util.Locale.ROOT);
+                    default -> part;
+                });
+            }
+            String t = text.toString();
+            assertThat(redactor.redact(t)).as(t).isEqualTo(redactor.redactWithoutShortcut(t));
+        }
+    }
+
+    @Test
+    void jsonWithoutSecretsIsReturnedAsItIsNotCopied() throws Exception {
+        JsonNode clean = Json.parse("{\"command\":\"ls -la\",\"list\":[\"a\",{\"b\":1}]}");
+        assertThat(redactor.redact(clean)).isSameAs(clean);
+        JsonNode dirty = Json.parse("{\"a\":1,\"list\":[\"x\",\"opaque-token-value-42\"],\"z\":true}");
+        assertThat(Json.write(redactor.redact(dirty))).isEqualTo("{\"a\":1,\"list\":[\"x\",\"[REDACTED]\"],\"z\":true}");
+        assertThat(Json.write(dirty)).contains("opaque-token-value-42");
     }
 }
