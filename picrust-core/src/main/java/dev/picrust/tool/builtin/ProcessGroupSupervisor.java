@@ -59,10 +59,10 @@ final class ProcessGroupSupervisor {
         LOCK.lock();
         try {
             registered.add(pgid);
-            if (supervisor == null || !supervisor.isAlive()) {
-                return start();  // registers every live group, this one included
+            if (supervisor != null && supervisor.isAlive() && send("+" + pgid).isEmpty()) {
+                return Optional.empty();
             }
-            return send("+" + pgid);
+            return start();  // none yet, or it died: a new one, told every live group, this one included
         } finally {
             LOCK.unlock();
         }
