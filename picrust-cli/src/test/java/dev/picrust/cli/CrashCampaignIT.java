@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class CrashCampaignIT {
-    static final int DEFAULT_RUNS = 6;
+    static final int DEFAULT_RUNS = 5;
     static final int STEPS = 3;
 
     @TempDir Path dir;
