@@ -29,8 +29,8 @@ import java.util.stream.Collectors;
 final class TerminalApprover {
     static final String PERMISSION_CHOICES =
             "[y] once  [s] always this session  [a] always for this agent type  [n] deny";
-    /** Long lines of a command are wrapped at this width, never cut: a hidden tail is how a spoof works. */
-    static final int WRAP_COLUMNS = 100;
+    /** Offered when the wider rules differ from the narrow default. */
+    static final String WIDER_CHOICES = "  [S]/[A] the same with the wider rule";
 
     private final AgentHandle handle;
     private final BufferedReader in;
@@ -72,22 +72,28 @@ final class TerminalApprover {
     }
 
     /**
-     * Shows the whole call (every line, wrapped, control characters escaped) and the exact rules an
-     * "always" answer saves, then sends those rules with the answer, so what is remembered is never
-     * wider than what the human read.
+     * Shows the whole call (a command whole, a Write's content, an Edit's diff; control characters
+     * escaped) and the exact rules an "always" answer saves: by default the narrowest that allow this
+     * call again ({@link PermissionRule#suggest}), and, when they differ, the wider ones
+     * ({@link PermissionRule#suggestWider}) for [S]/[A]. The rules shown are sent with the answer,
+     * so what is remembered is never wider than what the human read.
      */
     private void answerPermission(OutputChunk.PermissionRequest request) {
         prompts.println();
         if (!request.reason().isBlank()) {
             prompts.println("  " + DisplayText.escape(request.reason()));
         }
-        prompts.print(render(request.toolName(), request.input()));
+        prompts.print(ApprovalView.render(request.toolName(), request.input(), workingDirectory));
         List<PermissionRule> always = PermissionRule.suggest(request.toolName(), request.input(), workingDirectory);
-        prompts.println("  \"always\" saves: " + always.stream().map(r -> DisplayText.escape(r.toString()))
-                .collect(Collectors.joining(", ")));
+        List<PermissionRule> wider = PermissionRule.suggestWider(request.toolName(), request.input(), workingDirectory);
+        boolean offerWider = !wider.equals(always);
+        prompts.println("  \"always\" saves: " + describe(always));
+        if (offerWider) {
+            prompts.println("  [S]/[A] save the wider: " + describe(wider));
+        }
         PermissionAnswer answer = null;
         while (answer == null) {
-            prompts.print("Allow " + request.toolName() + "? " + PERMISSION_CHOICES + " ");
+            prompts.print("Allow " + request.toolName() + "? " + PERMISSION_CHOICES + (offerWider ? WIDER_CHOICES : "") + " ");
             prompts.flush();
             Optional<String> line = readLine();
             if (line.isEmpty()) {
@@ -96,13 +102,22 @@ final class TerminalApprover {
                 answer = PermissionAnswer.deny("no answer: the input ended");
                 break;
             }
-            answer = switch (line.get().strip().toLowerCase(java.util.Locale.ROOT)) {
+            String typed = line.get().strip();
+            if (offerWider && typed.equals("S")) {
+                answer = PermissionAnswer.allowAlways(PermissionTier.SESSION, wider);
+                break;
+            }
+            if (offerWider && typed.equals("A")) {
+                answer = PermissionAnswer.allowAlways(PermissionTier.LOCAL, wider);
+                break;
+            }
+            answer = switch (typed.toLowerCase(java.util.Locale.ROOT)) {
                 case "y", "yes" -> PermissionAnswer.allowOnce();
                 case "s" -> PermissionAnswer.allowAlways(PermissionTier.SESSION, always);
                 case "a" -> PermissionAnswer.allowAlways(PermissionTier.LOCAL, always);
                 case "n", "no" -> PermissionAnswer.deny();
                 default -> {
-                    prompts.println("Please answer y, s, a or n.");
+                    prompts.println(offerWider ? "Please answer y, s, a, S, A or n." : "Please answer y, s, a or n.");
                     yield null;
                 }
             };
@@ -110,6 +125,10 @@ final class TerminalApprover {
         if (!handle.answerPermission(request.requestId(), answer)) {
             prompts.println("(the request is no longer open; the answer was not used)");
         }
+    }
+
+    private static String describe(List<PermissionRule> rules) {
+        return rules.stream().map(r -> DisplayText.escape(r.toString())).collect(Collectors.joining(", "));
     }
 
     private void answerQuestions(OutputChunk.Question question) {
@@ -163,32 +182,6 @@ final class TerminalApprover {
             return line;
         }
         return String.join(", ", chosen);
-    }
-
-    /**
-     * What the call would do: the command, path, URL or pattern (or the input as JSON), in full, one
-     * {@code | } line per line of it, long lines wrapped, control characters and escape sequences escaped.
-     */
-    static String render(String toolName, JsonNode input) {
-        String what = input.toString();
-        String label = "input";
-        for (String field : List.of("command", "file_path", "notebook_path", "path", "url", "pattern")) {
-            if (input.path(field).isTextual()) {
-                what = input.get(field).asText();
-                label = field;
-                break;
-            }
-        }
-        StringBuilder out = new StringBuilder("  ").append(toolName).append(' ').append(label).append(":\n");
-        for (String line : DisplayText.escapeKeepingLines(what).split("\n", -1)) {
-            int start = 0;
-            do {
-                int end = Math.min(line.length(), start + WRAP_COLUMNS);
-                out.append("    | ").append(line, start, end).append('\n');
-                start = end;
-            } while (start < line.length());
-        }
-        return out.toString();
     }
 
     private Optional<String> readLine() {

@@ -84,16 +84,26 @@ class ChatTerminalIT {
 
     @Test
     void anApprovalIsAnsweredAtThePrompt() throws Exception {
+        Files.writeString(workspace.resolve("notes.txt"), "alpha\nbeta\ngamma\n");
         server.enqueue(ServerStep.toolUse("Bash", Json.object().put("command", "echo approved > proof.txt")),
+                ServerStep.toolUse("Read", Json.object().put("file_path", "notes.txt")),  // edits need a read first
+                ServerStep.toolUse("Edit", Json.object().put("file_path", "notes.txt").put("old_string", "beta")
+                        .put("new_string", "BETA")),
                 ServerStep.text("It is written."));
         openChat();
         type("write the proof");
         waitForScreen(s -> s.contains("| echo approved > proof.txt") && s.contains("Allow Bash?"));
         assertThat(workspace.resolve("proof.txt")).as("nothing runs before the answer").doesNotExist();
         type("y");
+        // The edit is shown as a diff against the file on disk, and "always" names the one file.
+        String edit = waitForScreen(s -> s.contains("Allow Edit?"));
+        assertThat(edit).contains("|  alpha").contains("| -beta").contains("| +BETA").contains("|  gamma")
+                .containsPattern("\"always\" saves: Edit\\(/\\S*/notes\\.txt\\)");
+        type("y");
         String screen = waitForScreen(s -> s.contains("It is written."));
 
         assertThat(Files.readString(workspace.resolve("proof.txt"))).isEqualTo("approved\n");
+        assertThat(Files.readString(workspace.resolve("notes.txt"))).isEqualTo("alpha\nBETA\ngamma\n");
         assertThat(screen).contains("● Bash echo approved > proof.txt");
     }
 

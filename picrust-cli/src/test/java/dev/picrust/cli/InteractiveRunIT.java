@@ -99,8 +99,9 @@ class InteractiveRunIT {
 
         String err = cli.stderr.get();
         assertThat(code).as(err).isZero();
-        assertThat(err).contains("    | " + COMMAND + "\n").contains("\"always\" saves: Bash(echo approved:*)")
-                .contains("Allow Bash? " + TerminalApprover.PERMISSION_CHOICES);
+        assertThat(err).contains("    | " + COMMAND + "\n").contains("\"always\" saves: Bash(" + COMMAND + ")")
+                .contains("[S]/[A] save the wider: Bash(echo approved:*), Write(")
+                .contains("Allow Bash? " + TerminalApprover.PERMISSION_CHOICES + TerminalApprover.WIDER_CHOICES);
         assertThat(Files.readString(workspace.resolve("proof.txt"))).isEqualTo("approved\n");
         assertThat(chunks(rest, "permission_decision")).singleElement().satisfies(d -> {
             assertThat(d.path("decision").asText()).isEqualTo("allow");
@@ -136,7 +137,7 @@ class InteractiveRunIT {
         readUntil(cli, "permission_request");
         cli.type("maybe\ny\n");
         assertThat(cli.finish(new ArrayList<>())).isZero();
-        assertThat(cli.stderr.get()).contains("Please answer y, s, a or n.");
+        assertThat(cli.stderr.get()).contains("Please answer y, s, a, S, A or n.");
         assertThat(workspace.resolve("proof.txt")).exists();
     }
 
@@ -146,11 +147,13 @@ class InteractiveRunIT {
                 ServerStep.text("first done"));
         CliProcess cli = interactive("first");
         readUntil(cli, "permission_request");
-        cli.type("a\n");
+        cli.type("A\n");
         assertThat(cli.finish(new ArrayList<>())).as(cli.stderr.get()).isZero();
+        assertThat(cli.stderr.get()).contains("\"always\" saves: Bash(mkdir -p one)")
+                .contains("[S]/[A] save the wider: Bash(mkdir:*)");
         assertThat(workspace.resolve("one")).isDirectory();
         RuleStore store = new RuleStore(dir.resolve("picrust-home"));
-        // The saved rule is the suggested prefix, so the next mkdir matches it too.
+        // "A" picked the wider rule that was shown, so the next mkdir matches it too.
         assertThat(store.load(PermissionTier.LOCAL, "cli").allow()).containsExactly(PermissionRule.parse("Bash(mkdir:*)"));
 
         // A headless run (stdin is /dev/null, no --interactive) of the same agent type is allowed by the saved rule.

@@ -48,8 +48,7 @@ public final class AgentInternals {
         PendingRequests pending = new PendingRequests(session.state());
         this.humans = new HumanRequests(pending, config.interactive(), config.permissions().approvalTimeout(), state,
                 output, transcript);
-        PermissionPolicy policy = new PermissionPolicy(config.permissions().store(), config.permissions().rules(),
-                Path.of(System.getProperty("user.home")));
+        PermissionPolicy policy = config.permissions().policy(Path.of(System.getProperty("user.home")));
         PathResolver paths = config.allowedRoots().isEmpty()
                 ? PathResolver.unconfined(config.workingDirectory())
                 : PathResolver.confined(config.workingDirectory(), config.allowedRoots());

@@ -110,6 +110,16 @@ public final class AgentToolContext implements ToolContext {
         return services.state();
     }
 
+    /**
+     * This agent's permission policy as a ceiling for the agents it starts: they may do nothing it
+     * would deny or ask about.
+     */
+    public dev.picrust.permission.PermissionPolicy.Ceiling permissionCeiling() {
+        AgentConfig config = services.config();
+        return new dev.picrust.permission.PermissionPolicy.Ceiling(services.policy(), config.agentType(),
+                config.permissions().mode());
+    }
+
     @Override
     public Sandbox sandbox() {
         return services.resources().get(AgentSandbox.class, () -> AgentSandbox.create(services.config())).sandbox();

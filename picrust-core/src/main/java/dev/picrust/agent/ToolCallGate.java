@@ -62,7 +62,8 @@ final class ToolCallGate {
         if (stored.isPresent()) {
             // Resumed while waiting for this answer: hooks already ran; ask again with the same id.
             PendingRequest request = stored.get();
-            PermissionQuery query = query(tool, request.input());
+            // What the hooks said then still holds: a hook's "ask" is asked again, or refused headless.
+            PermissionQuery query = query(tool, request.input()).withHookRuling(request.hookRuling());
             if (!humans.canAnswer()) {
                 PermissionDecision decision = policy.decide(query);
                 if (decision instanceof PermissionDecision.Ask ask) {
@@ -75,19 +76,22 @@ final class ToolCallGate {
             return verdict(waitForHuman(query, request, cancellation), request.input(), List.of());
         }
 
+        // Hooks and rules judge the input as the tool will read it (defaults filled in), and the tool
+        // then runs with exactly that: leaving a field out cannot slip past a rule about its default.
+        JsonNode asCalled = tool.effectiveInput(call.input());
         HookOutcome pre = hooks.has(HookEvent.PRE_TOOL_USE)
-                ? hooks.run(new HookInput.PreToolUse(hooks.context(), call.name(), call.input(), call.id()))
+                ? hooks.run(new HookInput.PreToolUse(hooks.context(), call.name(), asCalled, call.id()))
                 : HookOutcome.none(HookEvent.PRE_TOOL_USE);
         if (pre.stopRequested()) {
             return new Clearance.Stop(pre.stopReason().get());
         }
-        JsonNode input = pre.updatedToolInput().orElse(call.input());
+        JsonNode input = pre.updatedToolInput().map(tool::effectiveInput).orElse(asCalled);
         PermissionQuery query = query(tool, input).withHookRuling(pre.ruling());
         PermissionDecision decision = policy.decide(query);
         if (decision instanceof PermissionDecision.Ask ask && humans.canAnswer()) {
             progress.save();
             PendingRequest request = PendingRequest.permission(call.id(), call.name(), input, ask.reason(),
-                    Instant.now(), config.permissions().approvalTimeout());
+                    Instant.now(), config.permissions().approvalTimeout()).withHookRuling(pre.ruling());
             return verdict(waitForHuman(query, request, cancellation), input, pre.contexts());
         }
         if (decision instanceof PermissionDecision.Ask ask) {

@@ -61,6 +61,18 @@ public sealed interface DecisionSource {
         }
     }
 
+    /**
+     * The agent that started this one (a subagent's parent, {@code agentType}) denied or asked about
+     * the call by its own rules or mode: a parent's deny and ask rules bind its children
+     * ({@link PermissionPolicy.Ceiling}).
+     */
+    record Parent(String agentType, DecisionSource source) implements DecisionSource {
+        public Parent {
+            Objects.requireNonNull(agentType, "agentType");
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
     /** The rules could not be read; the call is denied rather than guessed. */
     record Failure(String message) implements DecisionSource {
         public Failure {
@@ -79,6 +91,7 @@ public sealed interface DecisionSource {
             case Timeout t -> DecisionSourceKind.TIMEOUT;
             case NoAnswerer n -> DecisionSourceKind.NO_ANSWERER;
             case Protected p -> DecisionSourceKind.PROTECTED;
+            case Parent p -> p.source().kind();
             case Failure f -> DecisionSourceKind.ERROR;
         };
     }
@@ -94,6 +107,7 @@ public sealed interface DecisionSource {
             case Timeout t -> "request timed out";
             case NoAnswerer n -> "nobody can answer";
             case Protected p -> p.what();
+            case Parent p -> p.source().detail() + " [parent " + p.agentType() + "]";
             case Failure f -> f.message();
         };
     }

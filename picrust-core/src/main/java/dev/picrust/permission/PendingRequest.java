@@ -2,6 +2,7 @@ package dev.picrust.permission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.event.PermissionBehavior;
 import dev.picrust.json.Json;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,10 +15,13 @@ import java.util.UUID;
  * waits so that a resumed agent raises the same request (same {@code requestId}) again.
  *
  * <p>{@code input} is the tool input for a permission request and the questions array for a
- * question. {@code reason} is what the request says to the human.
+ * question. {@code reason} is what the request says to the human. {@code hookRuling} is what the
+ * PreToolUse hooks said about the call, kept so that a request a hook's "ask" raised is still an ask
+ * when the agent is resumed (the hooks are not run twice for one call).
  */
 public record PendingRequest(String requestId, Kind kind, String toolUseId, String toolName, JsonNode input,
-                             String reason, Instant createdAt, Optional<Instant> deadline) {
+                             String reason, Instant createdAt, Optional<Instant> deadline,
+                             Optional<HookRuling> hookRuling) {
 
     public enum Kind {
         PERMISSION("permission"), QUESTION("question");
@@ -51,6 +55,17 @@ public record PendingRequest(String requestId, Kind kind, String toolUseId, Stri
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(deadline, "deadline");
+        Objects.requireNonNull(hookRuling, "hookRuling");
+    }
+
+    public PendingRequest(String requestId, Kind kind, String toolUseId, String toolName, JsonNode input,
+                          String reason, Instant createdAt, Optional<Instant> deadline) {
+        this(requestId, kind, toolUseId, toolName, input, reason, createdAt, deadline, Optional.empty());
+    }
+
+    /** This request, remembering what the call's PreToolUse hooks ruled. */
+    public PendingRequest withHookRuling(Optional<HookRuling> ruling) {
+        return new PendingRequest(requestId, kind, toolUseId, toolName, input, reason, createdAt, deadline, ruling);
     }
 
     /** A new permission request with a fresh id; {@code timeout} (if any) sets the deadline. */
@@ -102,6 +117,8 @@ public record PendingRequest(String requestId, Kind kind, String toolUseId, Stri
         n.put("reason", reason);
         n.put("created_at", createdAt.toString());
         deadline.ifPresent(d -> n.put("deadline", d.toString()));
+        hookRuling.ifPresent(h -> n.putObject("hook_ruling").put("behavior", h.behavior().wireName())
+                .put("reason", h.reason()).put("hooks", h.hooks()));
         return n;
     }
 
@@ -109,7 +126,18 @@ public record PendingRequest(String requestId, Kind kind, String toolUseId, Stri
         return new PendingRequest(text(n, "request_id"), Kind.fromWire(text(n, "kind")), text(n, "tool_use_id"),
                 text(n, "tool_name"), n.hasNonNull("input") ? n.get("input") : Json.object(),
                 n.path("reason").asText(""), Instant.parse(text(n, "created_at")),
-                n.hasNonNull("deadline") ? Optional.of(Instant.parse(n.get("deadline").asText())) : Optional.empty());
+                n.hasNonNull("deadline") ? Optional.of(Instant.parse(n.get("deadline").asText())) : Optional.empty(),
+                hookRuling(n.path("hook_ruling")));
+    }
+
+    private static Optional<HookRuling> hookRuling(JsonNode h) {
+        if (!h.isObject()) {
+            return Optional.empty();
+        }
+        // A ruling that cannot be read back stays an ask: the request was raised for a human, and
+        // the answer must still come from one.
+        PermissionBehavior behavior = PermissionBehavior.parse(h.path("behavior").asText()).orElse(PermissionBehavior.ASK);
+        return Optional.of(new HookRuling(behavior, h.path("reason").asText(""), h.path("hooks").asText("")));
     }
 
     private static String text(JsonNode n, String field) {

@@ -23,6 +23,25 @@ public enum PermissionMode {
         return wireName;
     }
 
+    /**
+     * This mode, or {@code ceiling} if that permits less: what a subagent runs in under its parent.
+     * From least to most permissive: plan, default, acceptEdits, bypassPermissions (each allows all
+     * the one before it does), so a child of a plan-mode parent stays in plan and a child of a
+     * default-mode parent cannot become acceptEdits or bypassPermissions.
+     */
+    public PermissionMode atMost(PermissionMode ceiling) {
+        return ceiling.permissiveness() < permissiveness() ? ceiling : this;
+    }
+
+    private int permissiveness() {
+        return switch (this) {
+            case PLAN -> 0;
+            case DEFAULT -> 1;
+            case ACCEPT_EDITS -> 2;
+            case BYPASS_PERMISSIONS -> 3;
+        };
+    }
+
     /** Accepts the wire name ({@code acceptEdits}) or the constant name ({@code ACCEPT_EDITS}). */
     public static Optional<PermissionMode> parse(String text) {
         for (PermissionMode m : values()) {

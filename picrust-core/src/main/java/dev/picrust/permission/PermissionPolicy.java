@@ -37,12 +37,52 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ol>
  * So across tiers any deny wins, then ask, then allow, and a specific allow never carves an
  * exception out of a broader deny.
+ *
+ * <p>A subagent's policy has a {@link Ceiling}: its parent's policy. Whatever the parent's policy
+ * would deny or ask about (its deny and ask rules of every tier, its mode, and in turn its own
+ * parent's), the child's does too, whatever the child's own rules and mode say; the parent's allow
+ * rules give the child nothing.
  */
 public final class PermissionPolicy {
     private final Optional<RuleStore> store;
     private final RuleSet config;
     private final Path userHome;
     private final AtomicReference<RuleSet> session = new AtomicReference<>(RuleSet.EMPTY);
+    private final Optional<Ceiling> ceiling;
+
+    /**
+     * The policy of the agent that started this one, as its children see it: {@code policy} decides
+     * with the parent's {@code agentType} (whose LOCAL rules apply) and {@code mode}. Deny and ask
+     * rules of every tier, plan mode, protected settings and the parent's own ceiling come through;
+     * allow rules, modes that allow, and "always" answers given to the parent do not.
+     */
+    public record Ceiling(PermissionPolicy policy, String agentType, PermissionMode mode) {
+        public Ceiling {
+            Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(agentType, "agentType");
+            Objects.requireNonNull(mode, "mode");
+        }
+
+        /** What the parent would not let run on its own: a deny, or an ask a rule, mode or protected path made. */
+        Optional<PermissionDecision> bound(PermissionQuery q) {
+            PermissionDecision parent = policy.decide(new PermissionQuery(q.toolName(), q.input(), q.readOnly(),
+                    q.workingDirectory(), agentType, mode));
+            return switch (parent) {
+                case PermissionDecision.Allow a -> Optional.empty();
+                // "No rule allows it" is not a limit: the child's own allow rules may cover that call.
+                case PermissionDecision.Ask a when a.source() instanceof DecisionSource.NoRule -> Optional.empty();
+                case PermissionDecision.Ask a -> Optional.of(new PermissionDecision.Ask(inherited(a.reason()),
+                        new DecisionSource.Parent(agentType, a.source())));
+                case PermissionDecision.Deny d -> Optional.of(new PermissionDecision.Deny(inherited(d.reason()),
+                        new DecisionSource.Parent(agentType, d.source())));
+            };
+        }
+
+        private String inherited(String reason) {
+            return reason + " (This is the rule of the agent that started this one, '" + DisplayText.escape(agentType)
+                    + "': a subagent never gets more than its parent.)";
+        }
+    }
 
     /**
      * @param store  persisted LOCAL and GLOBAL tiers; empty for a policy that persists nothing
@@ -50,9 +90,14 @@ public final class PermissionPolicy {
      * @param userHome what {@code ~/} means in path rules
      */
     public PermissionPolicy(Optional<RuleStore> store, RuleSet config, Path userHome) {
+        this(store, config, userHome, Optional.empty());
+    }
+
+    private PermissionPolicy(Optional<RuleStore> store, RuleSet config, Path userHome, Optional<Ceiling> ceiling) {
         this.store = Objects.requireNonNull(store, "store");
         this.config = Objects.requireNonNull(config, "config");
         this.userHome = userHome.toAbsolutePath().normalize();
+        this.ceiling = Objects.requireNonNull(ceiling, "ceiling");
     }
 
     public PermissionPolicy(RuleStore store, RuleSet config) {
@@ -64,7 +109,27 @@ public final class PermissionPolicy {
         return new PermissionPolicy(Optional.empty(), config, Path.of(System.getProperty("user.home")));
     }
 
+    /**
+     * A new policy with the same store and config rules (and no session rules yet) that never allows
+     * more than {@code parent}'s does: the policy of a subagent.
+     */
+    public PermissionPolicy under(Ceiling parent) {
+        return new PermissionPolicy(store, config, userHome, Optional.of(parent));
+    }
+
     public PermissionDecision decide(PermissionQuery q) {
+        Optional<PermissionDecision> bound = ceiling.flatMap(c -> c.bound(q));
+        if (bound.isPresent() && bound.get() instanceof PermissionDecision.Deny) {
+            return bound.get();
+        }
+        PermissionDecision own = decideOwn(q);
+        if (bound.isPresent() && !(own instanceof PermissionDecision.Deny)) {
+            return bound.get();  // the parent's ask: the child's allow rules and mode do not answer it
+        }
+        return own;
+    }
+
+    private PermissionDecision decideOwn(PermissionQuery q) {
         Optional<HookRuling> hook = q.hookRuling();
         if (hook.isPresent() && hook.get().behavior() == PermissionBehavior.DENY) {
             return new PermissionDecision.Deny(hookReason(hook.get(), "Denied by hook"),

@@ -129,12 +129,33 @@ public record PermissionRule(String tool, Optional<String> specifier) {
     }
 
     /**
-     * Rules an "always allow" answer could save for this call, to be saved together. For a Bash
-     * line: one {@code cmd sub:*} rule per command it runs (wrappers and substitutions included)
-     * and a {@code Write} rule per file it writes by redirection, or the exact line if the
-     * analyser cannot prove what it runs. For file tools, the file's directory; the whole tool otherwise.
+     * The narrowest rules that allow this call again, what an "always" answer saves by default: the
+     * exact command line for Bash, the exact file (absolute) for file tools; for anything else the
+     * same as {@link #suggestWider}. A human who wants more must pick the wider rules explicitly.
      */
     public static List<PermissionRule> suggest(String toolName, JsonNode input, Path workingDirectory) {
+        if (toolName.equals("Bash") && input.path("command").isTextual() && !input.path("command").asText().isBlank()) {
+            return List.of(of(toolName, input.path("command").asText().strip()));
+        }
+        if (input.path("file_path").isTextual() || input.path("notebook_path").isTextual()) {
+            java.util.Optional<String> path = ToolTarget.pathField(input, Path.of(System.getProperty("user.home")));
+            if (path.isPresent()) {
+                Path file = workingDirectory.toAbsolutePath().normalize().resolve(path.get()).normalize();
+                // A file name with glob characters: each becomes '?', which matches that one character too.
+                return List.of(of(toolName, file.toString().replaceAll("[*?\\[]", "?")));
+            }
+        }
+        return suggestWider(toolName, input, workingDirectory);
+    }
+
+    /**
+     * Rules an "always allow" answer could save for this call and calls like it, to be saved
+     * together. For a Bash line: one {@code cmd sub:*} rule per command it runs (wrappers and
+     * substitutions included) and a {@code Write} rule per file it writes by redirection, or the
+     * exact line if the analyser cannot prove what it runs. For file tools, the file's directory;
+     * the whole tool otherwise.
+     */
+    public static List<PermissionRule> suggestWider(String toolName, JsonNode input, Path workingDirectory) {
         if (toolName.equals("Bash") && input.path("command").isTextual()
                 && DisplayText.hasHiddenCharacters(input.path("command").asText())) {
             // Control characters can make a command look like something else; only its exact text is

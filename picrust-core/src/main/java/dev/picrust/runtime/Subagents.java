@@ -17,6 +17,7 @@ import dev.picrust.llm.Message;
 import dev.picrust.llm.Role;
 import dev.picrust.llm.TextBlock;
 import dev.picrust.llm.Usage;
+import dev.picrust.permission.PermissionPolicy;
 import dev.picrust.runtime.SubagentResult.Outcome;
 import dev.picrust.session.SessionMetadata;
 import dev.picrust.tool.Tool;
@@ -80,7 +81,7 @@ public final class Subagents {
             return result(childId, spec, Outcome.FAILED, "", "blocked by a SubagentStart hook: "
                     + starting.denyReason().or(starting::stopReason).orElse("no reason given"), Usage.ZERO, started);
         }
-        AgentConfig config = childConfig(parentHandle.config(), spec);
+        AgentConfig config = childConfig(parentHandle.config(), spec, call.permissionCeiling());
         SessionMetadata metadata = SessionMetadata.create(childId, spec.name(), config.model(), config.provider().name())
                 .withParent(parent.sessionId())
                 .withDescription(description)
@@ -100,8 +101,12 @@ public final class Subagents {
         return result;
     }
 
-    /** The child's configuration: the parent's, narrowed and overridden by the spec. */
-    static AgentConfig childConfig(AgentConfig parent, SubagentSpec spec) {
+    /**
+     * The child's configuration: the parent's, narrowed and overridden by the spec. Its permissions
+     * (the spec's, or else the parent's) are bounded by {@code ceiling}, the parent's policy: the
+     * parent's deny and ask rules of every tier and its mode hold in the child whatever the spec says.
+     */
+    static AgentConfig childConfig(AgentConfig parent, SubagentSpec spec, PermissionPolicy.Ceiling ceiling) {
         List<String> tools = parent.tools().tools().stream()
                 .map(Tool::name)
                 .filter(name -> !name.equals(TaskTool.NAME))  // one level of subagents
@@ -114,7 +119,7 @@ public final class Subagents {
                 .systemPrompt(spec.systemPrompt())
                 .tools(parent.tools().subset(tools))
                 .model(spec.model().orElse(parent.model()))
-                .permissions(spec.permissions().orElse(parent.permissions()))
+                .permissions(spec.permissions().orElse(parent.permissions()).under(ceiling))
                 .maxIterations(spec.maxIterations())
                 .inputDelivery(InputDelivery.STEER)
                 .subagents(List.of())

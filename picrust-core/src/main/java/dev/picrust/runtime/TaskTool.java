@@ -61,11 +61,21 @@ public final class TaskTool implements Tool {
         properties.putObject("prompt").put("type", "string")
                 .put("description", "The complete task for the subagent");
         ObjectNode type = properties.putObject("subagent_type").put("type", "string")
-                .put("description", "Which subagent to use (default: " + specs.getFirst().name() + ")");
+                .put("description", "Which subagent to use (default: " + specs.getFirst().name() + ")")
+                .put("default", specs.getFirst().name());
         specs.forEach(s -> type.withArray("enum").add(s.name()));
         schema.putArray("required").add("description").add("prompt");
         schema.put("additionalProperties", false);
         return schema;
+    }
+
+    /** A call without {@code subagent_type} starts the first (default) type; rules see that type named. */
+    @Override
+    public JsonNode effectiveInput(JsonNode input) {
+        if (input instanceof ObjectNode object && (!object.hasNonNull("subagent_type"))) {
+            return object.deepCopy().put("subagent_type", specs.getFirst().name());
+        }
+        return input;
     }
 
     /** Starting a child has no effect of its own; what the child does is checked by its own gate. */

@@ -30,6 +30,16 @@ public interface Tool {
 
     ToolResult execute(JsonNode input, ToolContext context) throws Exception;
 
+    /**
+     * The input as this tool will read it: what a field left out means, filled in. PreToolUse hooks
+     * and permission rules see this, and the tool runs with it, so a rule such as
+     * {@code Task(researcher)} cannot be dodged by leaving out a field whose default is
+     * {@code researcher}. Must not fail: return the input unchanged if it is not understood.
+     */
+    default JsonNode effectiveInput(JsonNode input) {
+        return input;
+    }
+
     default ToolDefinition definition() {
         return new ToolDefinition(name(), description(), inputSchema());
     }

@@ -33,19 +33,25 @@ import org.junit.jupiter.api.io.TempDir;
 class DurableApprovalIT {
     @TempDir Path dir;
 
-    @Test
-    void approvalSurvivesKillDashNine() throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), DurableApprovalChild.class.getName(), dir.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String requestId;
+    /** Starts the child JVM, waits for its pending request, kills it with SIGKILL; returns the request id. */
+    private String killWhileWaiting(String... mode) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), DurableApprovalChild.class.getName(), dir.toString()));
+        command.addAll(List.of(mode));
+        Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line = out.readLine();
             assertThat(line).as("child announced its pending request").startsWith("PENDING ");
-            requestId = line.substring("PENDING ".length());
             child.destroyForcibly();   // SIGKILL while the agent waits for the human
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            return line.substring("PENDING ".length());
         }
+    }
+
+    @Test
+    void approvalSurvivesKillDashNine() throws Exception {
+        String requestId = killWhileWaiting();
 
         SessionStore store = SessionStore.at(dir.resolve("sessions"));
         try (AgentSession s = store.open(DurableApprovalChild.SESSION)) {
@@ -57,7 +63,7 @@ class DurableApprovalIT {
 
         QueueProvider provider = new QueueProvider().then(r -> StandardAgentTest.text("done after approval"));
         try (AgentRuntime runtime = new AgentRuntime(store)) {
-            AgentHandle h = runtime.resume(DurableApprovalChild.config(provider, dir), DurableApprovalChild.SESSION);
+            AgentHandle h = runtime.resume(DurableApprovalChild.config(provider, dir).build(), DurableApprovalChild.SESSION);
             Subscription sub = h.subscribe();
             assertThat(h.pendingRequests()).extracting(PendingRequest::requestId).containsExactly(requestId);
             awaitWaitingFor(h, sub, requestId);
@@ -78,6 +84,46 @@ class DurableApprovalIT {
             assertThat(result.text()).isEqualTo("mutated x");
             assertThat(s.records()).anyMatch(r -> r.path("record").asText().equals("permission_decision")
                     && r.path("decision").asText().equals("allow"));
+            assertThat(new PendingRequests(s.state()).all()).isEmpty();
+        }
+    }
+
+    /**
+     * A PreToolUse hook's "ask" on a call the rules alone would allow (a read-only tool): killed while
+     * it waits, then resumed with nobody to answer. Before, the stored request was decided again by the
+     * rules alone and the tool ran; now the hook's ruling is kept with the request and the call is
+     * refused with the hook's reason.
+     */
+    @Test
+    void aHooksAskSurvivesTheCrashAndIsRefusedWhenResumedHeadless() throws Exception {
+        String requestId = killWhileWaiting("hook-ask");
+        SessionStore store = SessionStore.at(dir.resolve("sessions"));
+        try (AgentSession s = store.open(DurableApprovalChild.SESSION)) {
+            PendingRequest stored = new PendingRequests(s.state()).get(requestId).orElseThrow();
+            assertThat(stored.hookRuling()).hasValueSatisfying(h -> assertThat(h.reason())
+                    .isEqualTo(DurableApprovalChild.HOOK_REASON));
+        }
+
+        QueueProvider provider = new QueueProvider().then(r -> StandardAgentTest.text("went on without it"));
+        try (AgentRuntime runtime = new AgentRuntime(store)) {
+            AgentHandle h = runtime.resume(DurableApprovalChild.hookAskConfig(provider, dir, false).build(),
+                    DurableApprovalChild.SESSION);
+            Subscription sub = h.subscribe();
+            List<OutputChunk> rest = StandardAgentTest.untilDone(sub);
+            assertThat(rest).contains(new OutputChunk.Done(EndReason.END_TURN));
+            assertThat(rest).noneMatch(OutputChunk.ToolStart.class::isInstance);
+            assertThat(h.pendingRequests()).isEmpty();
+        }
+
+        assertThat(dir.resolve("executions.log")).as("the tool never ran").doesNotExist();
+        try (AgentSession s = store.open(DurableApprovalChild.SESSION)) {
+            ToolResultBlock result = s.messages().get(2).toolResults().getFirst();
+            assertThat(result.toolUseId()).isEqualTo("toolu_durable");
+            assertThat(result.isError()).isTrue();
+            assertThat(result.text()).contains(DurableApprovalChild.HOOK_REASON)
+                    .contains("Nobody is available to approve it");
+            assertThat(s.records()).anyMatch(r -> r.path("record").asText().equals("permission_decision")
+                    && r.path("decision").asText().equals("deny") && r.path("source").asText().equals("no_answerer"));
             assertThat(new PendingRequests(s.state()).all()).isEmpty();
         }
     }

@@ -65,6 +65,20 @@ class PendingRequestsTest {
     }
 
     @Test
+    void aHooksRulingIsKeptWithTheRequestAndAnUnreadableOneStaysAnAsk() {
+        PendingRequest asked = PendingRequest.permission("t1", "Read", Json.object(), "a hook asks", T0, Optional.empty())
+                .withHookRuling(Optional.of(new HookRuling(dev.picrust.event.PermissionBehavior.ASK, "look first", "guard")));
+        assertThat(PendingRequest.fromJson(asked.toJson())).isEqualTo(asked);
+        var json = asked.toJson();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("hook_ruling")).put("behavior", "maybe");
+        assertThat(PendingRequest.fromJson(json).hookRuling()).hasValueSatisfying(h ->
+                assertThat(h.behavior()).isEqualTo(dev.picrust.event.PermissionBehavior.ASK));
+        var old = asked.toJson();
+        old.remove("hook_ruling");
+        assertThat(PendingRequest.fromJson(old).hookRuling()).as("requests stored before the field existed").isEmpty();
+    }
+
+    @Test
     void deadlinesTurnIntoTimeoutDenials() {
         PendingRequest request = PendingRequest.permission("t1", "Bash", Json.object(), "r", T0,
                 Optional.of(Duration.ofSeconds(30)));

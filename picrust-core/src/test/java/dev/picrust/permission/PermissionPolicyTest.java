@@ -341,9 +341,10 @@ class PermissionPolicyTest {
     }
 
     @Test
-    void allowAlwaysForTheSessionSavesAReusableRule() {
+    void allowAlwaysForTheSessionWithTheWiderSuggestionSavesAReusableRule() {
         PermissionPolicy p = policy(RuleSet.EMPTY);
-        p.applyAnswer(bash("git status -s"), PermissionAnswer.allowAlways(PermissionTier.SESSION));
+        p.applyAnswer(bash("git status -s"), PermissionAnswer.allowAlways(PermissionTier.SESSION,
+                PermissionRule.suggestWider("Bash", Json.object().put("command", "git status -s"), wd)));
         assertThat(p.rules("coder").get(PermissionTier.SESSION).allow())
                 .containsExactly(PermissionRule.parse("Bash(git status:*)"));
         assertAllow(p.decide(bash("git status")));
@@ -367,7 +368,8 @@ class PermissionPolicyTest {
     @Test
     void allowAlwaysGlobalSurvivesARestartForEveryAgentType() {
         policy(RuleSet.EMPTY).applyAnswer(file("Write", "out/report.md", false, PermissionMode.DEFAULT),
-                PermissionAnswer.allowAlways(PermissionTier.GLOBAL));
+                PermissionAnswer.allowAlways(PermissionTier.GLOBAL,
+                        PermissionRule.suggestWider("Write", Json.object().put("file_path", "out/report.md"), wd)));
         PermissionPolicy restarted = new PermissionPolicy(Optional.of(new RuleStore(picrustHome)), RuleSet.EMPTY, home);
         PermissionDecision d = restarted.decide(new PermissionQuery("Write", Json.object().put("file_path", "out/x.md"),
                 false, wd, "reviewer", PermissionMode.DEFAULT));
@@ -491,5 +493,62 @@ class PermissionPolicyTest {
         assertAsk(broad.decide(file("Write", "scripts/guard.sh", false, PermissionMode.ACCEPT_EDITS)));
         assertAsk(broad.decide(bash("echo 'exit 0' > scripts/guard.sh")));
         assertAllow(broad.decide(file("Write", "scripts/other.sh", false, PermissionMode.DEFAULT)));
+    }
+
+    @Test
+    void aParentsDenyAndAskRulesBindItsChildButItsApprovalsDoNotExtendToIt() {
+        PermissionPolicy parent = policy(List.of("Mutate"), List.of("Bash(git push:*)"), List.of("Read(~/.ssh/**)"));
+        PermissionPolicy child = policy(List.of("Bash", "Read"), List.of(), List.of())
+                .under(new PermissionPolicy.Ceiling(parent, "cli", PermissionMode.DEFAULT));
+
+        // The child's own broad allows meet the parent's deny and ask rules.
+        PermissionDecision read = child.decide(file("Read", home + "/.ssh/id_rsa", true, PermissionMode.BYPASS_PERMISSIONS));
+        assertDeny(read);
+        assertThat(read.source()).isEqualTo(new DecisionSource.Parent("cli", new DecisionSource.Rules(List.of(
+                new MatchedRule(PermissionRule.parse("Read(~/.ssh/**)"), PermissionBehavior.DENY, PermissionTier.CONFIG)))));
+        assertThat(read.source().detail()).isEqualTo("Read(~/.ssh/**) [config] [parent cli]");
+        assertThat(child.mayRead(home.resolve(".ssh/id_rsa"), wd, "helper", PermissionMode.DEFAULT)).isFalse();
+        assertAsk(child.decide(bash("git push origin main")));
+        assertAsk(child.decide(bash("env git push")));
+        assertAllow(child.decide(bash("git status")));
+
+        // A parent's "always" approval (session tier) and allow rules are the parent's: the child is still asked.
+        parent.remember(PermissionRule.parse("Deploy"), PermissionBehavior.ALLOW, PermissionTier.SESSION, "cli");
+        assertAllow(parent.decide(query("Deploy", Json.object(), false, PermissionMode.DEFAULT)));
+        assertAsk(child.decide(query("Deploy", Json.object(), false, PermissionMode.DEFAULT)));
+        assertAsk(child.decide(query("Mutate", Json.object(), false, PermissionMode.DEFAULT)));
+
+        // A deny the parent learns later (a human's "always deny") binds the running child at once.
+        parent.remember(PermissionRule.parse("Bash(git status:*)"), PermissionBehavior.DENY, PermissionTier.SESSION, "cli");
+        assertDeny(child.decide(bash("git status")));
+    }
+
+    @Test
+    void aParentsPlanModeAndLocalTierBindTheChildWhateverItsModeAndType() {
+        store.add(PermissionTier.LOCAL, "cli", PermissionBehavior.DENY, PermissionRule.parse("WebFetch"));
+        PermissionPolicy parent = policy(RuleSet.EMPTY);
+        PermissionPolicy child = policy(RuleSet.EMPTY).under(new PermissionPolicy.Ceiling(parent, "cli", PermissionMode.PLAN));
+        PermissionDecision write = child.decide(file("Write", "x.txt", false, PermissionMode.BYPASS_PERMISSIONS));
+        assertDeny(write);
+        assertThat(write.source().kind()).isEqualTo(DecisionSourceKind.MODE);
+        assertThat(write.reason()).contains("a subagent never gets more than its parent");
+        assertAllow(child.decide(file("Read", "x.txt", true, PermissionMode.BYPASS_PERMISSIONS)));
+        PermissionDecision fetch = child.decide(query("WebFetch", Json.object().put("url", "https://example.com"), true,
+                PermissionMode.BYPASS_PERMISSIONS));
+        assertDeny(fetch);
+        assertThat(fetch.source().detail()).isEqualTo("WebFetch [local] [parent cli]");
+    }
+
+    @Test
+    void alwaysForAWriteSavesThatFileNotEveryFile() {
+        // Issue 12: "a" at a Write approval for a file in the working directory saved Write(**).
+        PermissionPolicy policy = policy(List.of(), List.of(), List.of());
+        policy.applyAnswer(file("Write", "out.txt", false, PermissionMode.DEFAULT),
+                PermissionAnswer.allowAlways(PermissionTier.LOCAL));
+        assertThat(store.load(PermissionTier.LOCAL, "coder").allow())
+                .containsExactly(PermissionRule.of("Write", wd.resolve("out.txt").toString()));
+        assertAllow(policy.decide(file("Write", "out.txt", false, PermissionMode.DEFAULT)));
+        assertAsk(policy.decide(file("Write", "other.txt", false, PermissionMode.DEFAULT)));
+        assertAsk(policy.decide(file("Write", "sub/out.txt", false, PermissionMode.DEFAULT)));
     }
 }

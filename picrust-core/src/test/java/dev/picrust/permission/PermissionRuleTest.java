@@ -154,26 +154,39 @@ class PermissionRuleTest {
     }
 
     @Test
-    void suggestsRulesThatMatchAgain() {
+    void widerSuggestionsMatchCallsLikeThisOne() {
         Path wd = Path.of("/w/project");
-        assertThat(PermissionRule.suggest("Bash", Json.object().put("command", "git status -s && npm run build"), wd))
+        assertThat(PermissionRule.suggestWider("Bash", Json.object().put("command", "git status -s && npm run build"), wd))
                 .extracting(PermissionRule::toString).containsExactly("Bash(git status:*)", "Bash(npm run:*)");
-        assertThat(PermissionRule.suggest("Bash", Json.object().put("command", "ls -la /tmp"), wd))
+        assertThat(PermissionRule.suggestWider("Bash", Json.object().put("command", "ls -la /tmp"), wd))
                 .extracting(PermissionRule::toString).containsExactly("Bash(ls:*)");
-        assertThat(PermissionRule.suggest("Bash", Json.object().put("command", "echo $(date)"), wd))
+        assertThat(PermissionRule.suggestWider("Bash", Json.object().put("command", "echo $(date)"), wd))
                 .extracting(PermissionRule::toString).containsExactly("Bash(date:*)", "Bash(echo:*)");
-        assertThat(PermissionRule.suggest("Bash", Json.object().put("command", "echo ${x@P} > out"), wd))
+        assertThat(PermissionRule.suggestWider("Bash", Json.object().put("command", "echo ${x@P} > out"), wd))
                 .extracting(PermissionRule::toString).containsExactly("Bash(echo ${x@P} > out)");
-        assertThat(PermissionRule.suggest("Bash", Json.object().put("command", "timeout 5 make > build.log"), wd))
+        assertThat(PermissionRule.suggestWider("Bash", Json.object().put("command", "timeout 5 make > build.log"), wd))
                 .extracting(PermissionRule::toString).containsExactly("Bash(timeout:*)", "Bash(make:*)",
                         "Write(" + wd.resolve("build.log") + ")");
-        assertThat(PermissionRule.suggest("Edit", Json.object().put("file_path", "src/main/A.java"), wd))
+        assertThat(PermissionRule.suggestWider("Edit", Json.object().put("file_path", "src/main/A.java"), wd))
                 .extracting(PermissionRule::toString).containsExactly("Edit(src/main/**)");
-        assertThat(PermissionRule.suggest("Write", Json.object().put("file_path", "/opt/x/y.txt"), wd))
+        assertThat(PermissionRule.suggestWider("Write", Json.object().put("file_path", "/opt/x/y.txt"), wd))
                 .extracting(PermissionRule::toString).containsExactly("Write(/opt/x/**)");
+        assertThat(PermissionRule.suggestWider("WebFetch", Json.object().put("url", "https://api.github.com/x"), wd))
+                .extracting(PermissionRule::toString).containsExactly("WebFetch(domain:api.github.com)");
+        assertThat(PermissionRule.suggestWider("mcp__db__query", Json.object().put("sql", "select 1"), wd))
+                .extracting(PermissionRule::toString).containsExactly("mcp__db__query");
+    }
+
+    @Test
+    void theDefaultSuggestionIsExactlyThisCall() {
+        Path wd = Path.of("/w/project");
+        assertThat(PermissionRule.suggest("Bash", Json.object().put("command", " rm -rf build "), wd))
+                .extracting(PermissionRule::toString).containsExactly("Bash(rm -rf build)");
+        assertThat(PermissionRule.suggest("Write", Json.object().put("file_path", "out.txt"), wd))
+                .extracting(PermissionRule::toString).containsExactly("Write(/w/project/out.txt)");
+        assertThat(PermissionRule.suggest("Edit", Json.object().put("file_path", "src/../src/[a]*.java"), wd))
+                .extracting(PermissionRule::toString).containsExactly("Edit(/w/project/src/?a]?.java)");
         assertThat(PermissionRule.suggest("WebFetch", Json.object().put("url", "https://api.github.com/x"), wd))
                 .extracting(PermissionRule::toString).containsExactly("WebFetch(domain:api.github.com)");
-        assertThat(PermissionRule.suggest("mcp__db__query", Json.object().put("sql", "select 1"), wd))
-                .extracting(PermissionRule::toString).containsExactly("mcp__db__query");
     }
 }

@@ -297,10 +297,13 @@ class SubagentsTest extends RuntimeTestBase {
                 .model("parent-model").maxTokens(1234).interactive(true).permissions(parentGate)
                 .subagents(List.of(FAST_SPEC)).build();
 
-        dev.picrust.agent.AgentConfig child = Subagents.childConfig(parentConfig, FAST_SPEC);
+        var ceiling = new dev.picrust.permission.PermissionPolicy.Ceiling(parentGate.policy(dir), "agent",
+                parentGate.mode());
+        dev.picrust.agent.AgentConfig child = Subagents.childConfig(parentConfig, FAST_SPEC, ceiling);
         assertThat(child.tools().tools()).extracting(Tool::name).containsExactly("Echo", "Mutate");
         assertThat(child.model()).isEqualTo("parent-model");
-        assertThat(child.permissions()).isSameAs(parentGate);
+        assertThat(child.permissions()).isEqualTo(parentGate.under(ceiling));
+        assertThat(child.permissions().ceiling()).contains(ceiling);
         assertThat(child.maxTokens()).isEqualTo(1234);
         assertThat(child.interactive()).isTrue();
         assertThat(child.workingDirectory()).isEqualTo(parentConfig.workingDirectory());
@@ -309,7 +312,7 @@ class SubagentsTest extends RuntimeTestBase {
         assertThat(child.subagents()).isEmpty();
 
         SubagentSpec listed = SubagentSpec.builder("listed", "x").tools(Set.of("Mutate", "Task", "Nope")).build();
-        assertThat(Subagents.childConfig(parentConfig, listed).tools().tools()).extracting(Tool::name)
+        assertThat(Subagents.childConfig(parentConfig, listed, ceiling).tools().tools()).extracting(Tool::name)
                 .containsExactly("Mutate");
     }
 
