@@ -4,10 +4,15 @@
  * and other engine parts stay internal so they can change without breaking anyone (docs/API.md).
  * Adding an exported package is one {@code exports} line here plus one line in docs/API.md.
  */
+// The OpenTelemetry API jars are automatic modules with stable Automatic-Module-Name entries.
+@SuppressWarnings({"requires-transitive-automatic", "requires-automatic"})
 module dev.picrust.core {
     requires transitive com.fasterxml.jackson.databind;
     requires transitive java.net.http;
     requires org.slf4j;
+    // AgentConfig takes an OpenTelemetry; the API only (its no-op default costs nothing), never the SDK.
+    requires transitive io.opentelemetry.api;
+    requires io.opentelemetry.context;
 
     exports dev.picrust;
     exports dev.picrust.event;

@@ -73,6 +73,7 @@ final class ChatCommand extends RunCommand {
                     .completer(new StringsCompleter(COMMANDS))
                     .build();
             config = agentConfig(true);
+            logRequests(System.err);
             try (AgentRuntime rt = new AgentRuntime(store())) {
                 runtime = rt;
                 // Leaving with Ctrl-C twice (System.exit) still stops the agents, so tool processes die.
@@ -247,6 +248,7 @@ final class ChatCommand extends RunCommand {
         } catch (TimeoutException e) {
             throw new CliException("the agent did not stop within 30 s");
         }
+        sessionId.ifPresent(id -> loggedSession = Optional.of(id));
         agent = sessionId.isPresent() ? runtime.resume(newConfig, sessionId.get())
                 : spawnNew(runtime, newConfig, Optional.empty());
     }

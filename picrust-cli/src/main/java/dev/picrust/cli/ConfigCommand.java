@@ -5,6 +5,7 @@ import dev.picrust.hook.HookSettings;
 import dev.picrust.permission.PermissionRule;
 import dev.picrust.sandbox.BubblewrapSandbox;
 import dev.picrust.sandbox.SandboxSettings;
+import dev.picrust.secret.Redactor;
 import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.session.SessionStore;
 import java.io.PrintWriter;
@@ -78,6 +79,13 @@ final class ConfigCommand implements Callable<Integer> {
                 + BubblewrapSandbox.availability().map(p -> "unavailable (" + p + ")").orElse("bubblewrap works"));
         out.println("tool environment: credentials removed" + (environment.pass().isEmpty() ? ""
                 : ", except " + String.join(", ", environment.pass())));
+        out.println("env (for tools and provider settings; credential-like ones still reach no tool unless passed):");
+        if (settings.env().isEmpty()) {
+            out.println("  (none)");
+        }
+        settings.env().forEach((name, value) -> out.println("  " + name + "=" + (Settings.isSecret(name, value)
+                ? Redactor.MASK : value)
+                + settings.envSource(name).map(f -> "   <- " + f).orElse("")));
         out.println("Flags (--model, --permission-mode, --allow/--ask/--deny, --sandbox, --pass-env) override these for one run; "
                 + "saved approvals live in " + SessionStore.home().resolve("permissions"));
         return 0;

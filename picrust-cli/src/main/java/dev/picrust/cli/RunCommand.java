@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -154,6 +155,17 @@ class RunCommand implements Callable<Integer> {
             + "variable although it looks like a credential (repeatable); by default every key and token is removed.")
     List<String> passEnv = new ArrayList<>();
 
+    @Option(names = "--verbose", description = "Print one line per model request to stderr: provider, method, URL, "
+            + "status, time and tokens (keys redacted).")
+    boolean verbose;
+
+    @Option(names = "--debug", description = "As --verbose, plus each request and raw response, redacted, on stderr "
+            + "and as files in the session's debug/ folder.")
+    boolean debug;
+
+    /** The session whose debug/ folder --debug writes to: the one this command runs now. */
+    volatile Optional<String> loggedSession = Optional.empty();
+
     /** Where a human's answers come from; empty when nobody answers (a headless run). */
     Optional<BufferedReader> answers = Optional.empty();
 
@@ -175,8 +187,21 @@ class RunCommand implements Callable<Integer> {
         }
         AgentConfig config = agentConfig(answers.isPresent());
         sandboxNotice(config).ifPresent(System.err::println);
+        logRequests(System.err);
         try (ToolRegistry tools = config.tools()) {  // closing the registry stops any MCP servers
             return runTurn(store(), config, text, format, System.out, System.err);
+        }
+    }
+
+    /**
+     * With {@code --verbose} or {@code --debug}, every provider request of this process is logged to
+     * {@code err} (and with --debug written to the running session's debug/ folder), redacted. The log's
+     * classes load only then.
+     */
+    void logRequests(PrintStream err) {
+        if (verbose || debug) {
+            dev.picrust.llm.wire.HttpRetryLoop.record(new dev.picrust.llm.wire.WireLog(Optional.of(err), debug,
+                    () -> loggedSession.map(id -> Path.of(store().location(id)).resolve("debug"))));
         }
     }
 
@@ -298,7 +323,7 @@ class RunCommand implements Callable<Integer> {
         Settings settings = Settings.load(SessionStore.home(), workingDirectory);
         Optional<String> chosenModel = Optional.ofNullable(model).or(settings::model);
         ProviderFactory.Selection selection = ProviderFactory.select(ProviderFactory.catalog(workingDirectory),
-                Optional.ofNullable(provider), chosenModel, Optional.ofNullable(baseUrl), System.getenv());
+                Optional.ofNullable(provider), chosenModel, Optional.ofNullable(baseUrl), settings.environment(System.getenv()));
         selected = selection;
         int outputLimit = maxTokens != null ? maxTokens
                 : Math.min(DEFAULT_MAX_TOKENS, selection.choice().model().maxTokens().orElse(DEFAULT_MAX_TOKENS));
@@ -318,7 +343,7 @@ class RunCommand implements Callable<Integer> {
                 .hooks(hooks)
                 .interactive(interactive)
                 .sandbox(sandboxSettings(workingDirectory))
-                .toolEnvironment(toolEnvironment(workingDirectory));
+                .toolEnvironment(toolEnvironment(workingDirectory).setting(settings.env()));
         try {
             config.systemPrompt(WorkspacePrompt.of(system == null ? ROLE : system, workingDirectory));
         } catch (InterruptedException e) {
@@ -346,7 +371,8 @@ class RunCommand implements Callable<Integer> {
                 }
                 return current.toBuilder().model(ref).build();
             }
-            return current.withModel(found.get().createProvider(System.getenv()), found.get().model().id());
+            Map<String, String> env = Settings.load(SessionStore.home(), current.workingDirectory()).environment(System.getenv());
+            return current.withModel(found.get().createProvider(env), found.get().model().id());
         } catch (LlmException e) {
             throw new CliException(e.getMessage());
         }
@@ -500,6 +526,7 @@ class RunCommand implements Callable<Integer> {
                 if (!store.exists(resume)) {
                     throw new CliException("no session '" + resume + "' in " + store.location());
                 }
+                loggedSession = Optional.of(resume);
                 return runtime.resume(config, resume);
             }
             return spawnNew(runtime, config, Optional.ofNullable(sessionId));
@@ -510,7 +537,9 @@ class RunCommand implements Callable<Integer> {
 
     /** A new session for {@code config}, remembering how it was launched and its first prompt. */
     AgentHandle spawnNew(AgentRuntime runtime, AgentConfig config, Optional<String> id) {
-        SessionMetadata metadata = SessionMetadata.create(id.orElseGet(() -> "s-" + UUID.randomUUID()),
+        String newId = id.orElseGet(() -> "s-" + UUID.randomUUID());
+        loggedSession = Optional.of(newId);
+        SessionMetadata metadata = SessionMetadata.create(newId,
                 config.agentType(), config.model(), config.provider().name())
                 .withCustom(Launch.KEY, launch(config).toJson());
         return runtime.spawn(config, firstPrompt.isBlank() ? metadata

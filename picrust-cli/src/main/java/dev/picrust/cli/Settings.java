@@ -11,21 +11,27 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.picrust.secret.Redactor;
+import dev.picrust.secret.ToolEnvironment;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The settings files the CLI honours, lowest precedence first: {@code <home>/settings.json} (the user's),
  * {@code <project>/.picrust/settings.json} (shared with the team), {@code <project>/.picrust/settings.local.json}
  * (this machine's). Rules and hooks of every file add up (a deny anywhere wins, as always); the model and
- * the permission mode come from the last file that sets them; flags override files.
+ * the permission mode come from the last file that sets them; flags override files. {@code "env"} variables
+ * add up by name, a later file's value winning, and win over the process's own environment.
  */
 record Settings(List<Layer> layers) {
 
     /** One file: what it says, or that it is absent. */
     record Layer(Path file, boolean present, PermissionSettings permissions, HookSettings hooks,
-                 Optional<String> model) {}
+                 Optional<String> model, Map<String, String> env) {}
 
     static Settings load(Path home, Path project) {
         List<Layer> layers = new ArrayList<>();
@@ -49,6 +55,42 @@ record Settings(List<Layer> layers) {
 
     Optional<String> model() {
         return last(Layer::model);
+    }
+
+    /** The {@code "env"} variables of every file, a later file's value winning. */
+    Map<String, String> env() {
+        Map<String, String> env = new TreeMap<>();
+        layers.forEach(layer -> env.putAll(layer.env()));
+        return env;
+    }
+
+    /** The file whose value of {@code name} wins. */
+    Optional<Path> envSource(String name) {
+        return source(layer -> Optional.ofNullable(layer.env().get(name)));
+    }
+
+    /**
+     * {@code process} with the settings' variables over it: what provider configuration reads
+     * ({@code OPENAI_BASE_URL}, keys). A key set there is known to the redactor from then on.
+     */
+    Map<String, String> environment(Map<String, String> process) {
+        Map<String, String> merged = new HashMap<>(process);
+        env().forEach((name, value) -> {
+            if (isSecret(name, value)) {
+                Redactor.shared().register(value);
+            }
+            merged.put(name, value);
+        });
+        return merged;
+    }
+
+    /**
+     * Whether a settings variable holds a credential (masked by {@code picrust config}, hidden from every
+     * output): named like one ({@code *_API_KEY}, {@code *TOKEN}, ...) or shaped like one. Narrower than the
+     * tool environment's rule, which also drops {@code OPENAI_BASE_URL}-style provider variables.
+     */
+    static boolean isSecret(String name, String value) {
+        return ToolEnvironment.isCredentialName(name) || Redactor.shared().isSecret(value);
     }
 
     HookSettings hooks() {
@@ -79,10 +121,30 @@ record Settings(List<Layer> layers) {
         return found;
     }
 
+    private static Map<String, String> env(JsonNode env, Path file) {
+        if (env.isMissingNode()) {
+            return Map.of();
+        }
+        if (!env.isObject()) {
+            throw new IllegalArgumentException(file + ": \"env\" must be an object of NAME: \"value\"");
+        }
+        Map<String, String> variables = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> e : env.properties()) {
+            if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException(file + ": \"env\" has an invalid variable name '" + e.getKey() + "'");
+            }
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                throw new IllegalArgumentException(file + ": \"env\"." + e.getKey() + " must be a string, number or boolean");
+            }
+            variables.put(e.getKey(), e.getValue().asText());
+        }
+        return Map.copyOf(variables);
+    }
+
     private static Layer read(Path file) {
         if (!Files.isRegularFile(file)) {
             return new Layer(file, false, new PermissionSettings(RuleSet.EMPTY, Optional.empty()),
-                    HookSettings.empty(), Optional.empty());
+                    HookSettings.empty(), Optional.empty(), Map.of());
         }
         JsonNode root;
         try {
@@ -101,7 +163,8 @@ record Settings(List<Layer> layers) {
                 throw new IllegalArgumentException(file + ": \"model\" must be a string");
             }
             return new Layer(file, true, PermissionSettings.parse(root, file), HookSettings.parse(root, file),
-                    model.isTextual() && !model.asText().isBlank() ? Optional.of(model.asText()) : Optional.empty());
+                    model.isTextual() && !model.asText().isBlank() ? Optional.of(model.asText()) : Optional.empty(),
+                    env(root.path("env"), file));
         } catch (IllegalArgumentException e) {
             throw new CliException("settings: " + e.getMessage());
         }

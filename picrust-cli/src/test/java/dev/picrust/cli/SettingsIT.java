@@ -160,6 +160,58 @@ class SettingsIT {
     }
 
     @Test
+    void envFromSettingsReachesBashInPrecedenceButKeysStayOut() throws Exception {
+        write(home.resolve("settings.json"), """
+                {"env": {"GREETING": "from-user", "ONLY_USER": "u"}}""");
+        write(workspace.resolve(".picrust/settings.json"), """
+                {"env": {"GREETING": "from-project"}, "permissions": {"allow": ["Bash"]}}""");
+        write(workspace.resolve(".picrust/settings.local.json"), """
+                {"env": {"GREETING": "from-local", "DEPLOY_API_KEY": "settings-only-secret-0123456789"}}""");
+        server.enqueue(ServerStep.toolUse("Bash", Json.object().put("command",
+                "echo \"$GREETING/$ONLY_USER/${DEPLOY_API_KEY:-absent}\" > env.txt")), ServerStep.text("ok"));
+        List<String> out = new ArrayList<>();
+        assertThat(run(out, "show env")).as(String.join("\n", out)).isZero();
+        assertThat(Files.readString(workspace.resolve("env.txt")).strip()).isEqualTo("from-local/u/absent");
+        assertThat(String.join("\n", out)).doesNotContain("settings-only-secret-0123456789");
+    }
+
+    @Test
+    void envFromSettingsConfiguresTheProvider() throws Exception {
+        write(workspace.resolve(".picrust/settings.json"), """
+                {"env": {"ANTHROPIC_BASE_URL": "%s"}}""".formatted(server.baseUrl()));
+        server.enqueue(ServerStep.text("reached through settings"));
+        CliProcess cli = CliProcess.start(dir, Map.of("ANTHROPIC_API_KEY", "sk-test-key-1234567890"), "run",
+                "--sessions-dir", dir.resolve("sessions").toString(), "--cwd", workspace.toString(), "hi");
+        List<String> out = new ArrayList<>();
+        assertThat(cli.finish(out)).as(cli.stderr.get()).isZero();
+        assertThat(String.join("\n", out)).contains("reached through settings");
+    }
+
+    @Test
+    void configShowsEnvWithSourcesAndMasksSecrets() throws Exception {
+        write(home.resolve("settings.json"), """
+                {"env": {"REGION": "eu", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1"}}""");
+        write(workspace.resolve(".picrust/settings.local.json"), """
+                {"env": {"REGION": "us", "SERVICE_TOKEN": "abcdefgh12345678"}}""");
+        CliProcess cli = CliProcess.start(dir, Map.of(), "config", "--cwd", workspace.toString());
+        List<String> out = new ArrayList<>();
+        assertThat(cli.finish(out)).as(cli.stderr.get()).isZero();
+        String text = String.join("\n", out);
+        assertThat(text).contains("REGION=us   <- " + workspace.resolve(".picrust/settings.local.json"))
+                .contains("OPENAI_BASE_URL=http://127.0.0.1:9/v1   <- " + home.resolve("settings.json"))
+                .contains("SERVICE_TOKEN=[REDACTED]   <- " + workspace.resolve(".picrust/settings.local.json"))
+                .doesNotContain("abcdefgh12345678");
+    }
+
+    @Test
+    void aMalformedEnvIsOneClearError() throws Exception {
+        write(workspace.resolve(".picrust/settings.json"), "{\"env\": {\"A\": {\"nested\": 1}}}");
+        List<String> out = new ArrayList<>();
+        assertThat(run(out, "hi")).isEqualTo(2);
+        assertThat(out.getLast()).contains("\"env\".A must be a string").doesNotContain("\tat ");
+    }
+
+    @Test
     void aBrokenSettingsFileIsOneClearError() throws Exception {
         write(workspace.resolve(".picrust/settings.json"), "{\"permissions\": ");
         List<String> out = new ArrayList<>();

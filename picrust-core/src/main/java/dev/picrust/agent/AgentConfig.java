@@ -8,6 +8,7 @@ import dev.picrust.llm.ThinkingConfig;
 import dev.picrust.sandbox.SandboxSettings;
 import dev.picrust.secret.ToolEnvironment;
 import dev.picrust.tool.ToolRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -37,7 +38,9 @@ public record AgentConfig(
         InputDelivery inputDelivery,
         List<SubagentSpec> subagents,
         SandboxSettings sandbox,
-        ToolEnvironment toolEnvironment) {
+        ToolEnvironment toolEnvironment,
+        Optional<OpenTelemetry> openTelemetry,
+        boolean traceContent) {
 
     public static final String DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
 
@@ -58,6 +61,7 @@ public record AgentConfig(
         subagents = List.copyOf(subagents);
         Objects.requireNonNull(sandbox, "sandbox");
         Objects.requireNonNull(toolEnvironment, "toolEnvironment");
+        Objects.requireNonNull(openTelemetry, "openTelemetry");
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be >= 1");
         }
@@ -74,7 +78,7 @@ public record AgentConfig(
     public AgentConfig withModel(LlmProvider newProvider, String newModel) {
         return new AgentConfig(newProvider, newModel, agentType, systemPrompt, tools, maxIterations, maxTokens, streaming,
                 thinking, workingDirectory, allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive,
-                inputDelivery, subagents, sandbox, toolEnvironment);
+                inputDelivery, subagents, sandbox, toolEnvironment, openTelemetry, traceContent);
     }
 
     public Builder toBuilder() {
@@ -98,6 +102,8 @@ public record AgentConfig(
         b.subagents = subagents;
         b.sandbox = sandbox;
         b.toolEnvironment = toolEnvironment;
+        b.openTelemetry = openTelemetry;
+        b.traceContent = traceContent;
         return b;
     }
 
@@ -122,6 +128,8 @@ public record AgentConfig(
         private List<SubagentSpec> subagents = List.of();
         private SandboxSettings sandbox = SandboxSettings.defaults();
         private ToolEnvironment toolEnvironment = ToolEnvironment.defaults();
+        private Optional<OpenTelemetry> openTelemetry = Optional.empty();
+        private boolean traceContent;
 
         private Builder(LlmProvider provider) {
             this.provider = Objects.requireNonNull(provider, "provider");
@@ -162,11 +170,23 @@ public record AgentConfig(
         /** Which environment variables tools' processes inherit (default: every credential removed). */
         public Builder toolEnvironment(ToolEnvironment value) { this.toolEnvironment = value; return this; }
 
+        /**
+         * Emits OpenTelemetry spans through {@code value} (GenAI semantic conventions: {@code invoke_agent},
+         * {@code chat}, {@code execute_tool}; subagents nest under the Task call that started them). Without
+         * it there is no tracing and no cost. PiCrust uses the API only: the application brings the SDK.
+         */
+        public Builder openTelemetry(OpenTelemetry value) { this.openTelemetry = Optional.of(value); return this; }
+        /**
+         * Also records prompts, responses, tool arguments and results on the spans (redacted like logs).
+         * Off by default: content may be personal or confidential.
+         */
+        public Builder traceContent(boolean value) { this.traceContent = value; return this; }
+
         public AgentConfig build() {
             return new AgentConfig(provider, model == null ? provider.defaultModel() : model, agentType,
                     systemPrompt, tools, maxIterations, maxTokens, streaming, thinking, workingDirectory,
                     allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive, inputDelivery, subagents,
-                    sandbox, toolEnvironment);
+                    sandbox, toolEnvironment, openTelemetry, traceContent);
         }
     }
 }

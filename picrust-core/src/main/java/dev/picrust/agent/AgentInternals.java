@@ -35,12 +35,14 @@ public final class AgentInternals {
     private final RequestFactory requests;
     private final Recovery recovery;
     private final AgentControls controls;
+    private final AgentTracing tracing;
 
     private AgentInternals(AgentConfig config, AgentSession session, OutputSink output) {
         this.config = config;
         this.session = session;
         this.output = output;
         this.state = new CurrentState(output);
+        this.tracing = AgentTracing.of(config, session.id());
         this.inbox = new Inbox(turn, session.id());
         this.transcript = new Transcript(session, config.tools());
         this.hooks = new HookRunner(config.hooks(), new HookContext(session.id(), config.agentType(),
@@ -54,8 +56,8 @@ public final class AgentInternals {
                 : PathResolver.confined(config.workingDirectory(), config.allowedRoots());
         this.tools = new ToolExecutor(config.tools(), new ToolCallGate(policy, humans, hooks, transcript, output, config),
                 hooks, output, state, new ToolServices(session.id(), config.workingDirectory(), paths, output,
-                session.state(), resources, humans, hooks, state, config, policy), transcript);
-        this.model = new ModelCaller(config, output, transcript);
+                session.state(), resources, humans, hooks, state, config, policy), tracing, transcript);
+        this.model = new ModelCaller(config, output, transcript, tracing);
         this.requests = new RequestFactory(config, ModelHistory.open(session, config));
         this.recovery = new Recovery(transcript, pending, session.state(), output);
         this.controls = new AgentControls(inbox, turn, humans, state);
@@ -117,6 +119,11 @@ public final class AgentInternals {
 
     public Recovery recovery() {
         return recovery;
+    }
+
+    /** The agent's spans ({@link AgentTracing#OFF} without a configured OpenTelemetry). */
+    AgentTracing tracing() {
+        return tracing;
     }
 
     /** The handle's side: input, interrupts, answers. */

@@ -12,8 +12,12 @@ import dev.picrust.llm.LlmResponse;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.StreamEvent;
 import dev.picrust.llm.TextBlock;
+import dev.picrust.llm.ToolUseBlock;
+import dev.picrust.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 
@@ -23,17 +27,26 @@ import java.util.concurrent.CancellationException;
  * interruptions come back as values, never as exceptions.
  */
 public final class ModelCaller {
+    /** How much of a malformed tool input the model is shown back. */
+    private static final int INPUT_SHOWN = 80;
     private final AgentConfig config;
     private final OutputSink output;
     private final Transcript transcript;
+    private final AgentTracing tracing;
 
-    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript) {
+    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript, AgentTracing tracing) {
         this.config = config;
         this.output = output;
         this.transcript = transcript;
+        this.tracing = tracing;
     }
 
     public ModelReply call(LlmRequest request, Cancellation cancellation) {
+        TraceSpan chat = tracing.chat(request);
+        return chat.endChat(reply(request, cancellation, chat));
+    }
+
+    private ModelReply reply(LlmRequest request, Cancellation cancellation, TraceSpan chat) {
         transcript.release();  // no descriptor held while the model thinks
         StringBuilder streamed = new StringBuilder();
         long started = System.nanoTime();
@@ -43,6 +56,7 @@ public final class ModelCaller {
         } catch (CancellationException e) {
             return new ModelReply.Interrupted(streamed.toString());
         } catch (LlmException e) {
+            chat.failed(e);
             if (cancellation.isCancelled()) {
                 // Cancelling may surface as a failed connection rather than a CancellationException.
                 return new ModelReply.Interrupted(streamed.toString());
@@ -56,9 +70,45 @@ public final class ModelCaller {
     /** Tool calls cut off before their input was complete: never run, never stored, but reported. */
     public void reportTruncated(LlmResponse response) {
         for (IncompleteToolUse t : response.incompleteToolUses()) {
-            output.publish(new OutputChunk.Status(StatusCode.TOOL_CALL_TRUNCATED, "tool call " + t.name() + " ("
-                    + t.id() + ") was cut off before its input was complete and was not run"));
+            if (t.defect() instanceof IncompleteToolUse.Defect.CutOff) {
+                output.publish(new OutputChunk.Status(StatusCode.TOOL_CALL_TRUNCATED, "tool call " + t.name() + " ("
+                        + t.id() + ") was cut off at the output limit (max_tokens) before its input was complete"
+                        + " and was not run"));
+            }
         }
+    }
+
+    /**
+     * What the model is told instead of a result for each of the response's malformed tool calls, by call
+     * id. Kept short whatever the input's size: what was wrong, how long the input was, how it began.
+     */
+    public static Map<String, String> malformedCallErrors(LlmResponse response) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (IncompleteToolUse t : response.incompleteToolUses()) {
+            if (t.defect() instanceof IncompleteToolUse.Defect.Malformed malformed) {
+                String input = t.partialInputJson();
+                String start = input.length() <= INPUT_SHOWN ? input : input.substring(0, INPUT_SHOWN) + "...";
+                errors.put(t.id(), "The input of this " + (t.name().isEmpty() ? "tool" : t.name()) + " call was "
+                        + malformed.why() + ", so the tool was not run. The input had " + input.length()
+                        + " characters and began: " + start + " Send the call again with its input as one complete"
+                        + " JSON object.");
+            }
+        }
+        return errors;
+    }
+
+    /**
+     * {@code reply} with the response's malformed tool calls added as calls with an empty input, so each
+     * can be answered with the error of {@link #malformedCallErrors} and the history stays valid.
+     */
+    public static Message withMalformedCalls(Message reply, LlmResponse response) {
+        List<ContentBlock> content = new ArrayList<>(reply.content());
+        for (IncompleteToolUse t : response.incompleteToolUses()) {
+            if (t.defect() instanceof IncompleteToolUse.Defect.Malformed) {
+                content.add(new ToolUseBlock(t.id(), t.name(), Json.object()));
+            }
+        }
+        return content.size() == reply.content().size() ? reply : new Message(reply.role(), content);
     }
 
     /** The message to store: the API rejects empty text blocks, and models sometimes stream one (a refusal). */

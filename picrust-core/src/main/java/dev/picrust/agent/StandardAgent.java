@@ -21,6 +21,7 @@ import dev.picrust.llm.ToolUseBlock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,7 +49,8 @@ public final class StandardAgent implements AgentLoop {
     /** What a model call asks the loop to do next. */
     private sealed interface Step {
         /** Run these calls; {@code stopped}: a hook already stopped the turn, so none runs. */
-        record RunTools(List<ToolUseBlock> calls, Optional<String> stopped) implements Step {}
+        record RunTools(List<ToolUseBlock> calls, Optional<String> stopped, Map<String, String> malformed)
+                implements Step {}
 
         /** Call the model again: {@code pause_turn}, or a Stop hook asked to keep working. */
         record CallAgain() implements Step {}
@@ -85,12 +87,15 @@ public final class StandardAgent implements AgentLoop {
     private void turn(AgentInternals agent, int number, Optional<List<ContentBlock>> prompt, List<String> startContexts) {
         Turn turn = new Turn(number, agent.turn().begin(), new StopGuard());
         agent.state().set(AgentState.PROCESSING);
+        TraceSpan span = agent.tracing().turn();
+        EndReason reason = EndReason.ERROR;
         try {
-            EndReason reason = begin(agent, turn, prompt, startContexts);
+            reason = begin(agent, turn, prompt, startContexts);
             agent.transcript().awaitDurable();
             agent.output().publish(new OutputChunk.Done(reason));
         } catch (RuntimeException e) {
             // A bug or a broken disk: report it, end the turn, and leave a history the next request can use.
+            reason = EndReason.ERROR;
             agent.output().publish(new OutputChunk.Error("turn failed: " + AgentInternals.describe(e)));
             try {
                 agent.recovery().repair();
@@ -99,6 +104,7 @@ public final class StandardAgent implements AgentLoop {
             }
             agent.output().publish(new OutputChunk.Done(EndReason.ERROR));
         } finally {
+            span.endTurn(reason);
             agent.turn().end();
             agent.transcript().release();
         }
@@ -117,7 +123,7 @@ public final class StandardAgent implements AgentLoop {
         }
         List<ToolUseBlock> unanswered = agent.recovery().unansweredCalls();  // a batch a crash cut off
         if (!unanswered.isEmpty()) {
-            return runTools(agent, turn, unanswered, Optional.empty(), true).orElseGet(() -> loop(agent, turn));
+            return runTools(agent, turn, unanswered, Optional.empty(), Map.of(), true).orElseGet(() -> loop(agent, turn));
         }
         return agent.transcript().endsWithUserMessage() ? loop(agent, turn) : EndReason.END_TURN;
     }
@@ -138,7 +144,8 @@ public final class StandardAgent implements AgentLoop {
                 case Step.CallAgain again -> { }
                 case Step.RunTools run -> {
                     // Steering input is not folded into the last step the turn may take: it starts the next turn.
-                    Optional<EndReason> ended = runTools(agent, turn, run.calls(), run.stopped(), iteration < max);
+                    Optional<EndReason> ended = runTools(agent, turn, run.calls(), run.stopped(), run.malformed(),
+                            iteration < max);
                     if (ended.isPresent()) {
                         return ended.get();
                     }
@@ -183,7 +190,9 @@ public final class StandardAgent implements AgentLoop {
                             a.took(), iteration)).stopReason();
                 }
                 agent.model().reportTruncated(response);
-                Message reply = ModelCaller.messageOf(response);
+                // A malformed call is answered with an error saying what was wrong, and the turn goes on.
+                Map<String, String> malformed = ModelCaller.malformedCallErrors(response);
+                Message reply = ModelCaller.withMalformedCalls(ModelCaller.messageOf(response), response);
                 if (!reply.content().isEmpty()) {
                     agent.transcript().reply(reply);  // on disk before any of its tools runs
                 }
@@ -194,7 +203,7 @@ public final class StandardAgent implements AgentLoop {
                 }
                 List<ToolUseBlock> calls = Transcript.toolUsesOf(reply.content());
                 if (!calls.isEmpty()) {
-                    return new Step.RunTools(calls, stop);
+                    return new Step.RunTools(calls, stop, malformed);
                 }
                 if (stop.isPresent()) {
                     return new Step.End(stopped(agent, stop.get()));
@@ -212,8 +221,8 @@ public final class StandardAgent implements AgentLoop {
 
     /** Runs a batch and appends its results as one user message (with steering input when allowed). */
     private Optional<EndReason> runTools(AgentInternals agent, Turn turn, List<ToolUseBlock> calls,
-                                         Optional<String> stopped, boolean canSteer) {
-        ToolBatch batch = agent.tools().execute(calls, turn.cancellation(), stopped);
+                                         Optional<String> stopped, Map<String, String> malformed, boolean canSteer) {
+        ToolBatch batch = agent.tools().execute(calls, malformed, turn.cancellation(), stopped);
         agent.state().set(AgentState.PROCESSING);
         if (turn.cancellation().isCancelled()) {
             agent.transcript().results(batch, List.of(new TextBlock(INTERRUPTED_MARKER)));

@@ -21,6 +21,7 @@ import dev.picrust.tool.schema.ToolInputValidation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -47,10 +48,11 @@ public final class ToolExecutor {
     private final OutputSink output;
     private final CurrentState state;
     private final ToolServices services;
+    private final AgentTracing tracing;
     private final Transcript transcript;
 
     ToolExecutor(ToolRegistry tools, ToolCallGate gate, HookRunner hooks, OutputSink output, CurrentState state,
-                 ToolServices services, Transcript transcript) {
+                 ToolServices services, AgentTracing tracing, Transcript transcript) {
         this.transcript = transcript;
         this.tools = tools;
         this.gate = gate;
@@ -58,6 +60,7 @@ public final class ToolExecutor {
         this.output = output;
         this.state = state;
         this.services = services;
+        this.tracing = tracing;
     }
 
     /**
@@ -65,11 +68,20 @@ public final class ToolExecutor {
      * a "Not run" result. A stop a hook asks for during the batch refuses the calls not yet started.
      */
     public ToolBatch execute(List<ToolUseBlock> calls, Cancellation cancellation, Optional<String> stopped) {
+        return execute(calls, Map.of(), cancellation, stopped);
+    }
+
+    /**
+     * As {@link #execute(List, Cancellation, Optional)}; the calls named in {@code malformed} (by id) had
+     * input the model did not send as a JSON object: they are not run, their result is that error.
+     */
+    public ToolBatch execute(List<ToolUseBlock> calls, Map<String, String> malformed, Cancellation cancellation,
+                             Optional<String> stopped) {
         BatchProgress progress = BatchProgress.load(services.sessionState());
         if (progress.isSaved()) {
             progress.include(transcript.recordedEffects(calls));  // a batch a crash cut off: what its calls did
         }
-        Batch batch = new Batch(progress, cancellation, stopped);
+        Batch batch = new Batch(progress, cancellation, stopped, malformed);
         List<ToolResultBlock> results = new ArrayList<>(calls.size());
         int i = 0;
         while (i < calls.size()) {
@@ -96,11 +108,14 @@ public final class ToolExecutor {
         final BatchProgress progress;
         final Cancellation cancellation;
         private final AtomicReference<String> stop;
+        /** Calls whose input was malformed, by id: the error each gets instead of running. */
+        final Map<String, String> malformed;
 
-        Batch(BatchProgress progress, Cancellation cancellation, Optional<String> stopped) {
+        Batch(BatchProgress progress, Cancellation cancellation, Optional<String> stopped, Map<String, String> malformed) {
             this.progress = progress;
             this.cancellation = cancellation;
             this.stop = new AtomicReference<>(stopped.orElse(null));
+            this.malformed = Map.copyOf(malformed);
         }
 
         /** Keeps the outcome's stop, if any (the first reason wins), and returns the outcome. */
@@ -152,6 +167,10 @@ public final class ToolExecutor {
         if (progress.wasRunningAtCrash(call.id())) {
             return finish(call, ToolResult.error(transcript.fateOf(call, true).message()), progress);
         }
+        String malformed = batch.malformed.get(call.id());
+        if (malformed != null) {
+            return finish(call, ToolResult.error(malformed), progress);
+        }
         if (batch.cancellation.isCancelled()) {
             return finish(call, ToolResult.error(NOT_STARTED), progress);
         }
@@ -200,7 +219,9 @@ public final class ToolExecutor {
         state.set(new AgentState.ExecutingTool(call.name(), call.id()));
         progress.started(call.id());
         long start = System.nanoTime();
+        TraceSpan span = tracing.tool(call, input);
         Outcome outcome = run(tool, call.id(), input, batch);
+        span.endTool(outcome.result(), outcome.failure());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         if (effects) {
             transcript.finished(toBlock(call, outcome.result()));  // durable now, not when the batch ends

@@ -4,11 +4,13 @@ import dev.picrust.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -17,9 +19,10 @@ import java.util.regex.Pattern;
  * variable that is named like a credential ({@code ANTHROPIC_API_KEY}, {@code AWS_SECRET_ACCESS_KEY},
  * {@code GITHUB_TOKEN}, ...) or whose value is shaped like one is removed: a model that can run
  * {@code env} or {@code curl -d "$OPENAI_API_KEY"} must not hold the operator's keys. {@code pass}
- * names variables the operator chooses to hand over anyway.
+ * names variables the operator chooses to hand over anyway. {@code set} adds variables of its own (the
+ * settings files' {@code "env"}), before the same removal: a key put there reaches no tool unless passed.
  */
-public record ToolEnvironment(Set<String> pass) {
+public record ToolEnvironment(Set<String> pass, Map<String, String> set) {
     private static final Pattern SECRET_NAME = Pattern.compile(
             "(?i).*(API_?KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_?KEY|ACCESS_?KEY|SESSION_?KEY|AUTH_?KEY).*");
     private static final Set<String> SECRET_PREFIXES = Set.of("ANTHROPIC_", "OPENAI_", "GEMINI_", "GOOGLE_API",
@@ -28,6 +31,11 @@ public record ToolEnvironment(Set<String> pass) {
 
     public ToolEnvironment {
         pass = Set.copyOf(new TreeSet<>(Objects.requireNonNull(pass, "pass")));
+        set = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(set, "set")));
+    }
+
+    public ToolEnvironment(Set<String> pass) {
+        this(pass, Map.of());
     }
 
     /** Removes every credential-like variable. */
@@ -39,7 +47,14 @@ public record ToolEnvironment(Set<String> pass) {
     public ToolEnvironment passing(Set<String> names) {
         Set<String> all = new TreeSet<>(pass);
         all.addAll(names);
-        return new ToolEnvironment(all);
+        return new ToolEnvironment(all, set);
+    }
+
+    /** The same, also setting these variables (over inherited ones of the same name). */
+    public ToolEnvironment setting(Map<String, String> variables) {
+        Map<String, String> all = new TreeMap<>(set);
+        all.putAll(variables);
+        return new ToolEnvironment(pass, all);
     }
 
     /**
@@ -58,7 +73,7 @@ public record ToolEnvironment(Set<String> pass) {
                 throw new IllegalArgumentException("settings file " + file + " cannot be read as JSON: " + e.getMessage(), e);
             }
         }
-        return new ToolEnvironment(names);
+        return new ToolEnvironment(names, set);
     }
 
     /**
@@ -79,8 +94,9 @@ public record ToolEnvironment(Set<String> pass) {
         return SECRET_NAME.matcher(name).matches();
     }
 
-    /** Removes, in place, what a tool must not inherit from {@code environment}. */
+    /** Sets, in place, the configured variables in {@code environment}, then removes what a tool must not inherit. */
     public void scrub(Map<String, String> environment) {
+        environment.putAll(set);
         environment.entrySet().removeIf(e -> !pass.contains(e.getKey())
                 && (isSecretName(e.getKey()) || Redactor.shared().isSecret(e.getValue())));
     }

@@ -28,8 +28,8 @@ import java.util.function.UnaryOperator;
 final class JsonlAgentSession implements AgentSession {
     private final JsonlSessionStore store;
     private final HistoryFile history;
-    /** This session's one-writer lock, held until {@link #close}. */
-    private final SessionLock writerLock;
+    /** This session's one-writer lease, held until {@link #close}. */
+    private final SessionLease writerLock;
     /** Orders appends: a line's place in the file and in the lists below is the same. */
     private final ReentrantLock lock = new ReentrantLock();
     private final List<Message> messages;
@@ -44,7 +44,7 @@ final class JsonlAgentSession implements AgentSession {
     private final SessionState sessionState = new DurableState();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    JsonlAgentSession(JsonlSessionStore store, SessionMetadata metadata, HistoryFile history, SessionLock writerLock,
+    JsonlAgentSession(JsonlSessionStore store, SessionMetadata metadata, HistoryFile history, SessionLease writerLock,
                       List<Message> messages, Map<String, JsonNode> state, List<ObjectNode> records,
                       List<String> loadWarnings) {
         this.store = store;
@@ -238,9 +238,9 @@ final class JsonlAgentSession implements AgentSession {
         }
     }
 
-    /** Lets go of the writer's lock as the kernel does for a process that died; for crash tests here. */
+    /** Lets go of the writer's lease as a process that died does (its file still names it); for crash tests here. */
     void dropWriterLockAsADeadProcessWould() {
-        writerLock.close();
+        writerLock.abandon();
     }
 
     @Override

@@ -44,31 +44,14 @@ public final class JsonlSessionStore implements SessionStore {
     /** Sessions being created are made in folders named so (not a valid id) and renamed into place. */
     private static final String CREATING_PREFIX = ".creating-";
 
-    private final boolean acrossProcesses;
-
     public JsonlSessionStore(Path root) {
-        this(root, Journal.DEFAULT_SEGMENT_BYTES, true);
+        this(root, Journal.DEFAULT_SEGMENT_BYTES);
     }
 
     /** A store whose journal segments are checkpointed once they reach {@code journalSegmentBytes}. */
     JsonlSessionStore(Path root, long journalSegmentBytes) {
-        this(root, journalSegmentBytes, true);
-    }
-
-    private JsonlSessionStore(Path root, long journalSegmentBytes, boolean acrossProcesses) {
         this.root = root.toAbsolutePath().normalize();
         this.journal = new Journal(this.root, journalSegmentBytes, counters);
-        this.acrossProcesses = acrossProcesses;
-    }
-
-    /**
-     * A store that keeps one writer per session within this process only. The default store holds an OS
-     * lock, and so one file descriptor, per open session; a JVM running ~10,000 agents (each also holding a
-     * connection to its model) then needs about 30,000 descriptors. Use this where one process owns the
-     * folder and the descriptor limit cannot be raised (the many-agent benchmark does).
-     */
-    public static JsonlSessionStore withinProcessLocking(Path root) {
-        return new JsonlSessionStore(root, Journal.DEFAULT_SEGMENT_BYTES, false);
     }
 
     public Path root() {
@@ -110,6 +93,7 @@ public final class JsonlSessionStore implements SessionStore {
             try {
                 Journal.recover(root, counters);
                 removeLeftoverDeletions();
+                LeaseOwner.removeDead(root);
             } catch (IOException e) {
                 throw new SessionException("cannot replay the session journal in " + root + ": " + e.getMessage(), e);
             }
@@ -146,12 +130,12 @@ public final class JsonlSessionStore implements SessionStore {
             throw new SessionException("session already exists: " + id);
         }
         Path making = root.resolve(CREATING_PREFIX + id + "-" + UUID.randomUUID());
-        SessionLock lock = null;
+        SessionLease lease = null;
         boolean created = false;
         try {
             Files.createDirectories(root);
             Files.createDirectory(making);
-            lock = SessionLock.acquire(id, making, acrossProcesses);
+            lease = SessionLease.acquire(id, root, making);
             writeMetadata(making, metadata);
             Files.newOutputStream(making.resolve("history.jsonl")).close();
             forceDirectory(making);
@@ -164,10 +148,10 @@ public final class JsonlSessionStore implements SessionStore {
                 }
                 throw e;
             }
-            lock.movedTo(dir);
+            lease.movedTo(dir);
             forceDirectory(root);
             HistoryFile history = new HistoryFile(dir.resolve("history.jsonl"), journal, counters);
-            JsonlAgentSession session = new JsonlAgentSession(this, metadata, history, lock, List.of(), Map.of(),
+            JsonlAgentSession session = new JsonlAgentSession(this, metadata, history, lease, List.of(), Map.of(),
                     List.of(), List.of());
             created = true;
             return session;
@@ -175,8 +159,8 @@ public final class JsonlSessionStore implements SessionStore {
             throw new SessionException("cannot create session " + id + ": " + e.getMessage(), e);
         } finally {
             if (!created) {
-                if (lock != null) {
-                    lock.close();
+                if (lease != null) {
+                    lease.close();
                 }
                 try {
                     if (Files.exists(making)) {
@@ -203,7 +187,7 @@ public final class JsonlSessionStore implements SessionStore {
     }
 
     /**
-     * Opens an existing session for writing, taking its one-writer lock; its history is read, and
+     * Opens an existing session for writing, taking its one-writer lease; its history is read, and
      * damage (torn or corrupt lines, tool calls left without results) is repaired in what the session
      * holds and reported in {@link AgentSession#loadWarnings()}.
      *
@@ -215,27 +199,27 @@ public final class JsonlSessionStore implements SessionStore {
         recoverOnce();
         SessionMetadata metadata = readMetadata(id)
                 .orElseThrow(() -> new SessionException("no such session: " + id + " (looked in " + root + ")"));
-        SessionLock lock = null;
+        SessionLease lease = null;
         boolean done = false;
         try {
-            lock = SessionLock.acquire(id, dir, acrossProcesses);
+            lease = SessionLease.acquire(id, root, dir);
             metadata = readMetadata(id).orElse(metadata);  // as its last writer left it
             Path file = dir.resolve("history.jsonl");
             LoadedHistory loaded = LoadedHistory.read(file);
             JsonlAgentSession session = new JsonlAgentSession(this, metadata, new HistoryFile(file, journal, counters),
-                    lock, loaded.messages(), loaded.state(), loaded.records(), loaded.warnings());
+                    lease, loaded.messages(), loaded.state(), loaded.records(), loaded.warnings());
             done = true;
             return session;
         } catch (IOException e) {
             throw new SessionException("cannot open session " + id + ": " + e.getMessage(), e);
         } finally {
-            if (!done && lock != null) {
-                lock.close();
+            if (!done && lease != null) {
+                lease.close();
             }
         }
     }
 
-    /** Reads a session as it is now, without its lock: a writer may be appending meanwhile. */
+    /** Reads a session as it is now, without its lease: a writer may be appending meanwhile. */
     @Override
     public SessionSnapshot read(String id) {
         Path dir = directory(id);
@@ -255,7 +239,7 @@ public final class JsonlSessionStore implements SessionStore {
      * a crash half-way leaves a folder the next start of a store removes, never a half-deleted session.
      * The journal is checkpointed before: no segment may keep lines of this history file, or a crash
      * after a session of the same id is created again would replay them into the new file. The
-     * session's lock is taken first: an open session, in this process or another, is not deleted.
+     * session's lease is taken first: an open session, in this process or another, is not deleted.
      */
     @Override
     public void delete(String id) {
@@ -264,11 +248,11 @@ public final class JsonlSessionStore implements SessionStore {
         if (!Files.isRegularFile(dir.resolve("metadata.json"))) {
             throw new SessionException("no such session: " + id + " (looked in " + root + ")");
         }
-        try (SessionLock lock = SessionLock.acquire(id, dir, acrossProcesses)) {
+        try (SessionLease lease = SessionLease.acquire(id, root, dir)) {
             journal.checkpointAll();
             Path gone = root.resolve(DELETED_PREFIX + id + "-" + UUID.randomUUID());
             Files.move(dir, gone, StandardCopyOption.ATOMIC_MOVE);
-            lock.movedTo(gone);
+            lease.movedTo(gone);
             forceDirectory(root);
             deleteTree(gone);
         } catch (IOException e) {
@@ -293,22 +277,22 @@ public final class JsonlSessionStore implements SessionStore {
     }
 
     /**
-     * A creation folder whose lock nobody holds was left by a crash during {@link #create}. One younger
-     * than a minute is left alone: its creator may not have taken its lock yet.
+     * A creation folder whose lease nobody holds was left by a crash during {@link #create}. One younger
+     * than a minute is left alone: its creator may not have taken its lease yet.
      */
-    private static void removeAbandonedCreation(Path making) throws IOException {
+    private void removeAbandonedCreation(Path making) throws IOException {
         if (Files.getLastModifiedTime(making).toInstant().isAfter(java.time.Instant.now().minusSeconds(60))) {
             return;
         }
-        SessionLock lock;
+        SessionLease lease;
         try {
-            lock = SessionLock.acquire(making.getFileName().toString(), making);
+            lease = SessionLease.acquire(making.getFileName().toString(), root, making);
         } catch (SessionException stillBeingMade) {
             return;
         } catch (IOException vanished) {
             return;
         }
-        try (lock) {
+        try (lease) {
             deleteTree(making);
         }
     }

@@ -75,7 +75,7 @@ class JsonlSessionStoreTest {
         assertThat(read.children()).containsExactly("c1");
         assertThat(read.custom().get("k").get("v").asBoolean()).isTrue();
         try (var files = Files.list(dir.resolve("m1"))) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("metadata.json", "history.jsonl", "lock");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("metadata.json", "history.jsonl", "lease");
         }
         assertThat(store.list()).extracting(SessionMetadata::id).containsExactly("m1");
     }
@@ -119,6 +119,23 @@ class JsonlSessionStoreTest {
     }
 
     @Test
+    void aLeaseNamingNoLiveOwnerIsFree() throws Exception {
+        JsonlSessionStore store = new JsonlSessionStore(dir);
+        store.create(SessionMetadata.create("l1", "agent", "m", "p")).close();
+        Path lease = dir.resolve("l1").resolve(SessionLease.FILE);
+        // An owner that ended (its file gone), then a lease torn by a claimer that died mid-write.
+        for (String text : List.of("owner 0123456789abcdef0123456789abcdef\nclaim 7\nholder pid 1 on x since y\n",
+                "owner 0123456789abcdef01", "owner ../../etc/passwd\nclaim 1\n")) {
+            Files.writeString(lease, text);
+            try (AgentSession s = new JsonlSessionStore(dir).open("l1")) {
+                assertThat(Files.readString(lease)).contains("pid " + ProcessHandle.current().pid());
+            }
+            assertThat(Files.readString(lease)).as("a closed session's lease is free").startsWith("free\n")
+                    .doesNotContain("owner");
+        }
+    }
+
+    @Test
     void anAbandonedCreationFolderIsNeverListedAndIsRemovedOnceOld() throws Exception {
         Path making = dir.resolve(".creating-k1-0000");
         Files.createDirectories(making);
@@ -129,7 +146,10 @@ class JsonlSessionStoreTest {
         assertThat(making).doesNotExist();
         store.create(SessionMetadata.create("k1", "agent", "m", "p")).close();
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("k1");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("k1", ".owners");
+        }
+        try (var owners = Files.list(dir.resolve(".owners"))) {
+            assertThat(owners).as("an owner's file goes with its last lease").isEmpty();
         }
     }
 

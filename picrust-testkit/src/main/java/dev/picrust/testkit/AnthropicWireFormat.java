@@ -55,10 +55,13 @@ public final class AnthropicWireFormat {
             blockEvents(index++, block, events);
         }
         for (IncompleteToolUse partial : response.incompleteToolUses()) {
-            // A block cut off by max_tokens: it starts and streams, but never stops.
+            // A block cut off by max_tokens starts and streams, but never stops; a malformed one stops.
             events.add(blockStart(index, toolUseSkeleton(partial.id(), partial.name())));
             for (String piece : jsonPieces(partial.partialInputJson())) {
                 events.add(delta(index, Json.object().put("type", "input_json_delta").put("partial_json", piece)));
+            }
+            if (partial.defect() instanceof IncompleteToolUse.Defect.Malformed) {
+                events.add(event(Json.object().put("type", "content_block_stop").put("index", index)));
             }
             index++;
         }

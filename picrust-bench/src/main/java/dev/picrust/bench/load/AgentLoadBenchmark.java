@@ -97,7 +97,7 @@ public final class AgentLoadBenchmark {
         try (ModelEndpoint endpoint = ModelEndpoint.open(settings.transport(), settings.steps(),
                 Duration.ofMillis(LoadSettings.WARMUP_LATENCY_MS), log)) {
             AgentConfig config = agentConfig(endpoint, new TimingRegistry(), sessions);
-            try (AgentRuntime runtime = new AgentRuntime(JsonlSessionStore.withinProcessLocking(sessions))) {
+            try (AgentRuntime runtime = new AgentRuntime(new JsonlSessionStore(sessions))) {
                 List<Thread> drivers = new ArrayList<>();
                 int[] failures = new int[1];
                 for (int i = 0; i < agents; i++) {
@@ -172,7 +172,7 @@ public final class AgentLoadBenchmark {
         OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
 
         long heapBaseline = usedHeapAfterGc();
-        JsonlSessionStore store = JsonlSessionStore.withinProcessLocking(sessions);
+        JsonlSessionStore store = new JsonlSessionStore(sessions);
         AgentRuntime runtime = new AgentRuntime(store);
         AgentHandle[] handles = new AgentHandle[n];
         Subscription[] subscriptions = new Subscription[n];

@@ -33,9 +33,10 @@ import java.util.TreeMap;
  * {@code caller}, a text's {@code citations}) survive, and string fields such as a thinking
  * signature are the exact concatenation of what was sent.
  *
- * <p>At the end: a tool_use whose input never got {@code content_block_stop}, or whose input is
- * not a JSON object, becomes an {@link IncompleteToolUse} instead of content; an empty input is
- * {@code {}}. A text block cut off by max_tokens is kept (it is what the model said); any other
+ * <p>At the end: a tool_use whose input never got {@code content_block_stop}, or does not parse in
+ * an answer stopped by max_tokens, becomes an {@link IncompleteToolUse} cut off; a complete one whose
+ * input is not a JSON object (invalid JSON, another value, beyond the parser's limits) one that is
+ * malformed, saying why; neither is content. An empty input is {@code {}}. A text block cut off by max_tokens is kept (it is what the model said); any other
  * block cut off is dropped, because a half-streamed thinking or server block cannot be sent back.
  * {@code ping} and unknown event and delta types are ignored; unknown block types become
  * {@link dev.picrust.llm.UnknownBlock}s with known delta kinds applied to the same-named field.
@@ -107,16 +108,24 @@ final class MessageStreamAccumulator {
         }
         List<ContentBlock> content = new ArrayList<>();
         List<IncompleteToolUse> incomplete = new ArrayList<>();
+        boolean cutOff = StopReason.fromWire(stopReason) == StopReason.MAX_TOKENS;
         for (BlockState block : blocks.values()) {
             if (block.type().equals("tool_use")) {
-                Optional<JsonNode> input = block.stopped ? block.parsedInput() : Optional.empty();
-                if (input.isPresent()) {
-                    ObjectNode node = block.build();
-                    node.set("input", input.get());
-                    content.add(decode(node));
+                String callId = block.skeleton.path("id").asText("");
+                String name = block.skeleton.path("name").asText("");
+                IncompleteToolUse.ParsedInput input = block.parsedInput();
+                if (!block.stopped || (cutOff && input instanceof IncompleteToolUse.ParsedInput.Unusable)) {
+                    incomplete.add(new IncompleteToolUse(callId, name, block.partialJson()));
                 } else {
-                    incomplete.add(new IncompleteToolUse(block.skeleton.path("id").asText(""),
-                            block.skeleton.path("name").asText(""), block.partialJson()));
+                    switch (input) {
+                        case IncompleteToolUse.ParsedInput.Parsed parsed -> {
+                            ObjectNode node = block.build();
+                            node.set("input", parsed.input());
+                            content.add(decode(node));
+                        }
+                        case IncompleteToolUse.ParsedInput.Unusable unusable ->
+                                incomplete.add(new IncompleteToolUse(callId, name, block.partialJson(), unusable.defect()));
+                    }
                 }
             } else if (block.stopped || block.type().equals("text")) {
                 content.add(decode(block.build()));
@@ -321,19 +330,15 @@ final class MessageStreamAccumulator {
             return json == null ? "" : json.toString();
         }
 
-        /** The streamed input as a JSON object: empty text means {@code {}}; anything else unparsable is absent. */
-        Optional<JsonNode> parsedInput() {
+        /** The streamed input as a JSON object (empty text means the skeleton's, or {@code {}}), or why it is not one. */
+        IncompleteToolUse.ParsedInput parsedInput() {
             String text = json == null ? "" : json.toString();
             if (text.isBlank()) {
                 JsonNode initial = skeleton.get("input");
-                return Optional.of(initial != null && initial.isObject() ? initial.deepCopy() : Json.object());
+                return new IncompleteToolUse.ParsedInput.Parsed(
+                        initial != null && initial.isObject() ? initial.deepCopy() : Json.object());
             }
-            try {
-                JsonNode parsed = Json.parse(text);
-                return parsed != null && parsed.isObject() ? Optional.of(parsed) : Optional.empty();
-            } catch (JsonProcessingException e) {
-                return Optional.empty();
-            }
+            return IncompleteToolUse.parseInput(text);
         }
 
         ObjectNode build() {

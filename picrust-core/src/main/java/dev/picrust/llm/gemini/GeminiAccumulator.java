@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.picrust.json.Json;
 import dev.picrust.llm.ContentBlock;
+import dev.picrust.llm.IncompleteToolUse;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.LlmException.Kind;
 import dev.picrust.llm.LlmResponse;
@@ -36,6 +37,7 @@ import java.util.UUID;
 final class GeminiAccumulator {
     private final StreamListener listener;
     private final List<ContentBlock> blocks = new ArrayList<>();
+    private final List<IncompleteToolUse> incomplete = new ArrayList<>();
     private StringBuilder openText;
     private boolean openIsThought;
     private String openSignature;
@@ -103,7 +105,7 @@ final class GeminiAccumulator {
         }
         closeText();
         boolean calledTools = blocks.stream().anyMatch(ToolUseBlock.class::isInstance);
-        return new LlmResponse(id, model, blocks, stopReason(calledTools), usage);
+        return new LlmResponse(id, model, blocks, stopReason(calledTools || !incomplete.isEmpty()), usage, incomplete);
     }
 
     private StopReason stopReason(boolean calledTools) {
@@ -126,7 +128,14 @@ final class GeminiAccumulator {
             String name = call.path("name").asText("");
             String callId = call.path("id").isTextual() && !call.path("id").asText().isEmpty()
                     ? call.get("id").asText() : "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
-            JsonNode args = call.path("args").isObject() ? call.get("args").deepCopy() : Json.object();
+            JsonNode given = call.path("args");
+            if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
+                // A call is sent whole, so never cut off: arguments of another kind are the model's mistake.
+                incomplete.add(new IncompleteToolUse(callId, name, Json.write(given),
+                        IncompleteToolUse.Defect.Malformed.notAnObject(given)));
+                return;
+            }
+            JsonNode args = given.isObject() ? given.deepCopy() : Json.object();
             Map<String, JsonNode> extras = signature == null ? Map.of() : Map.of(GeminiRequest.SIGNATURE, TextNode.valueOf(signature));
             listener.onEvent(new StreamEvent.ToolUseStarted(blocks.size(), callId, name));
             blocks.add(new ToolUseBlock(callId, name, args, extras));

@@ -37,8 +37,9 @@ import java.util.UUID;
  * <li>{@code id} and {@code name} are set from the first non-empty value and never overwritten by
  *     the empty ones continuation fragments repeat (vLLM, Mistral); {@code type} is ignored;</li>
  * <li>arguments may arrive whole, in pieces, or not at all: they are parsed once, at the end;
- *     none is {@code {}}; arguments that are not a JSON object make the call an
- *     {@link IncompleteToolUse}, which is reported and never executed.</li>
+ *     none is {@code {}}; arguments that do not parse after {@code finish_reason: length} make the
+ *     call an {@link IncompleteToolUse} cut off, and arguments that are not a JSON object otherwise
+ *     (or a call without a name) one that is malformed; neither is executed.</li>
  * </ul>
  * Whether the model asked for tools is decided from the calls assembled, not from
  * {@code finish_reason} alone (servers send {@code stop}, {@code tool_calls} or nothing). Reasoning
@@ -152,12 +153,22 @@ final class ChatAccumulator {
             content.add(new TextBlock(answer));
         }
         List<IncompleteToolUse> incomplete = new ArrayList<>();
+        boolean cutOff = "length".equals(finishReason);
         for (Call call : calls) {
-            Optional<JsonNode> input = call.parsedArguments();
-            if (input.isPresent() && !call.name.isEmpty()) {
-                content.add(new ToolUseBlock(call.id(), call.name, input.get()));
+            String arguments = call.arguments.toString();
+            IncompleteToolUse.ParsedInput input = IncompleteToolUse.parseInput(arguments);
+            if (cutOff && input instanceof IncompleteToolUse.ParsedInput.Unusable) {
+                incomplete.add(new IncompleteToolUse(call.id(), call.name, arguments));
+            } else if (call.name.isEmpty()) {
+                incomplete.add(new IncompleteToolUse(call.id(), call.name, arguments,
+                        new IncompleteToolUse.Defect.Malformed("a call without a tool name")));
             } else {
-                incomplete.add(new IncompleteToolUse(call.id(), call.name, call.arguments.toString()));
+                switch (input) {
+                    case IncompleteToolUse.ParsedInput.Parsed parsed ->
+                            content.add(new ToolUseBlock(call.id(), call.name, parsed.input()));
+                    case IncompleteToolUse.ParsedInput.Unusable unusable ->
+                            incomplete.add(new IncompleteToolUse(call.id(), call.name, arguments, unusable.defect()));
+                }
             }
         }
         boolean calledTools = content.stream().anyMatch(ToolUseBlock.class::isInstance);
@@ -291,19 +302,6 @@ final class ChatAccumulator {
                 generatedId = "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
             }
             return generatedId;
-        }
-
-        Optional<JsonNode> parsedArguments() {
-            String json = arguments.toString();
-            if (json.isBlank()) {
-                return Optional.of(Json.object());
-            }
-            try {
-                JsonNode parsed = Json.parse(json);
-                return parsed != null && parsed.isObject() ? Optional.of(parsed) : Optional.empty();
-            } catch (JsonProcessingException e) {
-                return Optional.empty();
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.picrust.llm.sse;
 
+import dev.picrust.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,11 @@ import java.util.stream.Stream;
  */
 public final class SseReader implements AutoCloseable {
     private static final int READ_SIZE = 2048;
+    /**
+     * The longest line read, in bytes: the longest JSON document we parse ({@link Json#MAX_DOCUMENT_BYTES}),
+     * so no event the parser could take is refused, and a server that never ends a line costs at most this.
+     */
+    static final int MAX_LINE_BYTES = (int) Json.MAX_DOCUMENT_BYTES;
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] DATA = ascii("data");
     private static final byte[] EVENT = ascii("event");
@@ -245,12 +251,17 @@ public final class SseReader implements AutoCloseable {
         }
     }
 
-    private void appendToLine(int from, int count) {
+    private void appendToLine(int from, int count) throws IOException {
         if (count == 0) {
             return;
         }
         if (lineLength + count > line.length) {
-            line = Arrays.copyOf(line, Math.max(Math.max(line.length * 2, 256), lineLength + count));
+            if ((long) lineLength + count > MAX_LINE_BYTES) {
+                throw new IOException("a server-sent event line is longer than " + MAX_LINE_BYTES
+                        + " bytes; the stream is abandoned rather than read into an unbounded heap");
+            }
+            line = Arrays.copyOf(line, (int) Math.min(MAX_LINE_BYTES,
+                    Math.max(Math.max((long) line.length * 2, 256), lineLength + count)));
         }
         System.arraycopy(buffer, from, line, lineLength, count);
         lineLength += count;

@@ -56,6 +56,8 @@ public final class HttpRetryLoop {
     private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final Duration streamIdleTimeout;
+    /** Sees every exchange of every provider when a request log is on ({@link #record}). */
+    private static volatile WireRecorder recorder = WireRecorder.OFF;
 
     public HttpRetryLoop(String label, String secret, HttpTransport transport, RetryPolicy retryPolicy, Sleeper sleeper,
                          Duration connectTimeout, Duration requestTimeout, Duration streamIdleTimeout) {
@@ -74,6 +76,15 @@ public final class HttpRetryLoop {
     @Override
     public String toString() {
         return "HttpRetryLoop[" + label + ", " + retryPolicy + "]";
+    }
+
+    /**
+     * Installs the process's request/response recorder ({@link WireRecorder#OFF} to stop): every
+     * provider's attempts from then on are shown to it. Process-wide, like the {@link Redactor}: the
+     * CLI's {@code --verbose} / {@code --debug} switch it on for the run.
+     */
+    public static void record(WireRecorder value) {
+        recorder = Objects.requireNonNull(value, "recorder");
     }
 
     /** Runs the call, retrying as the policy allows. */
@@ -111,11 +122,23 @@ public final class HttpRetryLoop {
 
     private LlmResponse attempt(WireProtocol wire, LlmRequest request, String model, boolean streaming,
                                 StreamListener listener, Cancellation cancellation) throws AttemptFailure {
+        HttpCall call = new HttpCall("POST", wire.uri(model, streaming), wire.headers(streaming),
+                wire.body(request, model, streaming), requestTimeout, streamIdleTimeout);
+        try (WireRecorder.Exchange recording = recorder.start(label, call)) {
+            try {
+                return recording.answered(exchange(wire, call, streaming, listener, cancellation, recording));
+            } catch (AttemptFailure failure) {
+                recording.failed(failure.error.getMessage());
+                throw failure;
+            }
+        }
+    }
+
+    private LlmResponse exchange(WireProtocol wire, HttpCall call, boolean streaming, StreamListener listener,
+                                 Cancellation cancellation, WireRecorder.Exchange recording) throws AttemptFailure {
         HttpExchange exchange;
-        URI uri = wire.uri(model, streaming);
+        URI uri = call.uri();
         try {
-            HttpCall call = new HttpCall("POST", uri, wire.headers(streaming), wire.body(request, model, streaming),
-                    requestTimeout, streamIdleTimeout);
             exchange = transport.send(call, cancellation);
         } catch (IOException e) {
             if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
@@ -128,7 +151,7 @@ public final class HttpRetryLoop {
             Optional<String> requestId = wire.requestId(exchange.headers());
             // A failure while reading a 2xx body is not an HTTP error answer, so it carries no status.
             int status = statusCode / 100 == 2 ? 0 : statusCode;
-            InputStream body = exchange.body();
+            InputStream body = recording.answer(statusCode, exchange.body());
             try {
                 if (statusCode / 100 != 2) {
                     throw httpError(wire, statusCode, exchange.headers(), body.readNBytes(MAX_ERROR_BODY_BYTES),

@@ -1,6 +1,7 @@
 package dev.picrust.llm.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.picrust.json.Json;
@@ -174,7 +175,7 @@ class MessageStreamAccumulatorTest {
     }
 
     @Test
-    void stoppedToolUseWithUnparsableOrNonObjectInputIsIncomplete() throws IOException {
+    void stoppedToolUseWithUnparsableOrNonObjectInputIsMalformedSayingWhy() throws IOException {
         LlmResponse r = accumulate(stream(
                 "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"a\",\"input\":{}}}",
                 "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"x\\\": [1,\"}}",
@@ -183,8 +184,23 @@ class MessageStreamAccumulatorTest {
                 "{\"type\":\"content_block_delta\",\"index\":1,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"[1,2]\"}}",
                 "{\"type\":\"content_block_stop\",\"index\":1}"));
         assertThat(r.content()).isEmpty();
-        assertThat(r.incompleteToolUses()).containsExactly(
-                new IncompleteToolUse("t1", "a", "{\"x\": [1,"), new IncompleteToolUse("t2", "b", "[1,2]"));
+        assertThat(r.incompleteToolUses()).extracting(IncompleteToolUse::id, IncompleteToolUse::partialInputJson)
+                .containsExactly(tuple("t1", "{\"x\": [1,"), tuple("t2", "[1,2]"));
+        assertThat(r.incompleteToolUses().get(0).defect()).isEqualTo(new IncompleteToolUse.Defect.Malformed(
+                "not valid JSON: Unexpected end-of-input within/between Array entries at line 1, column 10"));
+        assertThat(r.incompleteToolUses().get(1).defect())
+                .isEqualTo(new IncompleteToolUse.Defect.Malformed("a JSON array, not a JSON object"));
+    }
+
+    @Test
+    void aToolUseWhoseInputDoesNotParseAtMaxTokensWasCutOff() throws IOException {
+        String full = stream(
+                "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"a\",\"input\":{}}}",
+                "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"x\\\": [1,\"}}",
+                "{\"type\":\"content_block_stop\",\"index\":0}");
+        LlmResponse r = accumulate(full.replace("\"stop_reason\":\"end_turn\"", "\"stop_reason\":\"max_tokens\""));
+        assertThat(r.incompleteToolUses()).containsExactly(new IncompleteToolUse("t1", "a", "{\"x\": [1,"));
+        assertThat(r.stopReason()).isEqualTo(StopReason.MAX_TOKENS);
     }
 
     @Test

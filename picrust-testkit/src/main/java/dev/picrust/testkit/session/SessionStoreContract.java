@@ -117,8 +117,13 @@ public abstract class SessionStoreContract {
     void oneWriterAtATime() throws Exception {
         try (AgentSession writer = store.create(metadata("solo"))) {
             writer.append(Message.user("mine"));
-            assertThrows(SessionException.class, () -> store.open("solo"), "a second writer is refused");
-            assertThrows(SessionException.class, () -> openElsewhere("solo"));
+            SessionException refused = assertThrows(SessionException.class, () -> store.open("solo"),
+                    "a second writer is refused");
+            assertTrue(refused.getMessage().contains("solo") && refused.getMessage().contains("in use by"),
+                    "the refusal names the session and says who holds it: " + refused.getMessage());
+            SessionException elsewhere = assertThrows(SessionException.class, () -> openElsewhere("solo"));
+            assertTrue(elsewhere.getMessage().contains("in use by"), elsewhere.getMessage());
+            assertThrows(SessionException.class, () -> store.delete("solo"), "an open session is not deleted");
             assertEquals(List.of(Message.user("mine")), store.read("solo").messages(), "reading needs no lock");
             writer.append(Message.user("still mine"));
         }
