@@ -4,6 +4,7 @@
 #   bench/vs-pi.sh            # RUNS=10 single-task runs each, then N = 1, 10, 100 concurrent tasks
 #   RUNS=20 CONCURRENCY="1 10" bench/vs-pi.sh
 #   RUNS=0 CONCURRENCY=100 bench/vs-pi.sh      # only the N = 100 memory comparison
+#   RUNS=5 CONCURRENCY="" bench/vs-pi.sh       # only the single task
 #
 # The task: one prompt, two `echo hi` bash tool calls, then a text answer, scripted by the testkit's
 # MockLlmServerMain (Anthropic Messages API, streamed). Pi calls its tool `bash`, PiCrust `Bash`, and
@@ -27,7 +28,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 runs=${RUNS:-10}
-concurrency=${CONCURRENCY:-1 10 100}
+concurrency=${CONCURRENCY-1 10 100}  # CONCURRENCY="" runs none
 pi_latest_version=${PI_LATEST_VERSION:-1.6.0}
 pi_old_version=0.73.1
 cache=${PICRUST_CACHE:-$HOME/.cache/picrust}/pi-bench
