@@ -177,13 +177,18 @@ final class ChatCommand extends RunCommand {
                 if (argument.isEmpty()) {
                     screen.println("model: " + config.model());
                 } else {
+                    Switched switched;
                     try {
-                        config = withModel(config, argument);
+                        switched = withModel(config, argument, http);
                     } catch (CliException e) {
                         screen.println(style.error(e.getMessage()));
                         return true;
                     }
-                    restart(config, Optional.of(agent.sessionId()));
+                    // The same agent goes on: no restart, the switch takes effect when the next turn begins.
+                    agent.setModel(switched.config().provider(), switched.config().model());
+                    config = switched.config();
+                    launchProvider = switched.catalogProvider().orElse(launchProvider);
+                    agent.updateMetadata(m -> m.withCustom(Launch.KEY, launch(config).toJson()));
                     screen.println(style.dim("model " + config.model() + " (" + config.provider().name()
                             + ") from the next turn on"));
                 }

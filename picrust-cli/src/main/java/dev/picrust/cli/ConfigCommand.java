@@ -2,6 +2,7 @@ package dev.picrust.cli;
 
 import dev.picrust.event.PermissionBehavior;
 import dev.picrust.hook.HookSettings;
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.permission.PermissionRule;
 import dev.picrust.sandbox.BubblewrapSandbox;
 import dev.picrust.sandbox.SandboxSettings;
@@ -11,6 +12,7 @@ import dev.picrust.session.SessionStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** Shows the settings a run in this folder would use, and which file each one comes from. */
 @Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Show the effective settings (model, permission mode, rules, hooks) and where each comes from.")
+        description = "Show the effective settings (model, provider timeouts, permission mode, rules, hooks) and where each comes from.")
 final class ConfigCommand implements Callable<Integer> {
 
     @Option(names = "--cwd", description = "Project folder whose .picrust/ settings apply (default: the current one).")
@@ -44,6 +46,13 @@ final class ConfigCommand implements Callable<Integer> {
                 + settings.source(Settings.Layer::model).map(f -> "   <- " + f).orElse(""));
         out.println("permission mode: " + settings.mode().map(m -> m.wireName()).orElse("default")
                 + settings.source(l -> l.permissions().mode()).map(f -> "   <- " + f).orElse(""));
+        HttpSettings http = settings.http();
+        out.println("provider timeouts: connect " + seconds(http.connectTimeout()) + ", first byte "
+                + seconds(http.firstByteTimeout()) + ", idle (pings ignored) " + seconds(http.idleTimeout())
+                + ", attempt " + seconds(http.attemptTimeout()));
+        for (String key : Settings.Timeouts.KEYS) {
+            settings.source(l -> l.timeouts().get(key)).ifPresent(f -> out.println("  " + key + "   <- " + f));
+        }
         out.println("rules:");
         boolean any = false;
         for (Settings.Layer layer : settings.layers()) {
@@ -86,8 +95,12 @@ final class ConfigCommand implements Callable<Integer> {
         settings.env().forEach((name, value) -> out.println("  " + name + "=" + (Settings.isSecret(name, value)
                 ? Redactor.MASK : value)
                 + settings.envSource(name).map(f -> "   <- " + f).orElse("")));
-        out.println("Flags (--model, --permission-mode, --allow/--ask/--deny, --sandbox, --pass-env) override these for one run; "
+        out.println("Flags (--model, --permission-mode, --connect-timeout, --first-byte-timeout, --idle-timeout, --attempt-timeout, --allow/--ask/--deny, --sandbox, --pass-env) override these for one run; "
                 + "saved approvals live in " + SessionStore.home().resolve("permissions"));
         return 0;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
     }
 }

@@ -151,7 +151,8 @@ public final class McpCommand implements Runnable {
                 }
             }
             ProviderFactory.Selection selection = ProviderFactory.select(ProviderFactory.catalog(wd),
-                    Optional.ofNullable(provider), Optional.ofNullable(model), Optional.ofNullable(baseUrl), System.getenv());
+                    Optional.ofNullable(provider), Optional.ofNullable(model), Optional.ofNullable(baseUrl), System.getenv(),
+                    Settings.load(dev.picrust.session.SessionStore.home(), wd).http());
             return McpCli.serve(new McpCli.ServeSettings(agentType, Optional.ofNullable(description),
                     selection.provider(), Optional.of(selection.model()), Optional.ofNullable(system), wd, Optional.ofNullable(sessionsDir),
                     List.copyOf(allow), http ? java.util.OptionalInt.of(port) : java.util.OptionalInt.empty(), token));

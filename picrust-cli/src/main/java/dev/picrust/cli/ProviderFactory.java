@@ -1,5 +1,6 @@
 package dev.picrust.cli;
 
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.anthropic.AnthropicConfig;
@@ -42,7 +43,7 @@ final class ProviderFactory {
      * a {@code provider/model} or listed bare model id belongs to; else Anthropic.
      */
     static Selection select(ModelCatalog catalog, Optional<String> providerName, Optional<String> model,
-                            Optional<String> baseUrl, Map<String, String> env) {
+                            Optional<String> baseUrl, Map<String, String> env, HttpSettings http) {
         ModelChoice choice;
         try {
             if (providerName.isPresent()) {
@@ -69,7 +70,7 @@ final class ProviderFactory {
             if (baseUrl.isPresent()) {
                 choice = new ModelChoice(choice.provider().withBaseUrl(URI.create(baseUrl.get())), choice.model());
             }
-            return new Selection(choice.createProvider(env), choice);
+            return new Selection(choice.createProvider(env, http), choice);
         } catch (LlmException e) {
             throw new CliException(e.getMessage());
         } catch (IllegalArgumentException e) {

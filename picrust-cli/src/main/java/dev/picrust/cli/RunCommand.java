@@ -11,6 +11,7 @@ import dev.picrust.permission.PermissionSettings;
 import dev.picrust.permission.RuleStore;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.Usage;
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.llm.catalog.ModelChoice;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
@@ -49,8 +50,8 @@ import picocli.CommandLine.Model.CommandSpec;
 class RunCommand implements Callable<Integer> {
     private static final int DEFAULT_MAX_TOKENS = 8192;
 
-    /** The provider and model the options resolved to (set by {@link #agentConfig}). */
-    private ProviderFactory.Selection selected;
+    /** The provider's name in the model catalog (what a resume selects again), set by the last model chosen. */
+    String launchProvider;
 
     @Parameters(arity = "0..*", paramLabel = "PROMPT", description = "The task; several words are joined with spaces. "
             + "'-' (or no prompt with input piped in) reads it from standard input. "
@@ -99,6 +100,25 @@ class RunCommand implements Callable<Integer> {
 
     @Option(names = "--no-stream", description = "Use non-streaming model calls.")
     boolean noStream;
+
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "Provider connect limit per attempt "
+            + "(default: settings' timeouts.connect, else 10).")
+    Double connectTimeout;
+
+    @Option(names = "--first-byte-timeout", paramLabel = "SECONDS", description = "How long a streamed answer may take "
+            + "to start, per attempt (default: settings' timeouts.firstByte, else 30).")
+    Double firstByteTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "How long a stream may bring no content; "
+            + "keep-alive pings do not count (default: settings' timeouts.idle, else 120).")
+    Double idleTimeout;
+
+    @Option(names = "--attempt-timeout", paramLabel = "SECONDS", description = "Overall deadline of one provider "
+            + "attempt, connect to last byte (default: settings' timeouts.attempt, else 600).")
+    Double attemptTimeout;
+
+    /** The provider deadlines the settings files and flags resolved to (set by {@link #agentConfig}). */
+    HttpSettings http = HttpSettings.DEFAULTS;
 
     /** The CLI agent's role; the environment and the project's AGENTS.md / PICRUST.md follow it. */
     static final String ROLE = "You are PiCrust, an AI employee working on the user's machine through tools. "
@@ -304,7 +324,7 @@ class RunCommand implements Callable<Integer> {
      * model catalog), model and output limit {@code config} resolved to, and the options as given.
      */
     Launch launch(AgentConfig config) {
-        String providerName = selected == null ? config.provider().name() : selected.choice().provider().name();
+        String providerName = launchProvider == null ? config.provider().name() : launchProvider;
         return new Launch(config.workingDirectory(), providerName, Optional.of(config.model()),
                 Optional.ofNullable(system),
                 skipPermissions ? Optional.of("bypassPermissions") : Optional.ofNullable(permissionMode),
@@ -322,9 +342,11 @@ class RunCommand implements Callable<Integer> {
         }
         Settings settings = Settings.load(SessionStore.home(), workingDirectory);
         Optional<String> chosenModel = Optional.ofNullable(model).or(settings::model);
+        http = httpSettings(settings);
         ProviderFactory.Selection selection = ProviderFactory.select(ProviderFactory.catalog(workingDirectory),
-                Optional.ofNullable(provider), chosenModel, Optional.ofNullable(baseUrl), settings.environment(System.getenv()));
-        selected = selection;
+                Optional.ofNullable(provider), chosenModel, Optional.ofNullable(baseUrl),
+                settings.environment(System.getenv()), http);
+        launchProvider = selection.choice().provider().name();
         int outputLimit = maxTokens != null ? maxTokens
                 : Math.min(DEFAULT_MAX_TOKENS, selection.choice().model().maxTokens().orElse(DEFAULT_MAX_TOKENS));
         HookRegistry hooks = new HookRegistry();
@@ -357,11 +379,28 @@ class RunCommand implements Callable<Integer> {
         return config.build();
     }
 
+    /** The settings files' {@code "timeouts"}, then the flags. */
+    HttpSettings httpSettings(Settings settings) {
+        return new Settings.Timeouts(seconds(connectTimeout, "--connect-timeout"),
+                seconds(firstByteTimeout, "--first-byte-timeout"), seconds(idleTimeout, "--idle-timeout"),
+                seconds(attemptTimeout, "--attempt-timeout")).applyTo(settings.http());
+    }
+
+    private static Optional<Duration> seconds(Double value, String flag) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!(value > 0) || value.isInfinite()) {
+            throw new CliException(flag + " must be a positive number of seconds (got " + value + ")");
+        }
+        return Optional.of(Duration.ofMillis(Math.max(1, Math.round(value * 1000))));
+    }
+
     /**
      * {@code current} on the model {@code ref} names: a model from the catalog ({@code local/qwen3},
      * or an id one provider lists) brings its provider along; any other name keeps the provider.
      */
-    static AgentConfig withModel(AgentConfig current, String ref) {
+    static Switched withModel(AgentConfig current, String ref, HttpSettings http) {
         Optional<ModelChoice> found;
         try {
             found = ProviderFactory.catalog(current.workingDirectory()).resolve(ref);
@@ -369,14 +408,18 @@ class RunCommand implements Callable<Integer> {
                 if (ref.contains("/")) {
                     throw new CliException("unknown provider in '" + ref + "' (see picrust models)");
                 }
-                return current.toBuilder().model(ref).build();
+                return new Switched(current.toBuilder().model(ref).build(), Optional.empty());
             }
             Map<String, String> env = Settings.load(SessionStore.home(), current.workingDirectory()).environment(System.getenv());
-            return current.withModel(found.get().createProvider(env), found.get().model().id());
+            return new Switched(current.withModel(found.get().createProvider(env, http), found.get().model().id()),
+                    Optional.of(found.get().provider().name()));
         } catch (LlmException e) {
             throw new CliException(e.getMessage());
         }
     }
+
+    /** A configuration on another model, and the catalog's name of its provider when it came from the catalog. */
+    record Switched(AgentConfig config, Optional<String> catalogProvider) {}
 
     /** Settings files' {@code "sandbox"} object, then the flags. */
     SandboxSettings sandboxSettings(Path workingDirectory) {

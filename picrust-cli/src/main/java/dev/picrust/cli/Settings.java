@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.hook.HookSettings;
 import dev.picrust.json.Json;
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.PermissionSettings;
 import dev.picrust.permission.RuleSet;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import dev.picrust.secret.Redactor;
 import dev.picrust.secret.ToolEnvironment;
 import java.util.ArrayList;
@@ -24,14 +26,71 @@ import java.util.TreeMap;
  * The settings files the CLI honours, lowest precedence first: {@code <home>/settings.json} (the user's),
  * {@code <project>/.picrust/settings.json} (shared with the team), {@code <project>/.picrust/settings.local.json}
  * (this machine's). Rules and hooks of every file add up (a deny anywhere wins, as always); the model and
- * the permission mode come from the last file that sets them; flags override files. {@code "env"} variables
- * add up by name, a later file's value winning, and win over the process's own environment.
+ * the permission mode, and each provider timeout, come from the last file that sets them; flags override files.
+ * {@code "env"} variables add up by name, a later file's value winning, and win over the process's own environment.
  */
 record Settings(List<Layer> layers) {
 
     /** One file: what it says, or that it is absent. */
     record Layer(Path file, boolean present, PermissionSettings permissions, HookSettings hooks,
-                 Optional<String> model, Map<String, String> env) {}
+                 Optional<String> model, Timeouts timeouts, Map<String, String> env) {}
+
+    /**
+     * The provider deadlines a file sets ({@code "timeouts": {"connect": 10, "firstByte": 30, "idle": 120,
+     * "attempt": 600}}, in seconds); each from the last file that sets it.
+     */
+    record Timeouts(Optional<Duration> connect, Optional<Duration> firstByte, Optional<Duration> idle,
+                    Optional<Duration> attempt) {
+        static final Timeouts NONE = new Timeouts(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        static final List<String> KEYS = List.of("connect", "firstByte", "idle", "attempt");
+
+        Optional<Duration> get(String key) {
+            return switch (key) {
+                case "connect" -> connect;
+                case "firstByte" -> firstByte;
+                case "idle" -> idle;
+                default -> attempt;
+            };
+        }
+
+        /** {@code base} with every deadline this sets. */
+        HttpSettings applyTo(HttpSettings base) {
+            HttpSettings http = base;
+            http = connect.map(http::withConnectTimeout).orElse(http);
+            http = firstByte.map(http::withFirstByteTimeout).orElse(http);
+            http = idle.map(http::withIdleTimeout).orElse(http);
+            return attempt.map(http::withAttemptTimeout).orElse(http);
+        }
+
+        static Timeouts parse(JsonNode root, Path file) {
+            JsonNode node = root.path("timeouts");
+            if (node.isMissingNode()) {
+                return NONE;
+            }
+            if (!node.isObject()) {
+                throw new IllegalArgumentException(file + ": \"timeouts\" must be an object of seconds");
+            }
+            node.fieldNames().forEachRemaining(name -> {
+                if (!KEYS.contains(name)) {
+                    throw new IllegalArgumentException(file + ": unknown timeout \"" + name + "\" (known: "
+                            + String.join(", ", KEYS) + ")");
+                }
+            });
+            return new Timeouts(seconds(node, "connect", file), seconds(node, "firstByte", file),
+                    seconds(node, "idle", file), seconds(node, "attempt", file));
+        }
+
+        private static Optional<Duration> seconds(JsonNode node, String key, Path file) {
+            JsonNode value = node.path(key);
+            if (value.isMissingNode()) {
+                return Optional.empty();
+            }
+            if (!value.isNumber() || value.asDouble() <= 0) {
+                throw new IllegalArgumentException(file + ": timeouts." + key + " must be a positive number of seconds");
+            }
+            return Optional.of(Duration.ofMillis(Math.max(1, Math.round(value.asDouble() * 1000))));
+        }
+    }
 
     static Settings load(Path home, Path project) {
         List<Layer> layers = new ArrayList<>();
@@ -55,6 +114,13 @@ record Settings(List<Layer> layers) {
 
     Optional<String> model() {
         return last(Layer::model);
+    }
+
+    /** The provider deadlines the files set over the defaults. */
+    HttpSettings http() {
+        Optional<Duration>[] values = Timeouts.KEYS.stream().map(key -> last(layer -> layer.timeouts().get(key)))
+                .toArray(Optional[]::new);
+        return new Timeouts(values[0], values[1], values[2], values[3]).applyTo(HttpSettings.DEFAULTS);
     }
 
     /** The {@code "env"} variables of every file, a later file's value winning. */
@@ -144,7 +210,7 @@ record Settings(List<Layer> layers) {
     private static Layer read(Path file) {
         if (!Files.isRegularFile(file)) {
             return new Layer(file, false, new PermissionSettings(RuleSet.EMPTY, Optional.empty()),
-                    HookSettings.empty(), Optional.empty(), Map.of());
+                    HookSettings.empty(), Optional.empty(), Timeouts.NONE, Map.of());
         }
         JsonNode root;
         try {
@@ -164,7 +230,7 @@ record Settings(List<Layer> layers) {
             }
             return new Layer(file, true, PermissionSettings.parse(root, file), HookSettings.parse(root, file),
                     model.isTextual() && !model.asText().isBlank() ? Optional.of(model.asText()) : Optional.empty(),
-                    env(root.path("env"), file));
+                    Timeouts.parse(root, file), env(root.path("env"), file));
         } catch (IllegalArgumentException e) {
             throw new CliException("settings: " + e.getMessage());
         }

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.picrust.json.Json;
 import dev.picrust.llm.Message;
+import dev.picrust.session.SessionMetadata;
+import dev.picrust.session.SessionStore;
 import dev.picrust.testkit.MockLlmServer;
+import dev.picrust.testkit.RecordedRequest;
 import dev.picrust.testkit.ServerStep;
+import dev.picrust.testkit.WireFormat;
+import dev.picrust.testkit.WireRequestCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -144,6 +149,33 @@ class ChatTerminalIT {
         List<Message> resumed = server.requests().get(2).messages();
         assertThat(resumed.getFirst().text()).contains("pick a word");
         assertThat(resumed.getLast().text()).contains("which word?");
+    }
+
+    @Test
+    void modelSwitchesTheLiveAgentToAnotherProvider() throws Exception {
+        server.enqueue(ServerStep.text("Claude here."), ServerStep.text("GPT here."));
+        Files.createDirectories(dir.resolve("home"));
+        Files.writeString(dir.resolve("home/models.json"), """
+                {"providers": {"mock": {"baseUrl": "%s/v1", "api": "openai-completions", "apiKey": "sk-mock-test-123456",
+                  "models": [{"id": "gpt-test"}]}}}""".formatted(server.baseUrl()));
+        openChat();
+        type("who are you?");
+        String first = waitForScreen(s -> s.contains("Claude here.") && s.contains("session s-"));
+        String session = first.substring(first.indexOf("session s-") + "session ".length()).split("\\s")[0];
+        type("/model mock/gpt-test");
+        waitForScreen(s -> s.contains("model gpt-test (openai) from the next turn on"));
+        type("and now?");
+        waitForScreen(s -> s.contains("GPT here."));
+
+        List<RecordedRequest> requests = server.requests();
+        assertThat(requests).extracting(RecordedRequest::wireFormat).containsExactly(WireFormat.ANTHROPIC, WireFormat.OPENAI_CHAT);
+        assertThat(WireRequestCheck.problems(requests.get(1))).isEmpty();
+        assertThat(requests.get(1).body().toString()).as("the same session goes on").contains("who are you?").contains("Claude here.");
+        SessionMetadata metadata = SessionStore.at(dir.resolve("sessions")).readMetadata(session).orElseThrow();
+        assertThat(metadata.model()).isEqualTo("gpt-test");
+        Launch launch = Launch.of(metadata).orElseThrow();
+        assertThat(launch.provider()).as("a resume selects the catalog's provider again").isEqualTo("mock");
+        assertThat(launch.model()).hasValue("gpt-test");
     }
 
     // ---------------------------------------------------------------- the terminal

@@ -219,4 +219,33 @@ class SettingsIT {
         assertThat(out.getLast()).contains("settings file " + workspace.resolve(".picrust/settings.json")
                 + " is not valid JSON").doesNotContain("\tat ");
     }
+
+    @Test
+    void providerTimeoutsComeFromSettingsAndFlagsAndADeadServerIsGivenUpOnByThem() throws Exception {
+        write(home.resolve("settings.json"), """
+                {"timeouts": {"firstByte": 45, "idle": 30}}""");
+        write(workspace.resolve(".picrust/settings.local.json"), """
+                {"timeouts": {"firstByte": 0.3, "attempt": 300}}""");
+        CliProcess config = CliProcess.start(dir, Map.of(), "config", "--cwd", workspace.toString());
+        List<String> shown = new ArrayList<>();
+        assertThat(config.finish(shown)).as(config.stderr.get()).isZero();
+        assertThat(String.join("\n", shown))
+                .contains("provider timeouts: connect 10 s, first byte 0.3 s, idle (pings ignored) 30 s, attempt 300 s")
+                .contains("firstByte   <- " + workspace.resolve(".picrust/settings.local.json"))
+                .contains("idle   <- " + home.resolve("settings.json"));
+
+        // A server that accepts connections (the kernel's backlog does) and never answers.
+        try (java.net.ServerSocket dead = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            String url = "http://127.0.0.1:" + dead.getLocalPort();
+            List<String> out = new ArrayList<>();
+            assertThat(run(out, "--base-url", url, "--first-byte-timeout", "0.2", "hi")).isEqualTo(1);
+            String text = String.join("\n", out);
+            assertThat(text).contains("Anthropic answer from " + url + "/v1/messages did not start within 200 ms")
+                    .contains("(gave up after 4 retries)");
+        }
+
+        List<String> bad = new ArrayList<>();
+        assertThat(run(bad, "--idle-timeout", "0", "hi")).isEqualTo(2);
+        assertThat(bad.getLast()).contains("--idle-timeout must be a positive number of seconds");
+    }
 }

@@ -13,6 +13,7 @@ import dev.picrust.session.AgentSession;
 import dev.picrust.tool.PathResolver;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything a loop works with, for one agent: its configuration and session, where it announces
@@ -20,10 +21,12 @@ import java.util.List;
  * session, and its open requests to humans. The runtime builds it; the loop only uses it.
  */
 public final class AgentInternals {
-    private final AgentConfig config;
+    /** Changes only at a turn boundary, when a model switch takes effect; read by the handle too. */
+    private volatile AgentConfig config;
     private final AgentSession session;
     private final OutputSink output;
-    private final CurrentTurn turn = new CurrentTurn();
+    private final ModelSwitch modelSwitch = new ModelSwitch();
+    private final CurrentTurn turn = new CurrentTurn(this::switchModel);
     private final CurrentState state;
     private final Inbox inbox;
     private final Transcript transcript;
@@ -60,7 +63,7 @@ public final class AgentInternals {
         this.model = new ModelCaller(config, output, transcript, tracing);
         this.requests = new RequestFactory(config, ModelHistory.open(session, config));
         this.recovery = new Recovery(transcript, pending, session.state(), output);
-        this.controls = new AgentControls(inbox, turn, humans, state);
+        this.controls = new AgentControls(inbox, turn, humans, state, modelSwitch, () -> this.config);
     }
 
     /** The internals of one agent about to run on {@code session}; {@code output} is its bus. */
@@ -129,6 +132,29 @@ public final class AgentInternals {
     /** The handle's side: input, interrupts, answers. */
     public AgentControls controls() {
         return controls;
+    }
+
+    /**
+     * Applies the model switch asked for since the last turn, if any (called as a turn begins): the
+     * session records the new model, requests convert the history for it from now on, calls go to
+     * its provider. A failure keeps the old model and is reported; the turn goes on.
+     */
+    private void switchModel() {
+        Optional<ModelSwitch.Target> target = modelSwitch.take();
+        if (target.isEmpty()) {
+            return;
+        }
+        AgentConfig switched = config.withModel(target.get().provider(), target.get().model());
+        try {
+            requests.use(switched, requests.models().switchTo(session, switched));
+            model.use(switched);
+            config = switched;
+            session.updateMetadata(m -> m.withModel(switched.model(), switched.provider().name()));
+            output.publish(new OutputChunk.Status(StatusCode.MODEL_SWITCHED, "model " + switched.model() + " ("
+                    + switched.provider().name() + ") from this turn on"));
+        } catch (RuntimeException e) {
+            output.publish(new OutputChunk.Error("could not switch to model " + switched.model() + ": " + describe(e)));
+        }
     }
 
     /**

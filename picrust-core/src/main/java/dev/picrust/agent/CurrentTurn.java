@@ -8,14 +8,27 @@ import java.util.Optional;
  * The loop begins and ends turns; the handle interrupts and shuts down from any thread.
  */
 public final class CurrentTurn {
+    /** Runs when a turn begins, on the agent's thread: changes that wait for a turn boundary (a model switch). */
+    private final Runnable atBoundary;
+
     /** Only the agent tracks its turns; loops read them through {@link AgentInternals}. */
-    CurrentTurn() {}
+    CurrentTurn() {
+        this(() -> { });
+    }
+
+    CurrentTurn(Runnable atBoundary) {
+        this.atBoundary = atBoundary;
+    }
 
     private volatile Cancellation current;
     private volatile boolean shuttingDown;
 
-    /** A turn starts; its cancellation is already cancelled when a shutdown came first. */
+    /**
+     * A turn starts; its cancellation is already cancelled when a shutdown came first. Every loop
+     * calls this first, so it is where a model switch asked for since the last turn takes effect.
+     */
     public Cancellation begin() {
+        atBoundary.run();
         Cancellation cancellation = new Cancellation();
         current = cancellation;
         if (shuttingDown) {

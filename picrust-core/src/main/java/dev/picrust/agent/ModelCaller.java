@@ -29,7 +29,8 @@ import java.util.concurrent.CancellationException;
 public final class ModelCaller {
     /** How much of a malformed tool input the model is shown back. */
     private static final int INPUT_SHOWN = 80;
-    private final AgentConfig config;
+    /** Replaced only between turns, by a model switch ({@link #use}). */
+    private volatile AgentConfig config;
     private final OutputSink output;
     private final Transcript transcript;
     private final AgentTracing tracing;
@@ -39,6 +40,11 @@ public final class ModelCaller {
         this.output = output;
         this.transcript = transcript;
         this.tracing = tracing;
+    }
+
+    /** From the next call on: another provider and model (a model switch). */
+    void use(AgentConfig switched) {
+        this.config = switched;
     }
 
     public ModelReply call(LlmRequest request, Cancellation cancellation) {

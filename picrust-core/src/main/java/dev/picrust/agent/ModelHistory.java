@@ -48,21 +48,31 @@ public final class ModelHistory {
 
     /**
      * Reads the session's model records and, when the configured model differs from the last one,
-     * appends a record for it (durable with the session's next append, which is the first message of
-     * the next turn: a record without messages after it says nothing anyway).
+     * appends a record for it (see {@link #switchTo}).
      */
     public static ModelHistory open(AgentSession session, AgentConfig config) {
-        Optional<ModelRef> current = config.provider().api().map(api -> new ModelRef(api, config.model()));
-        List<Switch> switches = read(session.records());
-        if (current.isPresent() && (switches.isEmpty() || !switches.getLast().model().equals(current.get()))) {
+        return new ModelHistory(Optional.empty(), read(session.records())).switchTo(session, config);
+    }
+
+    /**
+     * This history with {@code config}'s model as the current one: what resume and a live switch
+     * ({@code AgentHandle.setModel}) both do. When the model differs from the last one recorded, the
+     * session gets a record saying it answers from the next message on (durable with the session's
+     * next append, which is the first message of the next turn: a record without messages after it
+     * says nothing anyway).
+     */
+    ModelHistory switchTo(AgentSession session, AgentConfig config) {
+        Optional<ModelRef> next = config.provider().api().map(api -> new ModelRef(api, config.model()));
+        List<Switch> known = new ArrayList<>(switches);
+        if (next.isPresent() && (known.isEmpty() || !known.getLast().model().equals(next.get()))) {
             int from = session.messageCount();
-            ObjectNode body = Json.object().put("from_message", from).put("api", current.get().api().wire())
-                    .put("model", current.get().model()).put("provider", config.provider().name());
+            ObjectNode body = Json.object().put("from_message", from).put("api", next.get().api().wire())
+                    .put("model", next.get().model()).put("provider", config.provider().name());
             session.appendRecordWithNext(RECORD, body);
             session.release();  // an agent that stays idle holds no history descriptor
-            switches.add(new Switch(from, current.get()));
+            known.add(new Switch(from, next.get()));
         }
-        return new ModelHistory(current, switches);
+        return new ModelHistory(next, known);
     }
 
     /** The model that answered each message, by index (empty when unknown or a user message). */

@@ -18,9 +18,10 @@ import java.util.function.Supplier;
  * requests merge such neighbours into one message, as the API expects alternating roles.
  */
 public final class RequestFactory {
-    private final AgentConfig config;
+    /** Replaced only between turns, by a model switch ({@link #use}); read by the agent's own thread. */
+    private volatile AgentConfig config;
     private final List<TextBlock> system;
-    private final ModelHistory models;
+    private volatile ModelHistory models;
 
     public RequestFactory(AgentConfig config) {
         this(config, ModelHistory.none());
@@ -31,6 +32,16 @@ public final class RequestFactory {
         this.config = config;
         this.system = config.systemPrompt().isEmpty() ? List.of() : List.of(new TextBlock(config.systemPrompt()));
         this.models = models;
+    }
+
+    /** From the next request on: another provider and model, the history converted for it (a model switch). */
+    void use(AgentConfig switched, ModelHistory switchedModels) {
+        this.config = switched;
+        this.models = switchedModels;
+    }
+
+    ModelHistory models() {
+        return models;
     }
 
     /** The request as stored history says it: no cache breakpoints, no injected context. */

@@ -25,7 +25,9 @@ public enum StatusCode {
     /** Input sent during the turn was delivered with the tool results. */
     STEERED("steered"),
     /** Input that arrived before the agent stopped was saved unprocessed. */
-    INPUT_KEPT("input_kept");
+    INPUT_KEPT("input_kept"),
+    /** A model switch asked for through the handle took effect: this turn runs on the new model. */
+    MODEL_SWITCHED("model_switched");
 
     private final String wireName;
 

@@ -12,29 +12,42 @@ import java.net.SocketTimeoutException;
  */
 abstract sealed class Http1Body extends InputStream {
     final Http1Connection connection;
-    final int idleTimeoutMillis;
+    private final int idleTimeoutMillis;
+    private final Deadline deadline;
     private boolean complete;
     private boolean closed;
+    /** While draining: reads end here too, so a server that keeps trickling cannot hold the drain. */
+    private long drainUntilNanos;
+    private boolean draining;
+    /** Whether the last read waited less than the idle timeout because the deadline came first. */
+    private boolean waitEndsAtDeadline;
 
-    Http1Body(Http1Connection connection, int idleTimeoutMillis) {
+    /** How long draining the rest of an answer may wait for the network, at most (the drain of an SSE tail). */
+    static final long DRAIN_WAIT_NANOS = 1_000_000_000L;
+
+    /** The exchange's overall deadline: {@code nanos} on {@link System#nanoTime()}'s clock, {@code millis} its length. */
+    record Deadline(long nanos, long millis) {}
+
+    Http1Body(Http1Connection connection, int idleTimeoutMillis, Deadline deadline) {
         this.connection = connection;
         this.idleTimeoutMillis = idleTimeoutMillis;
+        this.deadline = deadline;
     }
 
-    static Http1Body of(Http1Connection connection, Http1Connection.ResponseHead head, int idleTimeoutMillis)
-            throws IOException {
+    static Http1Body of(Http1Connection connection, Http1Connection.ResponseHead head, int idleTimeoutMillis,
+                        Deadline deadline) throws IOException {
         int status = head.status();
         if (status < 200 || status == 204 || status == 304) {
-            return new Fixed(connection, idleTimeoutMillis, 0);
+            return new Fixed(connection, idleTimeoutMillis, deadline, 0);
         }
         var transferEncoding = head.headers().allValues("transfer-encoding");
         if (!transferEncoding.isEmpty()) {
             String last = transferEncoding.get(transferEncoding.size() - 1);
             String[] codings = last.split(",");
             if (codings[codings.length - 1].trim().equalsIgnoreCase("chunked")) {
-                return new Chunked(connection, idleTimeoutMillis);
+                return new Chunked(connection, idleTimeoutMillis, deadline);
             }
-            return new UntilClose(connection, idleTimeoutMillis);
+            return new UntilClose(connection, idleTimeoutMillis, deadline);
         }
         var lengths = head.headers().allValues("content-length");
         if (!lengths.isEmpty()) {
@@ -48,9 +61,9 @@ abstract sealed class Http1Body extends InputStream {
                     length = parsed;
                 }
             }
-            return new Fixed(connection, idleTimeoutMillis, length);
+            return new Fixed(connection, idleTimeoutMillis, deadline, length);
         }
-        return new UntilClose(connection, idleTimeoutMillis);
+        return new UntilClose(connection, idleTimeoutMillis, deadline);
     }
 
     private static long parseLength(String text) throws IOException {
@@ -98,19 +111,47 @@ abstract sealed class Http1Body extends InputStream {
         if (len == 0) {
             return 0;
         }
-        return readBody(b, off, len);
+        try {
+            return readBody(b, off, len);
+        } catch (SocketTimeoutException e) {
+            throw new SocketTimeoutException(waitEndsAtDeadline || System.nanoTime() - deadline.nanos() >= 0
+                    ? "passed the attempt's deadline of " + deadline.millis() + " ms"
+                    : "stalled: no data for " + idleTimeoutMillis + " ms");
+        }
     }
 
     abstract int readBody(byte[] b, int off, int len) throws IOException;
 
     /**
+     * How long the next read may wait: the idle timeout, or less when the deadline comes first (rounded
+     * up, so a read that times out has reached it). The socket's own timeout does the waiting.
+     */
+    final int readTimeout() throws SocketTimeoutException {
+        long now = System.nanoTime();
+        long left = deadline.nanos() - now;
+        if (draining && drainUntilNanos - now < left) {
+            left = drainUntilNanos - now;
+        }
+        if (left <= 0) {
+            waitEndsAtDeadline = true;
+            throw new SocketTimeoutException("deadline passed");
+        }
+        long leftMillis = (left + 999_999) / 1_000_000;
+        waitEndsAtDeadline = leftMillis < idleTimeoutMillis;
+        return waitEndsAtDeadline ? (int) leftMillis : idleTimeoutMillis;
+    }
+
+    /**
      * Reads and discards the rest of the body, at most {@code maxBytes}; returns whether the body
      * is now complete. Without {@code wait} it stops as soon as a read would have to wait for the
-     * network.
+     * network; with it, it waits {@link #DRAIN_WAIT_NANOS} at most in all (a server that trickles or
+     * pings forever is not drained).
      */
     final boolean skipRest(int maxBytes, boolean wait) {
         byte[] sink = new byte[2048];
         int skipped = 0;
+        draining = true;
+        drainUntilNanos = System.nanoTime() + (wait ? DRAIN_WAIT_NANOS : 1_000_000L);
         try {
             while (!complete && skipped <= maxBytes
                     && (wait || connection.buffered() > 0 || connection.available() > 0)) {
@@ -143,8 +184,8 @@ abstract sealed class Http1Body extends InputStream {
     static final class Fixed extends Http1Body {
         private long remaining;
 
-        Fixed(Http1Connection connection, int idleTimeoutMillis, long length) {
-            super(connection, idleTimeoutMillis);
+        Fixed(Http1Connection connection, int idleTimeoutMillis, Deadline deadline, long length) {
+            super(connection, idleTimeoutMillis, deadline);
             this.remaining = length;
             if (length == 0) {
                 markComplete();
@@ -153,7 +194,7 @@ abstract sealed class Http1Body extends InputStream {
 
         @Override
         int readBody(byte[] b, int off, int len) throws IOException {
-            int n = connection.read(b, off, (int) Math.min(len, remaining), idleTimeoutMillis);
+            int n = connection.read(b, off, (int) Math.min(len, remaining), readTimeout());
             if (n < 0) {
                 throw new EOFException("connection closed with " + remaining + " bytes of the HTTP body missing");
             }
@@ -180,8 +221,8 @@ abstract sealed class Http1Body extends InputStream {
         private long inChunk;
         private boolean first = true;
 
-        Chunked(Http1Connection connection, int idleTimeoutMillis) {
-            super(connection, idleTimeoutMillis);
+        Chunked(Http1Connection connection, int idleTimeoutMillis, Deadline deadline) {
+            super(connection, idleTimeoutMillis, deadline);
         }
 
         @Override
@@ -208,7 +249,7 @@ abstract sealed class Http1Body extends InputStream {
                     return -1;
                 }
             }
-            int n = connection.read(b, off, (int) Math.min(len, inChunk), idleTimeoutMillis);
+            int n = connection.read(b, off, (int) Math.min(len, inChunk), readTimeout());
             if (n < 0) {
                 throw new EOFException("connection closed in the middle of an HTTP chunk");
             }
@@ -217,12 +258,7 @@ abstract sealed class Http1Body extends InputStream {
         }
 
         private String line() throws IOException {
-            long deadline = System.nanoTime() + idleTimeoutMillis * 1_000_000L;
-            try {
-                return connection.readLine(deadline, Http1Connection.MAX_HEAD_BYTES);
-            } catch (SocketTimeoutException e) {
-                throw new SocketTimeoutException("no data for " + idleTimeoutMillis + " ms");
-            }
+            return connection.readLine(System.nanoTime() + readTimeout() * 1_000_000L, Http1Connection.MAX_HEAD_BYTES);
         }
 
         private static long chunkSize(String line) throws IOException {
@@ -251,13 +287,13 @@ abstract sealed class Http1Body extends InputStream {
 
     /** A body that ends when the server closes the connection. */
     static final class UntilClose extends Http1Body {
-        UntilClose(Http1Connection connection, int idleTimeoutMillis) {
-            super(connection, idleTimeoutMillis);
+        UntilClose(Http1Connection connection, int idleTimeoutMillis, Deadline deadline) {
+            super(connection, idleTimeoutMillis, deadline);
         }
 
         @Override
         int readBody(byte[] b, int off, int len) throws IOException {
-            int n = connection.read(b, off, len, idleTimeoutMillis);
+            int n = connection.read(b, off, len, readTimeout());
             if (n < 0) {
                 markComplete();
             }

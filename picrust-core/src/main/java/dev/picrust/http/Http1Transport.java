@@ -58,20 +58,24 @@ public final class Http1Transport implements HttpTransport, AutoCloseable {
         Http1Exchange.Abort abort = new Http1Exchange.Abort();
         Cancellation.Registration registration = cancellation.onCancel(abort::abort);
         try {
-            long timeoutMillis = call.responseTimeout().toMillis();
+            long started = System.nanoTime();
+            Http1Body.Deadline deadline = new Http1Body.Deadline(started + call.deadline().toNanos(),
+                    call.deadline().toMillis());
+            boolean headByDeadline = call.deadline().compareTo(call.responseTimeout()) <= 0;
+            long timeoutMillis = headByDeadline ? call.deadline().toMillis() : call.responseTimeout().toMillis();
             int idleMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, call.idleTimeout().toMillis()));
             boolean fresh = false;
             while (true) {
                 Optional<Http1Connection> pooled = fresh ? Optional.empty() : pool.take(origin);
-                Http1Connection connection = pooled.isPresent() ? pooled.get() : connect(origin);
+                Http1Connection connection = pooled.isPresent() ? pooled.get() : connect(origin, deadline.nanos());
                 if (!abort.attach(connection)) {
                     throw new IOException("cancelled");
                 }
                 try {
                     connection.write(head, call.body());
-                    long deadline = System.nanoTime() + call.responseTimeout().toNanos();
-                    Http1Connection.ResponseHead response = connection.readHead(deadline, timeoutMillis);
-                    Http1Body body = Http1Body.of(connection, response, idleMillis);
+                    long headDeadline = Math.min(System.nanoTime() + call.responseTimeout().toNanos(), deadline.nanos());
+                    Http1Connection.ResponseHead response = connection.readHead(headDeadline, timeoutMillis);
+                    Http1Body body = Http1Body.of(connection, response, idleMillis, deadline);
                     return new Http1Exchange(pool, connection, response, body, abort, registration);
                 } catch (IOException e) {
                     connection.close();
@@ -100,8 +104,9 @@ public final class Http1Transport implements HttpTransport, AutoCloseable {
         pool.closeAll();
     }
 
-    private Http1Connection connect(Origin origin) throws IOException {
-        long deadline = System.nanoTime() + connectTimeoutMillis * 1_000_000L;
+    /** Connects within the connect timeout, and by {@code callDeadline} at the latest. */
+    private Http1Connection connect(Origin origin, long callDeadline) throws IOException {
+        long deadline = Math.min(System.nanoTime() + connectTimeoutMillis * 1_000_000L, callDeadline);
         InetAddress[] addresses = InetAddress.getAllByName(origin.host());
         IOException last = null;
         for (InetAddress address : addresses) {

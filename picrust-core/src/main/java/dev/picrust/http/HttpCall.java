@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param responseTimeout how long to wait for the answer's status line and headers
  * @param idleTimeout     a body read that gets no bytes for this long fails with
  *                        {@link java.net.SocketTimeoutException}: a stalled stream is not waited on forever
+ * @param deadline        the whole exchange, connect to last byte, ends this long after it was sent: a
+ *                        read after that fails with {@link java.net.SocketTimeoutException}, however the
+ *                        bytes trickle; it also bounds the connect and the response timeout
  */
 public record HttpCall(String method, URI uri, List<Header> headers, byte[] body, Duration responseTimeout,
-                       Duration idleTimeout) {
+                       Duration idleTimeout, Duration deadline) {
 
     /** One request header. */
     public record Header(String name, String value) {
@@ -52,6 +55,7 @@ public record HttpCall(String method, URI uri, List<Header> headers, byte[] body
         Objects.requireNonNull(body, "body");
         requirePositive(responseTimeout, "responseTimeout");
         requirePositive(idleTimeout, "idleTimeout");
+        requirePositive(deadline, "deadline");
     }
 
     private static void requirePositive(Duration d, String name) {

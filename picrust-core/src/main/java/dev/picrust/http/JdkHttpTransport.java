@@ -38,7 +38,7 @@ public final class JdkHttpTransport implements HttpTransport {
     @Override
     public HttpExchange send(HttpCall call, Cancellation cancellation) throws IOException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(call.uri())
-                .timeout(call.responseTimeout())
+                .timeout(call.responseTimeout().compareTo(call.deadline()) < 0 ? call.responseTimeout() : call.deadline())
                 .method(call.method(), call.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(call.body()));
         for (HttpCall.Header header : call.headers()) {
@@ -46,12 +46,13 @@ public final class JdkHttpTransport implements HttpTransport {
                 builder.header(header.name(), header.value());
             }
         }
+        long deadline = System.nanoTime() + call.deadline().toNanos();
         InFlight inFlight = new InFlight();
         Cancellation.Registration registration = cancellation.onCancel(inFlight::abort);
         try {
             HttpResponse<InputStream> response = inFlight.send(client, builder.build());
-            IdleTimeoutInputStream idle = new IdleTimeoutInputStream(response.body(), call.idleTimeout());
-            InputStream body = new StallAsTimeout(idle, call.idleTimeout().toMillis());
+            IdleTimeoutInputStream idle = new IdleTimeoutInputStream(response.body(), call.idleTimeout(), deadline);
+            InputStream body = new StallAsTimeout(idle, call.idleTimeout().toMillis(), call.deadline().toMillis());
             if (!inFlight.attach(body)) {
                 throw new IOException("cancelled");
             }
@@ -96,11 +97,13 @@ public final class JdkHttpTransport implements HttpTransport {
     private static final class StallAsTimeout extends FilterInputStream {
         private final IdleTimeoutInputStream idle;
         private final long idleMillis;
+        private final long deadlineMillis;
 
-        StallAsTimeout(IdleTimeoutInputStream idle, long idleMillis) {
+        StallAsTimeout(IdleTimeoutInputStream idle, long idleMillis, long deadlineMillis) {
             super(idle);
             this.idle = idle;
             this.idleMillis = idleMillis;
+            this.deadlineMillis = deadlineMillis;
         }
 
         @Override
@@ -125,7 +128,9 @@ public final class JdkHttpTransport implements HttpTransport {
             if (!idle.timedOut()) {
                 return e;
             }
-            SocketTimeoutException timeout = new SocketTimeoutException("no data for " + idleMillis + " ms");
+            SocketTimeoutException timeout = new SocketTimeoutException(idle.pastDeadline()
+                    ? "passed the attempt's deadline of " + deadlineMillis + " ms"
+                    : "stalled: no data for " + idleMillis + " ms");
             timeout.initCause(e);
             return timeout;
         }

@@ -7,6 +7,7 @@ import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.AgentControls;
 import dev.picrust.event.OutputChunk;
 import dev.picrust.llm.ContentBlock;
+import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.TextBlock;
 import dev.picrust.permission.PendingRequest;
 import dev.picrust.permission.PendingRequests;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /**
  * The only way in and out of a running agent: send input, subscribe to output, answer questions,
@@ -32,14 +34,12 @@ import java.util.concurrent.TimeoutException;
 public final class AgentHandle {
     private final AgentControls agent;
     private final AgentSession session;
-    private final AgentConfig config;
     private final OutputBus bus;
     private final CompletableFuture<AgentState> terminated = new CompletableFuture<>();
 
-    AgentHandle(AgentControls agent, AgentSession session, AgentConfig config, OutputBus bus) {
+    AgentHandle(AgentControls agent, AgentSession session, OutputBus bus) {
         this.agent = agent;
         this.session = session;
-        this.config = config;
         this.bus = bus;
     }
 
@@ -49,6 +49,14 @@ public final class AgentHandle {
 
     public SessionMetadata metadata() {
         return session.metadata();
+    }
+
+    /**
+     * Changes the session's metadata atomically (a front end's own {@code custom} keys, a name): safe
+     * beside the agent's own updates. Returns the metadata as written.
+     */
+    public SessionMetadata updateMetadata(UnaryOperator<SessionMetadata> change) {
+        return session.updateMetadata(change);
     }
 
     /**
@@ -134,6 +142,22 @@ public final class AgentHandle {
     public void send(List<ContentBlock> content) {
         ensureRunning();
         agent.submit(new InputMessage.UserInput(content));
+    }
+
+    /**
+     * Switches the agent to {@code model} on {@code provider} (possibly another API: Anthropic, OpenAI,
+     * Gemini) from the next turn on; a running turn finishes on the model it started with. The session
+     * records which model answers from then on, the history is converted for the new model exactly as
+     * when a session is resumed with another model, and the session's metadata names the new model. The
+     * last switch asked for before the next turn wins; a switch that cannot be recorded is reported as an
+     * {@code error} chunk and the old model stays. The caller keeps owning (and closing) both providers.
+     *
+     * @throws IllegalStateException    if the agent has stopped
+     * @throws IllegalArgumentException if {@code model} is blank
+     */
+    public void setModel(LlmProvider provider, String model) {
+        ensureRunning();
+        agent.setModel(provider, model);
     }
 
     /** Continues an unfinished turn (for example after a resume) without new user input. */
@@ -223,9 +247,9 @@ public final class AgentHandle {
         return session;
     }
 
-    /** The configuration the agent runs with, for subagent support (children inherit it). */
+    /** The configuration the agent runs with now, for subagent support (children inherit it). */
     AgentConfig config() {
-        return config;
+        return agent.config();
     }
 
     void markTerminated(AgentState finalState) {

@@ -197,7 +197,7 @@ public final class AgentRuntime implements AutoCloseable {
         OutputBus bus = new OutputBus();
         AgentConfig running = withTaskTool(config);
         AgentInternals agent = AgentInternals.create(running, session, bus);
-        AgentHandle handle = new AgentHandle(agent.controls(), session, running, bus);
+        AgentHandle handle = new AgentHandle(agent.controls(), session, bus);
         try {
             beforeStart.accept(handle);
             live.put(session.id(), handle);

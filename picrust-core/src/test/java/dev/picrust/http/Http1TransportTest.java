@@ -32,11 +32,12 @@ class Http1TransportTest {
     private static HttpCall post(URI uri, String body) {
         return new HttpCall("POST", uri, List.of(new HttpCall.Header("x-api-key", "k"),
                 new HttpCall.Header("content-type", "application/json")), body.getBytes(StandardCharsets.UTF_8), WAIT,
-                WAIT);
+                WAIT, WAIT);
     }
 
     private static HttpCall post(URI uri, Duration responseTimeout, Duration idleTimeout) {
-        return new HttpCall("POST", uri, List.of(), new byte[] {'{', '}'}, responseTimeout, idleTimeout);
+        return new HttpCall("POST", uri, List.of(), new byte[] {'{', '}'}, responseTimeout, idleTimeout,
+                Duration.ofMinutes(5));
     }
 
     private String text(HttpCall call) throws IOException {

@@ -68,7 +68,7 @@ class Http1TransportTlsTest {
 
     private static HttpCall call(RawHttpServer server) {
         return new HttpCall("POST", server.uri("https", "/v1/messages"), List.of(), "{}".getBytes(StandardCharsets.UTF_8),
-                WAIT, WAIT);
+                WAIT, WAIT, WAIT);
     }
 
     private static RawHttpServer tlsServer(KeyStore store) throws Exception {

@@ -49,7 +49,7 @@ class HttpTransportTest {
             HttpTransport transport = HttpTransport.standard(TARGET, WAIT,
                     selecting(List.of(new Proxy(Proxy.Type.HTTP, address))));
             assertThat(transport).isInstanceOf(JdkHttpTransport.class);
-            HttpCall call = new HttpCall("POST", TARGET, List.of(), "{}".getBytes(StandardCharsets.UTF_8), WAIT, WAIT);
+            HttpCall call = new HttpCall("POST", TARGET, List.of(), "{}".getBytes(StandardCharsets.UTF_8), WAIT, WAIT, WAIT);
             try (HttpExchange exchange = transport.send(call, Cancellation.none())) {
                 assertThat(new String(exchange.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("proxied");
             }

@@ -33,7 +33,7 @@ class JdkHttpTransportTest {
 
     private static HttpCall call(URI uri, Duration idle) {
         return new HttpCall("POST", uri, List.of(new HttpCall.Header("x-api-key", "k")),
-                "{}".getBytes(StandardCharsets.UTF_8), WAIT, idle);
+                "{}".getBytes(StandardCharsets.UTF_8), WAIT, idle, Duration.ofMinutes(5));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.picrust.llm;
 
 import dev.picrust.Cancellation;
-import dev.picrust.llm.Sleeper;
+import dev.picrust.llm.HttpSettings.Sleeper;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

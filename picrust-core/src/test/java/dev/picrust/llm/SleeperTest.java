@@ -1,5 +1,7 @@
 package dev.picrust.llm;
 
+import dev.picrust.llm.HttpSettings.Sleeper;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

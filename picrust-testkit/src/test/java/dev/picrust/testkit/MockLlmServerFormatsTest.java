@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.picrust.Cancellation;
 import dev.picrust.json.Json;
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.LlmResponse;
@@ -40,11 +41,11 @@ class MockLlmServerFormatsTest {
     }
 
     private LlmProvider openAi() {
-        return new OpenAiProvider(OpenAiConfig.builder("sk-x").baseUrl(server.baseUrl() + "/v1").retryPolicy(FAST).build());
+        return new OpenAiProvider(OpenAiConfig.builder("sk-x").baseUrl(server.baseUrl() + "/v1").http(HttpSettings.DEFAULTS.withRetryPolicy(FAST)).build());
     }
 
     private LlmProvider gemini() {
-        return new GeminiProvider(GeminiConfig.builder("g-x").baseUrl(server.baseUrl() + "/v1beta").retryPolicy(FAST).build());
+        return new GeminiProvider(GeminiConfig.builder("g-x").baseUrl(server.baseUrl() + "/v1beta").http(HttpSettings.DEFAULTS.withRetryPolicy(FAST)).build());
     }
 
     private static LlmResponse rich() {

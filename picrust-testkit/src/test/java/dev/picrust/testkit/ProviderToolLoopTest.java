@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Permissions;
 import dev.picrust.json.Json;
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.RetryPolicy;
@@ -50,11 +51,11 @@ class ProviderToolLoopTest {
 
     enum Api {
         ANTHROPIC(url -> new AnthropicProvider(AnthropicConfig.builder("sk-ant-test-key").baseUrl(url)
-                .retryPolicy(RetryPolicy.NONE).build())),
+                .http(HttpSettings.DEFAULTS.withRetryPolicy(RetryPolicy.NONE)).build())),
         OPENAI(url -> new OpenAiProvider(OpenAiConfig.builder("sk-test-key").baseUrl(url + "/v1")
-                .retryPolicy(RetryPolicy.NONE).build())),
+                .http(HttpSettings.DEFAULTS.withRetryPolicy(RetryPolicy.NONE)).build())),
         GEMINI(url -> new GeminiProvider(GeminiConfig.builder("gemini-test-key").baseUrl(url + "/v1beta")
-                .retryPolicy(RetryPolicy.NONE).build()));
+                .http(HttpSettings.DEFAULTS.withRetryPolicy(RetryPolicy.NONE)).build()));
 
         final Function<String, LlmProvider> create;
 

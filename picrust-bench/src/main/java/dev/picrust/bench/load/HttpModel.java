@@ -1,6 +1,7 @@
 package dev.picrust.bench.load;
 
 import dev.picrust.llm.LlmProvider;
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.llm.RetryPolicy;
 import dev.picrust.llm.anthropic.AnthropicConfig;
 import dev.picrust.llm.anthropic.AnthropicProvider;
@@ -27,14 +28,16 @@ final class HttpModel {
     static Endpoint provider(String baseUrl) {
         AnthropicConfig.Builder config = AnthropicConfig.builder("bench-key-not-a-secret")
                 .baseUrl(baseUrl)
-                .defaultModel(MODEL)
-                // A load test counts failures; retries would hide them (and stretch the timings).
-                .retryPolicy(RetryPolicy.NONE);
+                .defaultModel(MODEL);
+        // A load test counts failures; retries would hide them (and stretch the timings). Ten thousand
+        // connects at once may queue, so the connect and first-byte limits are generous.
+        HttpSettings http = HttpSettings.DEFAULTS.withRetryPolicy(RetryPolicy.NONE)
+                .withConnectTimeout(Duration.ofSeconds(30)).withFirstByteTimeout(Duration.ofMinutes(2));
         if (System.getProperty("picrust.bench.http", "picrust").equals("jdk")) {
             HttpClient client = jdkClient();
-            return new Endpoint(new AnthropicProvider(config.httpClient(client).build()), client::shutdownNow);
+            return new Endpoint(new AnthropicProvider(config.http(http.withHttpClient(client)).build()), client::shutdownNow);
         }
-        AnthropicProvider provider = new AnthropicProvider(config.connectTimeout(Duration.ofSeconds(30)).build());
+        AnthropicProvider provider = new AnthropicProvider(config.http(http).build());
         return new Endpoint(provider, provider);
     }
 

@@ -10,19 +10,18 @@ import dev.picrust.llm.LlmResponse;
 import dev.picrust.llm.RetryPolicy;
 import dev.picrust.llm.StreamEvent;
 import dev.picrust.llm.StreamListener;
-import java.net.ProxySelector;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
 /**
  * The Anthropic Messages API ({@code POST /v1/messages}) over an {@link HttpTransport}, streaming and not.
  *
- * <p>Every call is retried by {@link AnthropicConfig#retryPolicy()} (by default up to 4 retries,
+ * <p>Every call is retried by {@code config.http().retryPolicy()} (by default up to 4 retries,
  * 0.5 s doubling to 8 s with jitter, server-named delays honoured up to 60 s; see
  * {@link RetryPolicy}). Besides retryable HTTP answers, a stream is retried from scratch when it
  * sends an {@code error} event with a transient type ({@code overloaded_error}, {@code api_error},
  * {@code rate_limit_error}, {@code timeout_error}), stalls for longer than
- * {@link AnthropicConfig#streamIdleTimeout()}, breaks off, or ends before its message does. The
+ * the idle timeout of {@link dev.picrust.llm.HttpSettings} (keep-alive pings do not count), breaks off, or ends before its message does. The
  * listener hears {@link StreamEvent.Retrying} before each wait and must discard what that attempt
  * streamed; the returned response holds only the last attempt's content.
  *
@@ -33,25 +32,25 @@ import java.util.concurrent.CancellationException;
 public final class AnthropicProvider implements LlmProvider, AutoCloseable {
     private final AnthropicConfig config;
     private final MessagesWire wire;
-    private final HttpTransport transport;
     private final HttpRetryLoop loop;
 
     /**
-     * A provider sending through {@link AnthropicConfig#httpClient()} when set, else through its own
-     * pooled transport (see {@link #close()}).
+     * A provider sending through the config's JDK client when set, else through its own pooled
+     * transport (see {@link #close()}).
      */
     public AnthropicProvider(AnthropicConfig config) {
-        this(config, config.httpClient().map(HttpTransport::jdk).orElseGet(() -> HttpTransport.standard(
-                new MessagesWire(config).messagesUri(), config.connectTimeout(), ProxySelector.getDefault())));
+        this.config = config;
+        this.wire = new MessagesWire(config);
+        this.loop = HttpRetryLoop.standard("Anthropic", config.apiKey(), wire, config.defaultModel(), config.http(),
+                wire.messagesUri());
     }
 
     /** The seam for this package's tests: any transport, which stays internal to the module. */
     AnthropicProvider(AnthropicConfig config, HttpTransport transport) {
         this.config = config;
         this.wire = new MessagesWire(config);
-        this.transport = transport;
-        this.loop = new HttpRetryLoop("Anthropic", config.apiKey(), transport, config.retryPolicy(),
-                config.sleeper(), config.connectTimeout(), config.requestTimeout(), config.streamIdleTimeout());
+        this.loop = new HttpRetryLoop("Anthropic", config.apiKey(), wire, config.defaultModel(), config.http(),
+                transport, true);
     }
 
     /**
@@ -60,13 +59,7 @@ public final class AnthropicProvider implements LlmProvider, AutoCloseable {
      */
     @Override
     public void close() {
-        if (transport instanceof AutoCloseable own) {
-            try {
-                own.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing the transport failed", e);
-            }
-        }
+        loop.close();
     }
 
     /** A provider configured from {@code ANTHROPIC_API_KEY} and {@code ANTHROPIC_BASE_URL}. */
@@ -95,20 +88,16 @@ public final class AnthropicProvider implements LlmProvider, AutoCloseable {
 
     @Override
     public LlmResponse send(LlmRequest request, Cancellation cancellation) {
-        return loop.call(wire, request, model(request), false, StreamListener.NONE, cancellation);
+        return loop.send(request, cancellation);
     }
 
     @Override
     public LlmResponse stream(LlmRequest request, StreamListener listener, Cancellation cancellation) {
-        return loop.call(wire, request, model(request), true, listener, cancellation);
+        return loop.stream(request, listener, cancellation);
     }
 
     @Override
     public String toString() {
         return "AnthropicProvider[" + wire.messagesUri() + "]";
-    }
-
-    private String model(LlmRequest request) {
-        return request.model().isBlank() ? config.defaultModel() : request.model();
     }
 }

@@ -10,11 +10,11 @@ import dev.picrust.llm.LlmException.Kind;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.LlmResponse;
 import dev.picrust.llm.StreamListener;
+import dev.picrust.llm.wire.BaseUrl;
 import dev.picrust.llm.wire.WireProtocol;
 import dev.picrust.llm.sse.SseEvent;
 import dev.picrust.llm.sse.SseReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,10 +28,7 @@ final class MessagesWire implements WireProtocol {
     private final List<HttpCall.Header> plainHeaders;
 
     MessagesWire(AnthropicConfig config) {
-        String base = config.baseUrl().toString();
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
+        String base = BaseUrl.withoutTrailingSlash(config.baseUrl());
         this.messagesUri = URI.create(base + "/v1/messages");
         this.streamingHeaders = headers(config, true);
         this.plainHeaders = headers(config, false);
@@ -62,8 +59,7 @@ final class MessagesWire implements WireProtocol {
     }
 
     @Override
-    public LlmResponse readStream(InputStream body, StreamListener listener) throws IOException {
-        SseReader reader = new SseReader(body);
+    public LlmResponse readStream(SseReader reader, StreamListener listener) throws IOException {
         MessageStreamAccumulator accumulator = new MessageStreamAccumulator(listener);
         while (!accumulator.isComplete()) {
             Optional<SseEvent> event = reader.next();

@@ -1,5 +1,6 @@
 package dev.picrust.llm.catalog;
 
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.LlmProvider;
 import dev.picrust.llm.anthropic.AnthropicConfig;
@@ -32,12 +33,17 @@ public record ModelChoice(ProviderEntry provider, ModelSpec model) {
      * @throws LlmException of kind {@code CONFIGURATION} when a needed key is missing or a URL is bad
      */
     public LlmProvider createProvider(Map<String, String> env) {
+        return createProvider(env, HttpSettings.DEFAULTS);
+    }
+
+    /** As {@link #createProvider(Map)}, with these deadlines, retries and transport. */
+    public LlmProvider createProvider(Map<String, String> env, HttpSettings http) {
         Optional<String> key = apiKey(env);
         Optional<URI> base = baseUrl(env);
         return switch (provider.api()) {
             case ANTHROPIC_MESSAGES -> {
                 AnthropicConfig.Builder config = AnthropicConfig.builder(key.orElseThrow(() -> missingKey()))
-                        .defaultModel(model.id());
+                        .defaultModel(model.id()).http(http);
                 base.ifPresent(config::baseUrl);
                 yield new AnthropicProvider(config.build());
             }
@@ -47,11 +53,11 @@ public record ModelChoice(ProviderEntry provider, ModelSpec model) {
                     throw missingKey();
                 }
                 yield new OpenAiProvider(OpenAiConfig.builder(key.orElse("")).baseUrl(url).defaultModel(model.id())
-                        .headers(provider.headers()).build());
+                        .headers(provider.headers()).http(http).build());
             }
             case GOOGLE_GENERATIVE_AI -> {
                 GeminiConfig.Builder config = GeminiConfig.builder(key.orElseThrow(() -> missingKey()))
-                        .defaultModel(model.id()).headers(provider.headers());
+                        .defaultModel(model.id()).headers(provider.headers()).http(http);
                 base.ifPresent(config::baseUrl);
                 yield new GeminiProvider(config.build());
             }

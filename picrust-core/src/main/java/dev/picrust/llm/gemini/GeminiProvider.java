@@ -1,7 +1,6 @@
 package dev.picrust.llm.gemini;
 
 import dev.picrust.Cancellation;
-import dev.picrust.http.HttpTransport;
 import dev.picrust.llm.ApiKind;
 import dev.picrust.llm.wire.HttpRetryLoop;
 import dev.picrust.llm.LlmProvider;
@@ -9,7 +8,6 @@ import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.LlmResponse;
 import dev.picrust.llm.StreamEvent;
 import dev.picrust.llm.StreamListener;
-import java.net.ProxySelector;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 
@@ -25,18 +23,29 @@ import java.util.concurrent.CancellationException;
  * {@link StreamEvent.Retrying} first. Cancelling the call aborts it with
  * {@link CancellationException}. The key is sent only as {@code x-goog-api-key}.
  */
-public final class GeminiProvider implements LlmProvider {
+public final class GeminiProvider implements LlmProvider, AutoCloseable {
     private final GeminiConfig config;
     private final GeminiWire wire;
     private final HttpRetryLoop loop;
 
+    /**
+     * A provider sending through the config's JDK client when set, else through its own pooled
+     * transport (see {@link #close()}).
+     */
     public GeminiProvider(GeminiConfig config) {
         this.config = config;
         this.wire = new GeminiWire(config);
-        HttpTransport transport = config.httpClient().map(HttpTransport::jdk).orElseGet(() -> HttpTransport.standard(wire.uri(config.defaultModel(), true),
-                config.connectTimeout(), ProxySelector.getDefault()));
-        this.loop = new HttpRetryLoop("Gemini", config.apiKey(), transport, config.retryPolicy(), config.sleeper(),
-                config.connectTimeout(), config.requestTimeout(), config.streamIdleTimeout());
+        this.loop = HttpRetryLoop.standard("Gemini", config.apiKey(), wire, config.defaultModel(), config.http(),
+                wire.uri(config.defaultModel(), true));
+    }
+
+    /**
+     * Closes the provider's own pooled connections; a JDK client given in the config is the caller's to
+     * close. Calls after this fail.
+     */
+    @Override
+    public void close() {
+        loop.close();
     }
 
     /** A provider configured from {@code GEMINI_API_KEY} and {@code GEMINI_BASE_URL}. */
@@ -65,20 +74,16 @@ public final class GeminiProvider implements LlmProvider {
 
     @Override
     public LlmResponse send(LlmRequest request, Cancellation cancellation) {
-        return loop.call(wire, request, model(request), false, StreamListener.NONE, cancellation);
+        return loop.send(request, cancellation);
     }
 
     @Override
     public LlmResponse stream(LlmRequest request, StreamListener listener, Cancellation cancellation) {
-        return loop.call(wire, request, model(request), true, listener, cancellation);
+        return loop.stream(request, listener, cancellation);
     }
 
     @Override
     public String toString() {
         return "GeminiProvider[" + wire.base() + "]";
-    }
-
-    private String model(LlmRequest request) {
-        return request.model().isBlank() ? config.defaultModel() : request.model();
     }
 }

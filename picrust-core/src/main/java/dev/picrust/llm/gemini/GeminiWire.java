@@ -10,11 +10,11 @@ import dev.picrust.llm.LlmException.Kind;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.LlmResponse;
 import dev.picrust.llm.StreamListener;
+import dev.picrust.llm.wire.BaseUrl;
 import dev.picrust.llm.wire.WireProtocol;
 import dev.picrust.llm.sse.SseEvent;
 import dev.picrust.llm.sse.SseReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +33,7 @@ final class GeminiWire implements WireProtocol {
     private final List<HttpCall.Header> plainHeaders;
 
     GeminiWire(GeminiConfig config) {
-        String url = config.baseUrl().toString();
-        while (url.endsWith("/")) {
-            url = url.substring(0, url.length() - 1);
-        }
+        String url = BaseUrl.withoutTrailingSlash(config.baseUrl());
         this.base = url;
         this.streamingHeaders = headers(config, true);
         this.plainHeaders = headers(config, false);
@@ -68,8 +65,7 @@ final class GeminiWire implements WireProtocol {
     }
 
     @Override
-    public LlmResponse readStream(InputStream body, StreamListener listener) throws IOException {
-        SseReader reader = new SseReader(body);
+    public LlmResponse readStream(SseReader reader, StreamListener listener) throws IOException {
         GeminiAccumulator accumulator = new GeminiAccumulator(listener);
         while (true) {
             Optional<SseEvent> event = reader.next();

@@ -10,11 +10,11 @@ import dev.picrust.llm.LlmException.Kind;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.LlmResponse;
 import dev.picrust.llm.StreamListener;
+import dev.picrust.llm.wire.BaseUrl;
 import dev.picrust.llm.wire.WireProtocol;
 import dev.picrust.llm.sse.SseEvent;
 import dev.picrust.llm.sse.SseReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,10 +30,7 @@ final class ChatWire implements WireProtocol {
 
     ChatWire(OpenAiConfig config) {
         this.config = config;
-        String base = config.baseUrl().toString();
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
+        String base = BaseUrl.withoutTrailingSlash(config.baseUrl());
         this.completionsUri = URI.create(base + "/chat/completions");
         this.streamingHeaders = headers(config, true);
         this.plainHeaders = headers(config, false);
@@ -64,8 +61,7 @@ final class ChatWire implements WireProtocol {
     }
 
     @Override
-    public LlmResponse readStream(InputStream body, StreamListener listener) throws IOException {
-        SseReader reader = new SseReader(body);
+    public LlmResponse readStream(SseReader reader, StreamListener listener) throws IOException {
         ChatAccumulator accumulator = new ChatAccumulator(listener);
         while (!accumulator.isDone()) {
             Optional<SseEvent> event = reader.next();

@@ -1,12 +1,9 @@
 package dev.picrust.llm.openai;
 
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.llm.LlmException;
-import dev.picrust.llm.RetryPolicy;
-import dev.picrust.llm.Sleeper;
+import dev.picrust.llm.wire.BaseUrl;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -26,18 +23,10 @@ import java.util.Optional;
  * @param streamUsage       whether streamed calls ask for a usage chunk ({@code stream_options.include_usage});
  *                          off for the few servers that reject {@code stream_options}
  * @param headers           further request headers (OpenRouter's {@code HTTP-Referer}, a proxy's key, ...)
- * @param connectTimeout    how long to wait for the TCP (and TLS) connection
- * @param requestTimeout    how long to wait for the answer to start
- * @param streamIdleTimeout how long a stream may stay silent before the call is abandoned and retried
- * @param retryPolicy       retries of failed calls
- * @param sleeper           waits between retries (tests record instead)
- * @param httpClient        a JDK client to send every request through (HTTP/2, proxies); empty for the
- *                          provider's own HTTP/1.1 transport (a JDK client when the JVM's proxy settings apply)
+ * @param http              deadlines, retries and transport, the same for every provider ({@link HttpSettings})
  */
 public record OpenAiConfig(String apiKey, URI baseUrl, String defaultModel, MaxTokensField maxTokensField,
-                           boolean streamUsage, Map<String, String> headers, Duration connectTimeout,
-                           Duration requestTimeout, Duration streamIdleTimeout, RetryPolicy retryPolicy,
-                           Sleeper sleeper, Optional<HttpClient> httpClient) {
+                           boolean streamUsage, Map<String, String> headers, HttpSettings http) {
 
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.openai.com/v1");
     public static final String DEFAULT_MODEL = "gpt-4.1";
@@ -69,21 +58,11 @@ public record OpenAiConfig(String apiKey, URI baseUrl, String defaultModel, MaxT
 
     public OpenAiConfig {
         Objects.requireNonNull(apiKey, "apiKey");
-        Objects.requireNonNull(baseUrl, "baseUrl");
-        if (baseUrl.getScheme() == null || baseUrl.getHost() == null
-                || !(baseUrl.getScheme().equals("http") || baseUrl.getScheme().equals("https"))) {
-            throw new LlmException(LlmException.Kind.CONFIGURATION,
-                    "OpenAI base URL must be an absolute http(s) URL, got " + baseUrl);
-        }
+        BaseUrl.require(Objects.requireNonNull(baseUrl, "baseUrl"), "OpenAI");
         Objects.requireNonNull(defaultModel, "defaultModel");
         Objects.requireNonNull(maxTokensField, "maxTokensField");
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-        requirePositive(connectTimeout, "connectTimeout");
-        requirePositive(requestTimeout, "requestTimeout");
-        requirePositive(streamIdleTimeout, "streamIdleTimeout");
-        Objects.requireNonNull(retryPolicy, "retryPolicy");
-        Objects.requireNonNull(sleeper, "sleeper");
-        Objects.requireNonNull(httpClient, "httpClient");
+        Objects.requireNonNull(http, "http");
     }
 
     /** A builder with every default; {@code apiKey} may be empty for servers that need no key. */
@@ -103,15 +82,7 @@ public record OpenAiConfig(String apiKey, URI baseUrl, String defaultModel, MaxT
     public static OpenAiConfig fromEnvironment(Map<String, String> env) {
         String key = Optional.ofNullable(env.get("OPENAI_API_KEY")).map(String::trim).orElse("");
         Builder builder = builder(key);
-        String base = env.get("OPENAI_BASE_URL");
-        if (base != null && !base.isBlank()) {
-            try {
-                builder.baseUrl(new URI(base.trim()));
-            } catch (URISyntaxException e) {
-                throw new LlmException(LlmException.Kind.CONFIGURATION,
-                        "OPENAI_BASE_URL is not a valid URL: " + base, 0, null, false, e);
-            }
-        }
+        BaseUrl.fromEnvironment(env, "OPENAI_BASE_URL").ifPresent(builder::baseUrl);
         if (key.isEmpty() && builder.baseUrl.equals(DEFAULT_BASE_URL)) {
             throw new LlmException(LlmException.Kind.CONFIGURATION, "OPENAI_API_KEY is not set: export it, or set "
                     + "OPENAI_BASE_URL to a compatible server that needs no key (it includes /v1)");
@@ -121,9 +92,7 @@ public record OpenAiConfig(String apiKey, URI baseUrl, String defaultModel, MaxT
 
     public Builder toBuilder() {
         return new Builder(apiKey).baseUrl(baseUrl).defaultModel(defaultModel).maxTokensField(maxTokensField)
-                .streamUsage(streamUsage).headers(headers).connectTimeout(connectTimeout)
-                .requestTimeout(requestTimeout).streamIdleTimeout(streamIdleTimeout).retryPolicy(retryPolicy)
-                .sleeper(sleeper).httpClient(httpClient.orElse(null));
+                .streamUsage(streamUsage).headers(headers).http(http);
     }
 
     /** Everything but the key and header values, which may hold secrets too. */
@@ -132,16 +101,9 @@ public record OpenAiConfig(String apiKey, URI baseUrl, String defaultModel, MaxT
         return "OpenAiConfig[apiKey=" + (apiKey.isEmpty() ? "none" : "[redacted]") + ", baseUrl=" + baseUrl
                 + ", defaultModel=" + defaultModel + ", maxTokensField=" + maxTokensField.wire()
                 + ", streamUsage=" + streamUsage + ", headers=" + headers.keySet()
-                + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout
-                + ", streamIdleTimeout=" + streamIdleTimeout + ", retryPolicy=" + retryPolicy + "]";
+                + ", http=" + http + "]";
     }
 
-    private static void requirePositive(Duration d, String name) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, got " + d);
-        }
-    }
 
     /** Many optional settings, so a builder; every one has a default. */
     public static final class Builder {
@@ -151,12 +113,7 @@ public record OpenAiConfig(String apiKey, URI baseUrl, String defaultModel, MaxT
         private MaxTokensField maxTokensField;
         private boolean streamUsage = true;
         private Map<String, String> headers = Map.of();
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration requestTimeout = Duration.ofMinutes(10);
-        private Duration streamIdleTimeout = Duration.ofSeconds(120);
-        private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
-        private Sleeper sleeper = Sleeper.system();
-        private HttpClient httpClient;
+        private HttpSettings http = HttpSettings.DEFAULTS;
 
         private Builder(String apiKey) {
             this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
@@ -192,42 +149,16 @@ public record OpenAiConfig(String apiKey, URI baseUrl, String defaultModel, MaxT
             return this;
         }
 
-        public Builder connectTimeout(Duration value) {
-            connectTimeout = value;
-            return this;
-        }
-
-        public Builder requestTimeout(Duration value) {
-            requestTimeout = value;
-            return this;
-        }
-
-        public Builder streamIdleTimeout(Duration value) {
-            streamIdleTimeout = value;
-            return this;
-        }
-
-        public Builder retryPolicy(RetryPolicy value) {
-            retryPolicy = value;
-            return this;
-        }
-
-        public Builder sleeper(Sleeper value) {
-            sleeper = value;
-            return this;
-        }
-
-        /** Sends requests through a JDK client (HTTP/2, proxies); null for the default transport. */
-        public Builder httpClient(HttpClient value) {
-            httpClient = value;
+        /** Deadlines, retries and transport ({@link HttpSettings#DEFAULTS} unless set). */
+        public Builder http(HttpSettings value) {
+            http = value;
             return this;
         }
 
         public OpenAiConfig build() {
             return new OpenAiConfig(apiKey, baseUrl, defaultModel,
                     maxTokensField == null ? MaxTokensField.defaultFor(baseUrl) : maxTokensField, streamUsage,
-                    headers, connectTimeout, requestTimeout, streamIdleTimeout, retryPolicy, sleeper,
-                    Optional.ofNullable(httpClient));
+                    headers, http);
         }
     }
 }

@@ -8,9 +8,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * An input stream that closes its source when a read has been waiting for bytes longer than the
- * idle timeout, so a stalled server cannot block a reader forever. The blocked read then fails
- * with an {@link IOException}; {@link #timedOut()} tells that apart from other failures (such as a
- * cancel that closed the stream).
+ * idle timeout, or once an overall deadline has passed, so a stalled or trickling server cannot block
+ * a reader forever. The blocked read then fails with an {@link IOException}; {@link #timedOut()} and
+ * {@link #pastDeadline()} tell that apart from other failures (such as a cancel that closed the stream).
  *
  * <p>Idle time is counted only while a read is blocked: a slow consumer that leaves bytes waiting
  * in the source is not a stalled server. The watchdog is one virtual thread per stream, ended by
@@ -22,19 +22,32 @@ public final class IdleTimeoutInputStream extends FilterInputStream {
 
     private final Duration idleTimeout;
     private final long idleNanos;
+    private final long deadlineNanos;
     private final Thread watchdog;
     private volatile long readingSince = NOT_READING;
     private volatile boolean timedOut;
+    private volatile boolean pastDeadline;
     private volatile boolean closed;
 
     public IdleTimeoutInputStream(InputStream source, Duration idleTimeout) {
+        this(source, idleTimeout, Long.MAX_VALUE);
+    }
+
+    /** {@code deadlineNanos}: on {@link System#nanoTime()}'s clock; {@link Long#MAX_VALUE} for none. */
+    public IdleTimeoutInputStream(InputStream source, Duration idleTimeout, long deadlineNanos) {
         super(source);
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("idle timeout must be positive: " + idleTimeout);
         }
         this.idleTimeout = idleTimeout;
         this.idleNanos = idleTimeout.toNanos();
+        this.deadlineNanos = deadlineNanos;
         this.watchdog = Thread.ofVirtual().name("idle-timeout-watchdog").start(this::watch);
+    }
+
+    /** True if this stream closed its source because the deadline passed. */
+    public boolean pastDeadline() {
+        return pastDeadline;
     }
 
     /** True if this stream closed its source because no bytes arrived in time. */
@@ -85,16 +98,26 @@ public final class IdleTimeoutInputStream extends FilterInputStream {
 
     private void watch() {
         while (!closed) {
+            long now = System.nanoTime();
             long since = readingSince;
             long wait = idleNanos;
+            if (deadlineNanos != Long.MAX_VALUE && now - deadlineNanos >= 0) {
+                pastDeadline = true;
+                timedOut = true;
+                closeSourceQuietly();
+                return;
+            }
             if (since != NOT_READING) {
-                long waited = System.nanoTime() - since;
+                long waited = now - since;
                 if (waited >= idleNanos) {
                     timedOut = true;
                     closeSourceQuietly();
                     return;
                 }
                 wait = idleNanos - waited;
+            }
+            if (deadlineNanos != Long.MAX_VALUE) {
+                wait = Math.min(wait, deadlineNanos - now);
             }
             LockSupport.parkNanos(this, wait);
         }

@@ -3,6 +3,7 @@ package dev.picrust.llm.sse;
 import dev.picrust.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,6 +31,12 @@ import java.util.stream.Stream;
  * <p>Fields are recognised on the raw bytes and only values are decoded, once each: an event's
  * data is one string when it has one {@code data} line (the usual case), and the event names of
  * the Anthropic stream are shared constants.
+ *
+ * <p>Keep-alives: a reader made with an idle timeout fails with a {@link SocketTimeoutException}
+ * when keep-alive traffic (comment lines, {@code ping} events) is all that arrived for longer than
+ * that timeout, so a server that pings forever without content does not hold its reader forever. The
+ * check runs as keep-alives arrive: a server that sends nothing at all is the byte stream's timeout
+ * to catch.
  *
  * <p>Not thread-safe: one consumer reads it. {@link #close()} closes the underlying stream.
  */
@@ -73,25 +80,63 @@ public final class SseReader implements AutoCloseable {
     private String eventType = "";
     private Optional<String> lastEventId = Optional.empty();
     private Duration reconnectionDelay;
+    /** 0: keep-alives are never too many. */
+    private final long idleNanos;
+    private long lastContentNanos;
 
     public SseReader(InputStream in) {
         this.in = Objects.requireNonNull(in, "in");
+        this.idleNanos = 0;
     }
 
-    /** The next event, or empty at end of input. Blocks until one is complete. */
+    /** A reader that fails when only keep-alives (comments, {@code ping} events) came for longer than {@code idleTimeout}. */
+    public SseReader(InputStream in, Duration idleTimeout) {
+        this.in = Objects.requireNonNull(in, "in");
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idle timeout must be positive: " + idleTimeout);
+        }
+        this.idleNanos = idleTimeout.toNanos();
+        this.lastContentNanos = System.nanoTime();
+    }
+
+    /**
+     * The next event, or empty at end of input. Blocks until one is complete.
+     *
+     * @throws SocketTimeoutException when only keep-alives came for longer than the idle timeout
+     */
     public Optional<SseEvent> next() throws IOException {
         while (true) {
             if (!readLine()) {
-                return dispatch();
+                return counted(dispatch());
             }
             if (lineLength == 0) {
-                Optional<SseEvent> event = dispatch();
+                Optional<SseEvent> event = counted(dispatch());
                 if (event.isPresent()) {
                     return event;
                 }
+            } else if (lineBytes[lineStart] == ':') {
+                keepAlive();  // a comment: what several servers send to keep a quiet connection open
             } else {
                 processField();
             }
+        }
+    }
+
+    private Optional<SseEvent> counted(Optional<SseEvent> event) throws SocketTimeoutException {
+        if (idleNanos > 0 && event.isPresent()) {
+            if (event.get().event().equals("ping")) {
+                keepAlive();
+            } else {
+                lastContentNanos = System.nanoTime();
+            }
+        }
+        return event;
+    }
+
+    private void keepAlive() throws SocketTimeoutException {
+        if (idleNanos > 0 && System.nanoTime() - lastContentNanos >= idleNanos) {
+            throw new SocketTimeoutException("stalled: only keep-alive pings, no content, for "
+                    + idleNanos / 1_000_000 + " ms");
         }
     }
 

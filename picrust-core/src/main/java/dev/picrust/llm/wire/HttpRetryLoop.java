@@ -7,6 +7,8 @@ import dev.picrust.http.HttpTransport;
 import dev.picrust.http.ResponseHeaders;
 import dev.picrust.llm.*;
 import dev.picrust.llm.LlmException.Kind;
+import dev.picrust.llm.sse.SseReader;
+import java.net.ProxySelector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -26,56 +28,93 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One model call over HTTP with retries, the same for every provider: the {@link WireProtocol}
- * says what goes on the wire, this loop sends it and decides what to do with the answer.
+ * says what goes on the wire, this loop sends it and decides what to do with the answer. Each
+ * provider is a thin shell over one of these: the loop also owns the provider's transport (see
+ * {@link #close()}) and fills in the default model.
  *
  * <p>An attempt that fails in a way a retry can fix (see {@link RetryPolicy}: retryable HTTP
- * statuses unless {@code x-should-retry} says otherwise, connection failures, timeouts, a stream
- * that stalls longer than the idle timeout or breaks off, an error the protocol reads mid-stream and
- * marks retryable) is tried again from scratch after the policy's delay; the listener hears
+ * statuses unless {@code x-should-retry} says otherwise, connection failures, any of the
+ * {@link HttpSettings} deadlines, a stream that breaks off, an error the protocol reads mid-stream
+ * and marks retryable) is tried again from scratch after the policy's delay; the listener hears
  * {@link StreamEvent.Retrying} first and must discard what the attempt streamed. Cancelling the
  * call's {@link Cancellation} (or interrupting the thread) aborts the exchange in flight or the
  * wait, and the call throws {@link CancellationException}. The API key is removed from every error
- * text.
- *
- * <p>Constructor arguments: {@code label}, the provider's name in messages, e.g. {@code OpenAI};
- * {@code secret}, the API key, redacted from error texts (this is a class, not a record, so the key
- * has no accessor and shows in no {@code toString}); the transport, retry policy and sleeper; the
- * connect timeout (named in errors; the transport enforces it), how long an answer may take to
- * start, and how long a body read may wait for bytes.
+ * text, and every error names the URL called.
  */
-public final class HttpRetryLoop {
+public final class HttpRetryLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpRetryLoop.class);
     private static final int MAX_ERROR_BODY_BYTES = 1 << 20;
     private static final int MAX_ERROR_TEXT_CHARS = 2000;
 
     private final String label;
     private final String secret;
+    private final WireProtocol wire;
+    private final String defaultModel;
+    private final HttpSettings settings;
     private final HttpTransport transport;
-    private final RetryPolicy retryPolicy;
-    private final Sleeper sleeper;
-    private final Duration connectTimeout;
-    private final Duration requestTimeout;
-    private final Duration streamIdleTimeout;
+    private final boolean ownsTransport;
     /** Sees every exchange of every provider when a request log is on ({@link #record}). */
     private static volatile WireRecorder recorder = WireRecorder.OFF;
 
-    public HttpRetryLoop(String label, String secret, HttpTransport transport, RetryPolicy retryPolicy, Sleeper sleeper,
-                         Duration connectTimeout, Duration requestTimeout, Duration streamIdleTimeout) {
+    /**
+     * @param label         the provider's name in messages, e.g. {@code OpenAI}
+     * @param secret        the API key, redacted from error texts (this is a class, not a record, so
+     *                      the key has no accessor and shows in no {@code toString})
+     * @param transport     sends the calls
+     * @param ownsTransport whether {@link #close()} closes it (not when it wraps a caller's JDK client)
+     */
+    public HttpRetryLoop(String label, String secret, WireProtocol wire, String defaultModel, HttpSettings settings,
+                         HttpTransport transport, boolean ownsTransport) {
         this.label = Objects.requireNonNull(label, "label");
         this.secret = Objects.requireNonNull(secret, "secret");
         Redactor.shared().register(secret);  // every provider's key is hidden from every output, whatever its shape
+        this.wire = Objects.requireNonNull(wire, "wire");
+        this.defaultModel = Objects.requireNonNull(defaultModel, "defaultModel");
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.transport = Objects.requireNonNull(transport, "transport");
-        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-        this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
-        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
-        this.streamIdleTimeout = Objects.requireNonNull(streamIdleTimeout, "streamIdleTimeout");
+        this.ownsTransport = ownsTransport;
+    }
+
+    /**
+     * A loop sending through the settings' JDK client when set (the caller's to close), else through a
+     * transport of its own for {@code target} ({@link HttpTransport#standard}), closed by {@link #close()}.
+     */
+    public static HttpRetryLoop standard(String label, String secret, WireProtocol wire, String defaultModel,
+                                         HttpSettings settings, URI target) {
+        if (settings.httpClient().isPresent()) {
+            return new HttpRetryLoop(label, secret, wire, defaultModel, settings,
+                    HttpTransport.jdk(settings.httpClient().get()), false);
+        }
+        return new HttpRetryLoop(label, secret, wire, defaultModel, settings,
+                HttpTransport.standard(target, settings.connectTimeout(), ProxySelector.getDefault()), true);
     }
 
     /** Never shows the secret. */
     @Override
     public String toString() {
-        return "HttpRetryLoop[" + label + ", " + retryPolicy + "]";
+        return "HttpRetryLoop[" + label + ", " + settings + "]";
+    }
+
+    /** One non-streaming call ({@link dev.picrust.llm.LlmProvider#send}). */
+    public LlmResponse send(LlmRequest request, Cancellation cancellation) {
+        return call(request, false, StreamListener.NONE, cancellation);
+    }
+
+    /** One streaming call ({@link dev.picrust.llm.LlmProvider#stream}). */
+    public LlmResponse stream(LlmRequest request, StreamListener listener, Cancellation cancellation) {
+        return call(request, true, listener, cancellation);
+    }
+
+    /** Closes the transport when it is this loop's own; calls after this fail. */
+    @Override
+    public void close() {
+        if (ownsTransport && transport instanceof AutoCloseable own) {
+            try {
+                own.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the transport failed", e);
+            }
+        }
     }
 
     /**
@@ -88,14 +127,15 @@ public final class HttpRetryLoop {
     }
 
     /** Runs the call, retrying as the policy allows. */
-    public LlmResponse call(WireProtocol wire, LlmRequest request, String model, boolean streaming,
-                            StreamListener listener, Cancellation cancellation) {
+    private LlmResponse call(LlmRequest request, boolean streaming, StreamListener listener, Cancellation cancellation) {
+        String model = request.model().isBlank() ? defaultModel : request.model();
+        RetryPolicy retryPolicy = settings.retryPolicy();
         for (int retry = 0; ; retry++) {
             cancellation.throwIfCancelled();
             try {
                 // The body is encoded per attempt and not kept between attempts: thousands of calls
                 // wait on the model at once, and a retry is rare.
-                return attempt(wire, request, model, streaming, listener, cancellation);
+                return attempt(request, model, streaming, listener, cancellation);
             } catch (AttemptFailure failure) {
                 cancellation.throwIfCancelled();
                 LlmException error = failure.error;
@@ -110,7 +150,7 @@ public final class HttpRetryLoop {
                 LOG.debug("{} call failed ({}); retry {} of {} in {} ms", label, Redactor.shared().redact(error.getMessage()), retry + 1,
                         retryPolicy.maxRetries(), delay.toMillis());
                 listener.onEvent(new StreamEvent.Retrying(retry + 1, delay, error.getMessage()));
-                sleeper.sleep(delay, cancellation);
+                settings.sleeper().sleep(delay, cancellation);
             }
         }
     }
@@ -120,13 +160,16 @@ public final class HttpRetryLoop {
         return secret.length() < 8 ? text : text.replace(secret, "[redacted]");
     }
 
-    private LlmResponse attempt(WireProtocol wire, LlmRequest request, String model, boolean streaming,
-                                StreamListener listener, Cancellation cancellation) throws AttemptFailure {
+    private LlmResponse attempt(LlmRequest request, String model, boolean streaming, StreamListener listener,
+                                Cancellation cancellation) throws AttemptFailure {
+        // A non-streamed answer starts only when it is complete: it has the whole attempt to arrive.
         HttpCall call = new HttpCall("POST", wire.uri(model, streaming), wire.headers(streaming),
-                wire.body(request, model, streaming), requestTimeout, streamIdleTimeout);
+                wire.body(request, model, streaming),
+                streaming ? settings.firstByteTimeout() : settings.attemptTimeout(), settings.idleTimeout(),
+                settings.attemptTimeout());
         try (WireRecorder.Exchange recording = recorder.start(label, call)) {
             try {
-                return recording.answered(exchange(wire, call, streaming, listener, cancellation, recording));
+                return recording.answered(exchange(call, streaming, listener, cancellation, recording));
             } catch (AttemptFailure failure) {
                 recording.failed(failure.error.getMessage());
                 throw failure;
@@ -134,7 +177,7 @@ public final class HttpRetryLoop {
         }
     }
 
-    private LlmResponse exchange(WireProtocol wire, HttpCall call, boolean streaming, StreamListener listener,
+    private LlmResponse exchange(HttpCall call, boolean streaming, StreamListener listener,
                                  Cancellation cancellation, WireRecorder.Exchange recording) throws AttemptFailure {
         HttpExchange exchange;
         URI uri = call.uri();
@@ -144,7 +187,7 @@ public final class HttpRetryLoop {
             if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
                 throw new CancellationException("cancelled");
             }
-            throw sendFailure(e, uri);
+            throw sendFailure(e, uri, streaming);
         }
         try (exchange) {
             int statusCode = exchange.statusCode();
@@ -154,20 +197,21 @@ public final class HttpRetryLoop {
             InputStream body = recording.answer(statusCode, exchange.body());
             try {
                 if (statusCode / 100 != 2) {
-                    throw httpError(wire, statusCode, exchange.headers(), body.readNBytes(MAX_ERROR_BODY_BYTES),
-                            requestId);
+                    throw httpError(statusCode, exchange.headers(), body.readNBytes(MAX_ERROR_BODY_BYTES), requestId);
                 }
-                return streaming ? wire.readStream(body, listener) : wire.readMessage(body.readAllBytes());
+                return streaming ? wire.readStream(new SseReader(body, settings.idleTimeout()), listener)
+                        : wire.readMessage(body.readAllBytes());
             } catch (IOException e) {
                 if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("cancelled");
                 }
                 if (e instanceof SocketTimeoutException) {
-                    throw new AttemptFailure(new LlmException(Kind.TIMEOUT, label + " stream stalled: no data for "
-                            + streamIdleTimeout.toMillis() + " ms", status, requestId.orElse(null), true, e));
+                    // The message says which limit: "stalled: no data for ..", ".. only keep-alive pings ..", the deadline.
+                    throw new AttemptFailure(new LlmException(Kind.TIMEOUT, label + " answer from " + uri + " "
+                            + redact(String.valueOf(e.getMessage())), status, requestId.orElse(null), true, e));
                 }
-                throw new AttemptFailure(new LlmException(Kind.CONNECTION, label
-                        + " connection broke while reading: " + describe(e), status, requestId.orElse(null), true, e));
+                throw new AttemptFailure(new LlmException(Kind.CONNECTION, label + " connection to " + uri
+                        + " broke while reading: " + describe(e), status, requestId.orElse(null), true, e));
             } catch (LlmException e) {
                 if (cancellation.isCancelled()) {
                     throw new CancellationException("cancelled");
@@ -177,7 +221,7 @@ public final class HttpRetryLoop {
         }
     }
 
-    private AttemptFailure httpError(WireProtocol wire, int status, ResponseHeaders headers, byte[] bytes,
+    private AttemptFailure httpError(int status, ResponseHeaders headers, byte[] bytes,
                                      Optional<String> headerRequestId) {
         WireProtocol.ErrorBody error = wire.readError(status, new String(bytes, StandardCharsets.UTF_8));
         String detail = error.message().strip();
@@ -193,14 +237,16 @@ public final class HttpRetryLoop {
     }
 
     /** A failure to send or to get the answer's head; the messages name the URI, which is what users get wrong. */
-    private AttemptFailure sendFailure(Throwable cause, URI uri) {
+    private AttemptFailure sendFailure(Throwable cause, URI uri, boolean streaming) {
         if (cause instanceof HttpConnectTimeoutException) {
             return new AttemptFailure(new LlmException(Kind.CONNECTION, label + " connect to " + uri
-                    + " timed out after " + connectTimeout.toMillis() + " ms", 0, null, true, cause));
+                    + " timed out after " + settings.connectTimeout().toMillis() + " ms", 0, null, true, cause));
         }
         if (cause instanceof HttpTimeoutException) {
+            Duration limit = streaming ? settings.firstByteTimeout() : settings.attemptTimeout();
             return new AttemptFailure(new LlmException(Kind.TIMEOUT, label + " answer from " + uri
-                    + " did not start within " + requestTimeout.toMillis() + " ms", 0, null, true, cause));
+                    + " did not start within " + Math.min(limit.toMillis(), settings.attemptTimeout().toMillis())
+                    + " ms", 0, null, true, cause));
         }
         return new AttemptFailure(new LlmException(Kind.CONNECTION, label + " connection to " + uri + " failed: "
                 + describe(cause), 0, null, true, cause));

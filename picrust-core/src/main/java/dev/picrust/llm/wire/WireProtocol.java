@@ -3,8 +3,8 @@ package dev.picrust.llm.wire;
 import dev.picrust.llm.*;
 import dev.picrust.http.HttpCall;
 import dev.picrust.http.ResponseHeaders;
+import dev.picrust.llm.sse.SseReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -29,13 +29,14 @@ public interface WireProtocol {
     Optional<String> requestId(ResponseHeaders headers);
 
     /**
-     * Reads a streamed 2xx answer to its end, reporting deltas to {@code listener}.
+     * Reads a streamed 2xx answer to its end, reporting deltas to {@code listener}. The events come
+     * from the loop's reader, which enforces the idle timeout (keep-alive pings do not count).
      *
      * @throws LlmException for an error sent mid-stream or a stream that ends early (retryable when
      *                      a retry can fix it)
      * @throws IOException  when the connection breaks or stalls
      */
-    LlmResponse readStream(InputStream body, StreamListener listener) throws IOException;
+    LlmResponse readStream(SseReader events, StreamListener listener) throws IOException;
 
     /** Reads a non-streamed 2xx answer. */
     LlmResponse readMessage(byte[] body);

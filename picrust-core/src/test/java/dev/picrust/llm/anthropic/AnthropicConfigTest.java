@@ -3,6 +3,7 @@ package dev.picrust.llm.anthropic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.llm.LlmException;
 import java.net.URI;
 import java.util.List;
@@ -47,8 +48,8 @@ class AnthropicConfigTest {
         AnthropicConfig config = AnthropicConfig.builder(KEY).build();
         assertThat(config.version()).isEqualTo("2023-06-01");
         assertThat(config.betas()).isEmpty();
-        assertThat(config.streamIdleTimeout()).isEqualTo(AnthropicConfig.DEFAULT_STREAM_IDLE_TIMEOUT);
-        assertThat(config.retryPolicy().maxRetries()).isEqualTo(4);
+        assertThat(config.http()).isEqualTo(HttpSettings.DEFAULTS);
+        assertThat(config.http().retryPolicy().maxRetries()).isEqualTo(4);
         assertThat(config.toBuilder().build()).isEqualTo(config);
     }
 

@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.picrust.Cancellation;
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.LlmResponse;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.RetryPolicy;
-import dev.picrust.llm.Sleeper;
+import dev.picrust.llm.HttpSettings.Sleeper;
 import dev.picrust.llm.StreamEvent;
 import dev.picrust.llm.StreamListener;
 import dev.picrust.llm.Usage;
@@ -57,7 +58,11 @@ class AnthropicProviderTest {
 
     private AnthropicProvider provider(UnaryOperator<AnthropicConfig.Builder> tweak) {
         return new AnthropicProvider(tweak.apply(AnthropicConfig.builder(KEY).baseUrl(server.baseUrl())
-                .sleeper(sleeper).streamIdleTimeout(Duration.ofSeconds(30))).build());
+                .http(http())).build());
+    }
+
+    private HttpSettings http() {
+        return HttpSettings.DEFAULTS.withSleeper(sleeper).withIdleTimeout(Duration.ofSeconds(30));
     }
 
     private AnthropicProvider provider() {
@@ -250,7 +255,7 @@ class AnthropicProviderTest {
         for (int i = 0; i < 3; i++) {
             server.then(LoopbackServer.json(529, OVERLOADED));
         }
-        assertThatThrownBy(() -> provider(b -> b.retryPolicy(RetryPolicy.DEFAULT.withMaxRetries(2)))
+        assertThatThrownBy(() -> provider(b -> b.http(http().withRetryPolicy(RetryPolicy.DEFAULT.withMaxRetries(2))))
                 .stream(REQUEST, heard::add, Cancellation.none()))
                 .isInstanceOfSatisfying(LlmException.class, e -> {
                     assertThat(e.kind()).isEqualTo(LlmException.Kind.OVERLOADED);
@@ -271,7 +276,7 @@ class AnthropicProviderTest {
             closedPort = URI.create("http://127.0.0.1:" + socket.getLocalPort());
         }
         AnthropicProvider provider = new AnthropicProvider(AnthropicConfig.builder(KEY).baseUrl(closedPort)
-                .sleeper(sleeper).retryPolicy(RetryPolicy.DEFAULT.withMaxRetries(2)).build());
+                .http(http().withRetryPolicy(RetryPolicy.DEFAULT.withMaxRetries(2))).build());
         assertThatThrownBy(() -> provider.stream(REQUEST, heard::add, Cancellation.none()))
                 .isInstanceOfSatisfying(LlmException.class, e -> {
                     assertThat(e.kind()).isEqualTo(LlmException.Kind.CONNECTION);
@@ -333,7 +338,7 @@ class AnthropicProviderTest {
     void stalledStreamIsAbandonedAndRetried() {
         server.then(LoopbackServer.sseThenStall(openText("m_stalled", "stale")))
                 .then(LoopbackServer.sse(textStream("m_fresh", "fresh")));
-        LlmResponse r = provider(b -> b.streamIdleTimeout(Duration.ofMillis(300))).stream(REQUEST, heard::add, Cancellation.none());
+        LlmResponse r = provider(b -> b.http(http().withIdleTimeout(Duration.ofMillis(300)))).stream(REQUEST, heard::add, Cancellation.none());
         assertThat(r.id()).isEqualTo("m_fresh");
         assertThat(r.text()).isEqualTo("fresh");
         assertThat(heard.get(0)).isEqualTo(new StreamEvent.TextDelta(0, "stale"));
@@ -346,7 +351,7 @@ class AnthropicProviderTest {
     @Test
     void stalledStreamFailsAsTimeoutWhenRetriesRunOut() {
         server.then(LoopbackServer.sseThenStall(start("m")));
-        assertThatThrownBy(() -> provider(b -> b.streamIdleTimeout(Duration.ofMillis(200)).retryPolicy(RetryPolicy.NONE))
+        assertThatThrownBy(() -> provider(b -> b.http(http().withIdleTimeout(Duration.ofMillis(200)).withRetryPolicy(RetryPolicy.NONE)))
                 .stream(REQUEST, heard::add, Cancellation.none()))
                 .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind()).isEqualTo(LlmException.Kind.TIMEOUT));
     }
@@ -354,7 +359,7 @@ class AnthropicProviderTest {
     @Test
     void answerThatNeverStartsTimesOut() {
         server.then(LoopbackServer.silence());
-        assertThatThrownBy(() -> provider(b -> b.requestTimeout(Duration.ofMillis(300)).retryPolicy(RetryPolicy.NONE))
+        assertThatThrownBy(() -> provider(b -> b.http(http().withAttemptTimeout(Duration.ofMillis(300)).withRetryPolicy(RetryPolicy.NONE)))
                 .send(REQUEST, Cancellation.none()))
                 .isInstanceOfSatisfying(LlmException.class, e -> {
                     assertThat(e.kind()).isEqualTo(LlmException.Kind.TIMEOUT);
@@ -408,7 +413,7 @@ class AnthropicProviderTest {
                 waiting.countDown();
             }
         };
-        AnthropicProvider provider = provider(b -> b.sleeper(Sleeper.system()));
+        AnthropicProvider provider = provider(b -> b.http(http().withSleeper(Sleeper.system())));
         FutureTask<LlmResponse> call = inBackground(() -> provider.stream(REQUEST, listener, cancellation));
         waiting.await();
         long start = System.nanoTime();

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.Cancellation;
 import dev.picrust.json.Json;
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.LlmFixtures;
 import dev.picrust.llm.LlmRequest;
@@ -64,7 +65,7 @@ class AnthropicRecordedExchangesTest {
 
     private AnthropicProvider provider(List<String> betas) {
         return new AnthropicProvider(AnthropicConfig.builder(KEY).baseUrl(server.baseUrl()).betas(betas)
-                .sleeper(sleeper).streamIdleTimeout(Duration.ofSeconds(30)).build());
+                .http(HttpSettings.DEFAULTS.withSleeper(sleeper).withIdleTimeout(Duration.ofSeconds(30))).build());
     }
 
     private ArrayNode replay(String fixture) throws IOException {

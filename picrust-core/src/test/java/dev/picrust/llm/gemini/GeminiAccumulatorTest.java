@@ -28,7 +28,7 @@ class GeminiAccumulatorTest {
             sse.append("data: ").append(chunk).append("\r\n\r\n");
         }
         GeminiWire wire = new GeminiWire(GeminiConfig.builder("k").build());
-        return wire.readStream(new ByteArrayInputStream(sse.toString().getBytes(StandardCharsets.UTF_8)), heard::add);
+        return wire.readStream(new dev.picrust.llm.sse.SseReader(new ByteArrayInputStream(sse.toString().getBytes(StandardCharsets.UTF_8))), heard::add);
     }
 
     private static String parts(String parts) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.picrust.Cancellation;
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.LlmResponse;
@@ -37,8 +38,8 @@ class GeminiProviderTest {
     }
 
     private GeminiProvider provider() {
-        return new GeminiProvider(GeminiConfig.builder(KEY).baseUrl(server.baseUrl() + "/v1beta/").sleeper(sleeper)
-                .streamIdleTimeout(Duration.ofSeconds(30)).build());
+        return new GeminiProvider(GeminiConfig.builder(KEY).baseUrl(server.baseUrl() + "/v1beta/")
+                .http(HttpSettings.DEFAULTS.withSleeper(sleeper).withIdleTimeout(Duration.ofSeconds(30))).build());
     }
 
     static String stream(String text) {

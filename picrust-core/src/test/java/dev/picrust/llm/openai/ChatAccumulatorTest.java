@@ -27,7 +27,7 @@ class ChatAccumulatorTest {
 
     private LlmResponse readSse(byte[] body) throws IOException {
         ChatWire wire = new ChatWire(OpenAiConfig.builder("k").build());
-        return wire.readStream(new ByteArrayInputStream(body), heard::add);
+        return wire.readStream(new dev.picrust.llm.sse.SseReader(new ByteArrayInputStream(body)), heard::add);
     }
 
     private LlmResponse readChunks(String... chunks) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.picrust.Cancellation;
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.llm.LlmException;
 import dev.picrust.llm.LlmFixtures;
 import dev.picrust.llm.LlmRequest;
@@ -42,7 +43,11 @@ class OpenAiProviderTest {
 
     private OpenAiProvider provider(UnaryOperator<OpenAiConfig.Builder> tweak) {
         return new OpenAiProvider(tweak.apply(OpenAiConfig.builder(KEY).baseUrl(server.baseUrl() + "/v1")
-                .sleeper(sleeper).streamIdleTimeout(Duration.ofSeconds(30))).build());
+                .http(http())).build());
+    }
+
+    private HttpSettings http() {
+        return HttpSettings.DEFAULTS.withSleeper(sleeper).withIdleTimeout(Duration.ofSeconds(30));
     }
 
     private OpenAiProvider provider() {
@@ -79,7 +84,7 @@ class OpenAiProviderTest {
     void noKeyMeansNoAuthorizationHeaderForLocalServers() {
         server.then(LoopbackServer.sse(textStream("ok")));
         OpenAiProvider local = new OpenAiProvider(OpenAiConfig.builder("").baseUrl(server.baseUrl() + "/v1/")
-                .sleeper(sleeper).build());
+                .http(http()).build());
         local.stream(REQUEST, heard::add, Cancellation.none());
         assertThat(server.received().getFirst().header("authorization")).isNull();
         assertThat(server.received().getFirst().path()).isEqualTo("/v1/chat/completions");

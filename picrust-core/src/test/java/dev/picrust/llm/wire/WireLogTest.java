@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.picrust.Cancellation;
 import dev.picrust.llm.LlmException;
+import dev.picrust.llm.HttpSettings;
 import dev.picrust.llm.LlmRequest;
 import dev.picrust.llm.LlmResponse;
 import dev.picrust.llm.LoopbackServer;
@@ -48,7 +49,7 @@ class WireLogTest {
 
     AnthropicProvider provider() {
         return new AnthropicProvider(AnthropicConfig.builder(KEY).baseUrl(server.baseUrl())
-                .retryPolicy(RetryPolicy.NONE).streamIdleTimeout(Duration.ofSeconds(30)).build());
+                .http(HttpSettings.DEFAULTS.withRetryPolicy(RetryPolicy.NONE).withIdleTimeout(Duration.ofSeconds(30))).build());
     }
 
     static LlmRequest request() {
