@@ -61,7 +61,7 @@ public final class AgentInternals {
                 : PathResolver.confined(config.workingDirectory(), config.allowedRoots());
         this.tools = new ToolExecutor(config.tools(), new ToolCallGate(policy, humans, hooks, transcript, output, config),
                 hooks, output, state, new ToolServices(session.id(), config.workingDirectory(), paths, output,
-                session.state(), resources, humans, hooks, state, config, policy), tracing);
+                session.state(), resources, humans, hooks, state, config, policy), tracing, transcript);
         this.model = new ModelCaller(config, output, transcript, tracing, compactor);
         this.requests = new RequestFactory(config, ModelHistory.open(session, config));
         this.recovery = new Recovery(transcript, pending, session.state(), output);
