@@ -1,5 +1,7 @@
 package dev.picrust.cli;
 
+import dev.picrust.event.StatusCode;
+import dev.picrust.event.OutputChunk;
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
@@ -40,12 +42,13 @@ final class ChatCommand extends RunCommand {
             /resume [ID]       continue another session (without ID: pick from the latest)
             /model NAME        use another model from the next turn on (provider/model from models.json too)
             /allow RULE        allow a tool for the rest of this session, e.g. /allow Bash(git:*)
+            /compact [FOCUS]   summarise the history now (the session keeps every message)
             /cost              tokens and cost of this session (and its subagents)
             /session           this session's id and folder
             /new               start a new session
             /exit              leave (Ctrl-D does too)""";
     private static final List<String> COMMANDS =
-            List.of("/help", "/resume", "/model", "/allow", "/cost", "/session", "/new", "/exit", "/quit");
+            List.of("/help", "/resume", "/model", "/allow", "/compact", "/cost", "/session", "/new", "/exit", "/quit");
 
     private Terminal terminal;
     private LineReader reader;
@@ -208,9 +211,45 @@ final class ChatCommand extends RunCommand {
                 }
             }
             case "/resume" -> resume(argument);
+            case "/compact" -> compact(argument);
             default -> screen.println("unknown command " + parts[0] + " (/help lists them)");
         }
         return true;
+    }
+
+    /** Summarises the history now and says how it went; Ctrl-C cancels the summary call. */
+    private void compact(String focus) throws InterruptedException {
+        Subscription subscription = agent.subscribe(Integer.MAX_VALUE);
+        interruptedOnce.set(false);
+        turn = Optional.of(agent);
+        try {
+            if (focus.isEmpty()) {
+                agent.compact();
+            } else {
+                agent.compact(focus);
+            }
+            for (Optional<OutputChunk> next = subscription.next(); next.isPresent(); next = subscription.next()) {
+                switch (next.get()) {
+                    case OutputChunk.Status s when s.code() == StatusCode.COMPACTING -> screen.println(style.dim(s.message()));
+                    case OutputChunk.Status s when s.code() == StatusCode.COMPACTED -> {
+                        screen.println(style.dim(s.message()));
+                        return;
+                    }
+                    case OutputChunk.Status s when s.code() == StatusCode.COMPACTION_FAILED -> {
+                        screen.println(style.error(s.message()));
+                        return;
+                    }
+                    case OutputChunk.Error e -> {
+                        screen.println(style.error(e.message()));
+                        return;
+                    }
+                    default -> { }
+                }
+            }
+        } finally {
+            turn = Optional.empty();
+            subscription.close();
+        }
     }
 
     private void resume(String argument) throws Exception {

@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -403,6 +404,7 @@ class RunCommand implements Callable<Integer> {
                 .interactive(interactive)
                 .sandbox(sandboxSettings(workingDirectory))
                 .toolEnvironment(toolEnvironment(workingDirectory).setting(settings.env()));
+        selection.choice().model().contextWindow().ifPresent(config::contextWindow);
         try {
             config.systemPrompt(WorkspacePrompt.of(system == null ? ROLE : system, workingDirectory));
         } catch (InterruptedException e) {
@@ -448,7 +450,9 @@ class RunCommand implements Callable<Integer> {
                 return new Switched(current.toBuilder().model(ref).build(), Optional.empty());
             }
             Map<String, String> env = Settings.load(SessionStore.home(), current.workingDirectory()).environment(System.getenv());
-            return new Switched(current.withModel(found.get().createProvider(env, http), found.get().model().id()),
+            AgentConfig switched = current.withModel(found.get().createProvider(env, http), found.get().model().id());
+            OptionalInt window = found.get().model().contextWindow();
+            return new Switched(window.isPresent() ? switched.toBuilder().contextWindow(window.getAsInt()).build() : switched,
                     Optional.of(found.get().provider().name()));
         } catch (LlmException e) {
             throw new CliException(e.getMessage());

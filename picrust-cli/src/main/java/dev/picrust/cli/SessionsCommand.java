@@ -61,9 +61,9 @@ final class SessionsCommand implements Callable<Integer> {
     }
 
     /** The session's metadata and messages, read without its writer's lock (an agent may be running on it). */
-    /** A stored session as read: its messages, what its model calls used, and with its subagents ({@code tree}). */
-    record Transcript(SessionMetadata metadata, List<Message> messages, List<String> warnings, UsageTotals usage,
-                      UsageTotals tree) {
+    /** A stored session as read: its messages and records, what its model calls used, and with its subagents ({@code tree}). */
+    record Transcript(SessionMetadata metadata, List<Message> messages, List<String> warnings,
+                      List<com.fasterxml.jackson.databind.node.ObjectNode> records, UsageTotals usage, UsageTotals tree) {
         static Transcript read(SessionStore store, String id) {
             if (!store.exists(id)) {
                 throw new CliException("no session '" + id + "' in " + store.location());
@@ -72,7 +72,8 @@ final class SessionsCommand implements Callable<Integer> {
                 SessionSnapshot session = store.read(id);
                 UsageTotals tree = session.usage().plus(subagentUsage(store, session.metadata().children(),
                         new java.util.HashSet<>(List.of(id))));
-                return new Transcript(session.metadata(), session.messages(), session.warnings(), session.usage(), tree);
+                return new Transcript(session.metadata(), session.messages(), session.warnings(), session.records(),
+                        session.usage(), tree);
             } catch (SessionException | IllegalStateException e) {
                 throw new CliException("cannot read session " + id + ": " + e.getMessage());
             }
@@ -119,7 +120,15 @@ final class SessionsCommand implements Callable<Integer> {
                 out.println("with subagents " + UsageText.full(t.tree()));
             }
             t.warnings().forEach(w -> out.println("repaired: " + w));
-            for (Message message : t.messages()) {
+            for (int i = 0; i < t.messages().size(); i++) {
+                Message message = t.messages().get(i);
+                for (var record : t.records()) {
+                    if (record.path("record").asText().equals("compaction") && record.path("from_message").asInt(-1) == i) {
+                        out.println();
+                        out.println("── compacted (" + record.path("trigger").asText("?") + "): from here on the model saw a"
+                                + " summary in place of the messages above");
+                    }
+                }
                 out.println();
                 out.println(message.role() == Role.USER ? "── user" : "── assistant");
                 for (ContentBlock block : message.content()) {

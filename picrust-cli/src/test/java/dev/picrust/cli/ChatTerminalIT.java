@@ -178,6 +178,27 @@ class ChatTerminalIT {
         assertThat(launch.model()).hasValue("gpt-test");
     }
 
+    @Test
+    void slashCompactSummarisesAndTheNextTurnStartsFromTheSummary() throws Exception {
+        server.enqueue(ServerStep.text("First answer."), ServerStep.text("Second answer."),
+                ServerStep.text("## Task\nThe user works on the kiwi report."), ServerStep.text("Third answer."));
+        openChat();
+        type("start the kiwi report");
+        waitForScreen(s -> s.contains("First answer.") && s.contains("session s-"));
+        type("add a chart");
+        waitForScreen(s -> s.contains("Second answer."));
+        type("/compact keep the chart");
+        String screen = waitForScreen(s -> s.contains("summarised "));
+        assertThat(screen).contains("the full history stays in the session");
+        type("go on");
+        waitForScreen(s -> s.contains("Third answer."));
+
+        assertThat(server.requests().get(2).body().toString()).contains("keep the chart");
+        List<Message> after = server.requests().get(3).messages();
+        assertThat(after.getFirst().text()).contains("start the kiwi report").contains("The user works on the kiwi report.");
+        assertThat(after.getLast().text()).contains("go on");
+    }
+
     // ---------------------------------------------------------------- the terminal
 
     /** Starts {@code picrust chat} in a new tmux pane of 120x40, with this test's classpath. */

@@ -38,10 +38,22 @@ final class CliProcess {
         return start(workDir, env, true, args);
     }
 
+    /** As {@link #start}, with options for the child JVM (start-up flags for tests that start many). */
+    static CliProcess startWithJvmOptions(Path workDir, Map<String, String> env, List<String> jvmOptions,
+                                          String... args) throws IOException {
+        return start(workDir, env, false, jvmOptions, args);
+    }
+
     private static CliProcess start(Path workDir, Map<String, String> env, boolean pipeStdin, String... args)
             throws IOException {
+        return start(workDir, env, pipeStdin, List.of(), args);
+    }
+
+    private static CliProcess start(Path workDir, Map<String, String> env, boolean pipeStdin, List<String> jvmOptions,
+                                    String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());

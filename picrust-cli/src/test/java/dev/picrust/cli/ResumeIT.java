@@ -146,6 +146,32 @@ class ResumeIT {
     }
 
     @Test
+    void aCompactedSessionShowsItsBoundaryAndResumesFromTheSummary() throws Exception {
+        server.enqueue(ServerStep.text("first answer"), ServerStep.text("second answer"));
+        List<String> first = new ArrayList<>();
+        assertThat(cli(first, "run", "--cwd", workspace.toString(), "the original task")).isZero();
+        String id = sessionIdOf(first);
+        assertThat(cli(new ArrayList<>(), "run", "--cwd", workspace.toString(), "--resume", id, "more work")).isZero();
+        // What a compaction appends: a record, the messages untouched.
+        Path history = dir.resolve("sessions").resolve(id).resolve("history.jsonl");
+        Files.writeString(history, Json.object().put("record", "compaction").put("from_message", 3)
+                .put("summary", "## Task\nthe summarised kiwi work").put("trigger", "manual") + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        List<String> shown = new ArrayList<>();
+        assertThat(cli(shown, "sessions", "show", id)).isZero();
+        assertThat(String.join("\n", shown)).contains("── user\nthe original task").contains("── assistant\nfirst answer")
+                .contains("── compacted (manual)").contains("── assistant\nsecond answer");
+
+        server.enqueue(ServerStep.text("resumed answer"));
+        assertThat(cli(new ArrayList<>(), "run", "--cwd", workspace.toString(), "--resume", id, "go on")).isZero();
+        List<dev.picrust.llm.Message> sent = server.requests().getLast().messages();
+        assertThat(sent.getFirst().text()).contains("the original task").contains("the summarised kiwi work");
+        assertThat(sent).hasSize(3);  // summary + pinned task, the kept answer, the new prompt
+        assertThat(sent.getLast().text()).contains("go on");
+    }
+
+    @Test
     void continueWithoutASessionInThisFolderIsAClearError() throws Exception {
         List<String> out = new ArrayList<>();
         assertThat(cli(out, "run", "--cwd", workspace.toString(), "-c", "hello")).isEqualTo(2);

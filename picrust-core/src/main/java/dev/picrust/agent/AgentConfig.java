@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * How one agent behaves. Build with {@link #builder(LlmProvider)}; every setting but the provider has
@@ -43,7 +44,8 @@ public record AgentConfig(
         Budget budget,
         ModelCatalog prices,
         Optional<OpenTelemetry> openTelemetry,
-        boolean traceContent) {
+        boolean traceContent,
+        OptionalInt contextWindow) {
 
     public static final String DEFAULT_SYSTEM_PROMPT = "You are a helpful assistant.";
 
@@ -67,6 +69,10 @@ public record AgentConfig(
         Objects.requireNonNull(budget, "budget");
         Objects.requireNonNull(prices, "prices");
         Objects.requireNonNull(openTelemetry, "openTelemetry");
+        Objects.requireNonNull(contextWindow, "contextWindow");
+        if (contextWindow.isPresent() && contextWindow.getAsInt() < 1) {
+            throw new IllegalArgumentException("contextWindow must be >= 1");
+        }
         if (maxIterations < 1) {
             throw new IllegalArgumentException("maxIterations must be >= 1");
         }
@@ -79,11 +85,15 @@ public record AgentConfig(
         return new Builder(provider);
     }
 
-    /** This configuration on another provider and model: what a model switch resumes a session with. */
+    /**
+     * This configuration on another provider and model: what a model switch resumes a session with.
+     * The context window is the new model's to know, so it goes back to the default.
+     */
     public AgentConfig withModel(LlmProvider newProvider, String newModel) {
         return new AgentConfig(newProvider, newModel, agentType, systemPrompt, tools, maxIterations, maxTokens, streaming,
                 thinking, workingDirectory, allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive,
-                inputDelivery, subagents, sandbox, toolEnvironment, budget, prices, openTelemetry, traceContent);
+                inputDelivery, subagents, sandbox, toolEnvironment, budget, prices, openTelemetry, traceContent,
+                OptionalInt.empty());
     }
 
     public Builder toBuilder() {
@@ -111,6 +121,7 @@ public record AgentConfig(
         b.prices = prices;
         b.openTelemetry = openTelemetry;
         b.traceContent = traceContent;
+        b.contextWindow = contextWindow;
         return b;
     }
 
@@ -139,13 +150,24 @@ public record AgentConfig(
         private ModelCatalog prices;
         private Optional<OpenTelemetry> openTelemetry = Optional.empty();
         private boolean traceContent;
+        private OptionalInt contextWindow = OptionalInt.empty();
 
         private Builder(LlmProvider provider) {
             this.provider = Objects.requireNonNull(provider, "provider");
         }
 
-        /** Model name; defaults to the provider's default model. */
-        public Builder model(String value) { this.model = value; return this; }
+        /**
+         * Model name; defaults to the provider's default model. Naming another model than the one set
+         * clears a {@link #contextWindow} set before (it was the other model's): a subagent on a
+         * smaller model compacts for its own window.
+         */
+        public Builder model(String value) {
+            if (model != null && !model.equals(value)) {
+                contextWindow = OptionalInt.empty();
+            }
+            this.model = value;
+            return this;
+        }
         /** Groups agents for local permission rules and session listings. */
         public Builder agentType(String value) { this.agentType = value; return this; }
         public Builder systemPrompt(String value) { this.systemPrompt = value; return this; }
@@ -198,12 +220,20 @@ public record AgentConfig(
          */
         public Builder traceContent(boolean value) { this.traceContent = value; return this; }
 
+        /**
+         * Input plus output tokens the model holds ({@code contextWindow} in models.json). The history
+         * is compacted before a request would exceed it minus a reserve for the answer; default: the
+         * built-in catalog's figure for the model, and with none, compaction only when the provider
+         * answers that the context is too long.
+         */
+        public Builder contextWindow(int value) { this.contextWindow = OptionalInt.of(value); return this; }
+
         public AgentConfig build() {
             return new AgentConfig(provider, model == null ? provider.defaultModel() : model, agentType,
                     systemPrompt, tools, maxIterations, maxTokens, streaming, thinking, workingDirectory,
                     allowedRoots, permissions, hooks, contextInjectors, cachePolicy, interactive, inputDelivery, subagents,
                     sandbox, toolEnvironment, budget, prices == null ? ModelCatalog.builtIn() : prices, openTelemetry,
-                    traceContent);
+                    traceContent, contextWindow);
         }
     }
 }

@@ -37,6 +37,7 @@ public final class AgentInternals {
     private final ModelCaller model;
     private final RequestFactory requests;
     private final Recovery recovery;
+    private final Compactor compactor;
     private final AgentControls controls;
     private final UsageLedger usage;
     private final AgentTracing tracing;
@@ -52,6 +53,7 @@ public final class AgentInternals {
         this.transcript = new Transcript(session, config.tools());
         this.hooks = new HookRunner(config.hooks(), new HookContext(session.id(), config.agentType(),
                 config.workingDirectory(), config.permissions().mode()), turn, output, transcript);
+        this.compactor = new Compactor(config, session, output, hooks, usage);
         PendingRequests pending = new PendingRequests(session.state());
         this.humans = new HumanRequests(pending, config.interactive(), config.permissions().approvalTimeout(), state,
                 output, transcript);
@@ -61,8 +63,8 @@ public final class AgentInternals {
                 : PathResolver.confined(config.workingDirectory(), config.allowedRoots());
         this.tools = new ToolExecutor(config.tools(), new ToolCallGate(policy, humans, hooks, transcript, output, config),
                 hooks, output, state, new ToolServices(session.id(), config.workingDirectory(), paths, output,
-                session.state(), resources, humans, hooks, state, config, policy), tracing);
-        this.model = new ModelCaller(config, output, transcript, usage, tracing);
+                session.state(), resources, humans, hooks, state, config, policy), tracing, transcript);
+        this.model = new ModelCaller(config, output, transcript, usage, tracing, compactor);
         this.requests = new RequestFactory(config, ModelHistory.open(session, config));
         this.recovery = new Recovery(transcript, pending, session.state(), output);
         this.controls = new AgentControls(inbox, turn, humans, state, modelSwitch, () -> this.config);
@@ -138,6 +140,11 @@ public final class AgentInternals {
 
     public Recovery recovery() {
         return recovery;
+    }
+
+    /** Keeps the conversation inside the model's context window: what the model sees, and when to summarise. */
+    Compactor compactor() {
+        return compactor;
     }
 
     /** The agent's spans ({@link AgentTracing#OFF} without a configured OpenTelemetry). */

@@ -18,8 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * What has happened so far in one batch of tool calls. Results go to the history only when the whole
  * batch is done, so before the agent waits for a human (which may take longer than the process
  * lives) the finished results and the started calls are saved under the session state key
- * {@value #KEY}. A resumed agent then reuses finished results instead of running tools twice, and
- * answers a call that was running at the crash with a synthetic error.
+ * {@value #KEY}; calls with effects also record their start and result as they happen
+ * ({@link Transcript#started}, {@link Transcript#finished}), which recovery adds in
+ * ({@link #include}). A resumed agent then reuses finished results instead of running tools twice,
+ * and answers a call that was running at the crash with a synthetic error.
  */
 final class BatchProgress {
     static final String KEY = "tool_batch";
@@ -63,6 +65,27 @@ final class BatchProgress {
         lock.lock();
         try {
             return Optional.ofNullable(finished.get(toolUseId));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True if this is the saved progress of a batch a crash (or a failure) interrupted. */
+    boolean isSaved() {
+        lock.lock();
+        try {
+            return saved;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds what the session recorded of calls with effects (each start and result is durable at once). */
+    void include(Transcript.RecordedEffects effects) {
+        lock.lock();
+        try {
+            started.addAll(effects.started());
+            finished.putAll(effects.finished());
         } finally {
             lock.unlock();
         }

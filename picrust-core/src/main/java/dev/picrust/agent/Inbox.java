@@ -64,7 +64,7 @@ public final class Inbox {
     /** User input queued now, taken for delivery with the running turn's tool results. */
     public List<InputMessage.UserInput> takeSteering() {
         List<InputMessage.UserInput> steering = new ArrayList<>(0);
-        while (queue.peek() instanceof InputMessage.UserInput) {
+        while (queue.peek() instanceof InputMessage.UserInput next && !next.pinned()) {
             steering.add((InputMessage.UserInput) queue.poll());
         }
         return steering;

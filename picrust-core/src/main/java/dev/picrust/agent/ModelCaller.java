@@ -37,13 +37,16 @@ public final class ModelCaller {
     private final Transcript transcript;
     private final UsageLedger usage;
     private final AgentTracing tracing;
+    private final Compactor compactor;
 
-    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript, UsageLedger usage, AgentTracing tracing) {
+    ModelCaller(AgentConfig config, OutputSink output, Transcript transcript, UsageLedger usage, AgentTracing tracing,
+                Compactor compactor) {
         this.config = config;
         this.output = output;
         this.transcript = transcript;
         this.usage = usage;
         this.tracing = tracing;
+        this.compactor = compactor;
     }
 
     /** From the next call on: another provider and model (a model switch). */
@@ -71,11 +74,12 @@ public final class ModelCaller {
                 // Cancelling may surface as a failed connection rather than a CancellationException.
                 return new ModelReply.Interrupted(streamed.toString());
             }
-            return new ModelReply.Failed(e.getMessage());
+            return new ModelReply.Failed(e.getMessage(), e.kind());
         }
         OutputChunk.UsageReport report = usage.record(request.model(), response.model(), response.usage());
         transcript.used(UsageTotals.ofCall(report.usage(), report.cost()));  // stored on the reply's line
         output.publish(report);
+        compactor.reported(response.usage());
         return new ModelReply.Answered(response, Duration.ofNanos(System.nanoTime() - started));
     }
 

@@ -82,8 +82,19 @@ public final class ModelHistory {
 
     /** The history as the current model must see it: converted when another model wrote part of it. */
     public List<Message> forRequest(List<Message> history) {
-        if (current.isEmpty() || switches.isEmpty() || onlyCurrent(history.size())) {
+        int sessionSize = history instanceof CompactedHistory compacted ? compacted.session().size() : history.size();
+        if (current.isEmpty() || switches.isEmpty() || onlyCurrent(sessionSize)) {
             return history;
+        }
+        if (history instanceof CompactedHistory compacted) {
+            // Origins are by session index; the summary (a user message) has none.
+            List<Optional<ModelRef>> all = originsOf(compacted.session(), switches);
+            List<Optional<ModelRef>> origins = new ArrayList<>(history.size());
+            for (int i = 0; i < history.size(); i++) {
+                int at = compacted.sessionIndex(i);
+                origins.add(at < 0 ? Optional.empty() : all.get(at));
+            }
+            return HistoryConversion.convert(history, origins, current.get());
         }
         return HistoryConversion.convert(history, originsOf(history, switches), current.get());
     }

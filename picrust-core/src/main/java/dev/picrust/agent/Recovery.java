@@ -42,10 +42,20 @@ public final class Recovery {
         return unansweredCalls().stream().anyMatch(c -> pending.forToolUse(c.id()).isPresent());
     }
 
-    /** Answers every dangling call so the next request is valid; finished results are kept. */
+    /**
+     * Answers every dangling call so the next request is valid: finished results are kept (saved
+     * before a human wait, or recorded as each call with effects returned); a call with effects that
+     * started is answered "started before a crash; it may or may not have taken effect", one that
+     * never started "not run".
+     */
     public void repair() {
         BatchProgress progress = BatchProgress.load(state);
-        HistoryRepair.missingToolResults(transcript.history(), progress.finished()).ifPresent(repair -> {
+        List<ToolUseBlock> dangling = unansweredCalls();
+        if (!dangling.isEmpty()) {
+            progress.include(transcript.recordedEffects(dangling));
+        }
+        HistoryRepair.missingToolResults(transcript.history(), progress.finished(),
+                call -> transcript.fateOf(call, progress.wasRunningAtCrash(call.id()))).ifPresent(repair -> {
             transcript.note(repair);
             progress.clear();
             output.publish(new OutputChunk.Status(StatusCode.REPAIRED, "added results for "

@@ -73,8 +73,9 @@ public final class StandardAgent implements AgentLoop {
         agent.state().set(AgentState.IDLE);
         for (Optional<InputMessage> input = agent.inbox().next(); input.isPresent(); input = agent.inbox().next()) {
             switch (input.get()) {
-                case InputMessage.UserInput user -> turn(agent, ++turns, Optional.of(user.content()), startContexts);
+                case InputMessage.UserInput user -> turn(agent, ++turns, Optional.of(user), startContexts);
                 case InputMessage.Continue c -> turn(agent, ++turns, Optional.empty(), startContexts);
+                case InputMessage.Compact c -> compact(agent, c.instructions());
                 case InputMessage.Shutdown s -> { }  // next() ends the loop instead
             }
             if (!agent.turn().shuttingDown()) {
@@ -84,7 +85,7 @@ public final class StandardAgent implements AgentLoop {
     }
 
     /** One turn, from input to {@code done}. A failure ends the turn, never the agent. */
-    private void turn(AgentInternals agent, int number, Optional<List<ContentBlock>> prompt, List<String> startContexts) {
+    private void turn(AgentInternals agent, int number, Optional<InputMessage.UserInput> prompt, List<String> startContexts) {
         Turn turn = new Turn(number, agent.turn().begin(), new StopGuard());
         agent.usage().beginTurn();
         agent.state().set(AgentState.PROCESSING);
@@ -112,12 +113,15 @@ public final class StandardAgent implements AgentLoop {
     }
 
     /** A prompt is appended and answered; without one, the turn goes on where the history stops. */
-    private EndReason begin(AgentInternals agent, Turn turn, Optional<List<ContentBlock>> prompt,
+    private EndReason begin(AgentInternals agent, Turn turn, Optional<InputMessage.UserInput> prompt,
                             List<String> startContexts) {
         if (prompt.isPresent()) {
-            Optional<Message> accepted = acceptPrompt(agent, prompt.get(), startContexts);
+            Optional<Message> accepted = acceptPrompt(agent, prompt.get().content(), startContexts);
             if (accepted.isEmpty()) {
                 return EndReason.BLOCKED;
+            }
+            if (prompt.get().pinned()) {
+                agent.compactor().pinNext();
             }
             agent.transcript().prompt(accepted.get());
             return loop(agent, turn);
@@ -162,7 +166,8 @@ public final class StandardAgent implements AgentLoop {
 
     /** Prepare the request, call the model, append its message, and decide what comes next. */
     private Step callModel(AgentInternals agent, Turn turn, int iteration) {
-        LlmRequest request = agent.requests().createForCall(agent.transcript().history(), () -> new InjectionContext(
+        agent.compactor().beforeCall(turn.cancellation());  // summarises older history if the request would not fit
+        LlmRequest request = agent.requests().createForCall(agent.compactor().context(), () -> new InjectionContext(
                 agent.session().id(), agent.config().workingDirectory(), turn.number(), iteration, Instant.now(),
                 agent.session().state().get("todos")));
         if (agent.hooks().has(HookEvent.PRE_LLM_CALL)) {
@@ -183,6 +188,9 @@ public final class StandardAgent implements AgentLoop {
                 agent.output().publish(new OutputChunk.Status(StatusCode.INTERRUPTED,
                         "the user interrupted the model's response"));
                 return new Step.End(EndReason.INTERRUPTED);
+            }
+            case ModelReply.Failed f when f.contextTooLong() && agent.compactor().afterOverflow(turn.cancellation()) -> {
+                return new Step.CallAgain();  // the same step, on the compacted history
             }
             case ModelReply.Failed f -> {
                 agent.output().publish(new OutputChunk.Error("LLM call failed: " + f.message()));
@@ -237,6 +245,19 @@ public final class StandardAgent implements AgentLoop {
         }
         agent.transcript().results(batch, canSteer ? steeringInput(agent) : List.of());
         return batch.stopReason().map(reason -> stopped(agent, reason));
+    }
+
+    /** A compaction asked for through the handle, between turns; interrupting the agent cancels it. */
+    private static void compact(AgentInternals agent, Optional<String> instructions) {
+        agent.state().set(AgentState.PROCESSING);
+        try {
+            agent.compactor().compact(instructions, agent.turn().begin());
+        } catch (RuntimeException e) {
+            agent.output().publish(new OutputChunk.Error("compaction failed: " + AgentInternals.describe(e)));
+        } finally {
+            agent.turn().end();
+            agent.transcript().release();
+        }
     }
 
     // ---------------------------------------------------------------- pieces of the turn

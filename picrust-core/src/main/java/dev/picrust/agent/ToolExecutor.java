@@ -49,9 +49,11 @@ public final class ToolExecutor {
     private final CurrentState state;
     private final ToolServices services;
     private final AgentTracing tracing;
+    private final Transcript transcript;
 
     ToolExecutor(ToolRegistry tools, ToolCallGate gate, HookRunner hooks, OutputSink output, CurrentState state,
-                 ToolServices services, AgentTracing tracing) {
+                 ToolServices services, AgentTracing tracing, Transcript transcript) {
+        this.transcript = transcript;
         this.tools = tools;
         this.gate = gate;
         this.hooks = hooks;
@@ -75,7 +77,11 @@ public final class ToolExecutor {
      */
     public ToolBatch execute(List<ToolUseBlock> calls, Map<String, String> malformed, Cancellation cancellation,
                              Optional<String> stopped) {
-        Batch batch = new Batch(BatchProgress.load(services.sessionState()), cancellation, stopped, malformed);
+        BatchProgress progress = BatchProgress.load(services.sessionState());
+        if (progress.isSaved()) {
+            progress.include(transcript.recordedEffects(calls));  // a batch a crash cut off: what its calls did
+        }
+        Batch batch = new Batch(progress, cancellation, stopped, malformed);
         List<ToolResultBlock> results = new ArrayList<>(calls.size());
         int i = 0;
         while (i < calls.size()) {
@@ -159,7 +165,7 @@ public final class ToolExecutor {
             return recovered.get();  // finished before a crash: never run a tool twice
         }
         if (progress.wasRunningAtCrash(call.id())) {
-            return finish(call, ToolResult.error(HistoryRepair.INTERRUPTED_BY_CRASH), progress);
+            return finish(call, ToolResult.error(transcript.fateOf(call, true).message()), progress);
         }
         String malformed = batch.malformed.get(call.id());
         if (malformed != null) {
@@ -205,6 +211,10 @@ public final class ToolExecutor {
             return finish(call, ToolResult.error(invalid.get()), progress);
         }
 
+        boolean effects = !tool.readOnly();
+        if (effects) {
+            transcript.started(call);  // durable before it runs: resume never repeats it blindly
+        }
         output.publish(new OutputChunk.ToolStart(call.id(), call.name(), input));
         state.set(new AgentState.ExecutingTool(call.name(), call.id()));
         progress.started(call.id());
@@ -213,6 +223,9 @@ public final class ToolExecutor {
         Outcome outcome = run(tool, call.id(), input, batch);
         span.endTool(outcome.result(), outcome.failure());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
+        if (effects) {
+            transcript.finished(toBlock(call, outcome.result()));  // durable now, not when the batch ends
+        }
         List<String> contexts = new ArrayList<>(run.contexts());
         contexts.addAll(batch.stopIfAsked(afterHooks(call, input, outcome, took)).contexts());
         ToolResult result = withContexts(outcome.result(), contexts);

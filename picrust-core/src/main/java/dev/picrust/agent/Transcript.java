@@ -6,23 +6,36 @@ import dev.picrust.hook.HookFailure;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.Role;
+import dev.picrust.json.Json;
+import dev.picrust.llm.MessageCodec;
+import dev.picrust.llm.ToolResultBlock;
 import dev.picrust.llm.ToolUseBlock;
 import dev.picrust.permission.PermissionDecision;
 import dev.picrust.session.AgentSession;
-import dev.picrust.tool.Tool;
 import dev.picrust.tool.ToolRegistry;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every line a turn writes to its session, and how soon each must be on disk. One rule, in
- * {@code canWait}: a step that only read (the model's message whose calls are all of read-only
- * tools, and their results when no user input rides along) and an automatic permission decision
- * become durable with the next line; everything else is durable when the call returns; and all of
- * it before the turn reports {@code done} ({@link #awaitDurable()}). A crash before a deferred line
- * is durable loses only a step that changed nothing: resume answers a dangling call as interrupted,
- * or the model is asked again.
+ * {@code canWait}: a model's message that calls tools, the results of a batch (when no user input
+ * rides along) and an automatic permission decision become durable with the next line; everything
+ * else is durable when the call returns; and all of it before the turn reports {@code done}
+ * ({@link #awaitDurable()}).
+ *
+ * <p>That is safe because a call with effects (a tool that is not read-only) is bracketed by two
+ * lines that are durable at once: {@link #started} before the tool runs (which also makes the
+ * model's message durable: one force, where the message alone used to take it) and
+ * {@link #finished} as soon as it returns. A crash therefore loses only what changed nothing: a
+ * step of read-only calls, a call that never started, or a model message none of whose calls ran.
+ * On resume a call with a start and no finish is answered "started before a crash; it may or may
+ * not have taken effect" ({@link HistoryRepair}), never run again blindly.
  *
  * <p>The session holds a history file descriptor from a write until {@link #release()}, which is
  * called before every long wait (a model call, a human, the end of a turn), so waiting agents hold
@@ -51,14 +64,22 @@ public final class Transcript {
         record Note(Message message) implements Line {}
 
         record Record(String kind, ObjectNode body, boolean automatic) implements Line {}
+
+        /** A call with effects starts, or has finished: what resume must know to never repeat it blindly. */
+        record Effect(String kind, ObjectNode body) implements Line {}
     }
+
+    static final String TOOL_STARTED = "tool_started";
+    static final String TOOL_FINISHED = "tool_finished";
 
     /** The one place that decides: durable with the next line, or at once. */
     private boolean canWait(Line line) {
         return switch (line) {
-            case Line.Step step -> step.alone() && onlyReadOnly(step.calls());
+            // Calls with effects force it before they run (started); results of those are already on disk.
+            case Line.Step step -> step.alone() && !step.calls().isEmpty();
             case Line.Record record -> record.automatic();  // its call's result follows in the same batch
             case Line.Note note -> false;
+            case Line.Effect effect -> false;
         };
     }
 
@@ -74,6 +95,7 @@ public final class Transcript {
             }
             case Line.Step step -> append(step.message(), later);
             case Line.Note note -> append(note.message(), later);
+            case Line.Effect effect -> session.appendRecord(effect.kind(), effect.body());
             case Line.Record record -> {
                 if (later) {
                     session.appendRecordWithNext(record.kind(), record.body());
@@ -136,6 +158,73 @@ public final class Transcript {
         write(new Line.Record("permission_decision", decision.toRecord(toolUseId, toolName), automatic));
     }
 
+    /**
+     * A call with effects is about to run: on disk before it does, together with everything written
+     * before it (the model's message that asked for it).
+     */
+    void started(ToolUseBlock call) {
+        ObjectNode body = Json.object().put("tool_use_id", call.id()).put("name", call.name());
+        write(new Line.Effect(TOOL_STARTED, body));
+    }
+
+    /** A call with effects returned: its result is on disk now, not only when its batch ends. */
+    void finished(ToolResultBlock result) {
+        ObjectNode body = Json.object();
+        body.set("result", MessageCodec.toJson(result));
+        write(new Line.Effect(TOOL_FINISHED, body));
+    }
+
+    /** True if {@code call} is of a known tool with effects (one that is not read-only). */
+    boolean hasEffects(ToolUseBlock call) {
+        return tools.find(call.name()).map(tool -> !tool.readOnly()).orElse(false);
+    }
+
+    /**
+     * What to tell the model of a call a crash left without a result: {@code started} if it was
+     * recorded as started. A read-only call is harmless either way; a call of a tool no longer known
+     * that started is treated as one with effects.
+     */
+    HistoryRepair.Fate fateOf(ToolUseBlock call, boolean started) {
+        boolean readOnly = tools.find(call.name()).map(tool -> tool.readOnly()).orElse(false);
+        if (started) {
+            return readOnly ? HistoryRepair.Fate.HARMLESS : HistoryRepair.Fate.STARTED;
+        }
+        return hasEffects(call) ? HistoryRepair.Fate.NOT_STARTED : HistoryRepair.Fate.HARMLESS;
+    }
+
+    /**
+     * What the session recorded about {@code calls} (calls with effects): which started and which
+     * finished, with their results. Reads every record, so only for recovery.
+     */
+    RecordedEffects recordedEffects(List<ToolUseBlock> calls) {
+        Set<String> ids = new HashSet<>();
+        calls.forEach(c -> ids.add(c.id()));
+        Set<String> started = new LinkedHashSet<>();
+        Map<String, ToolResultBlock> finished = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return new RecordedEffects(started, finished);
+        }
+        for (ObjectNode record : session.records()) {
+            String kind = record.path("record").asText();
+            if (kind.equals(TOOL_STARTED) && ids.contains(record.path("tool_use_id").asText())) {
+                started.add(record.path("tool_use_id").asText());
+            } else if (kind.equals(TOOL_FINISHED)) {
+                try {
+                    if (MessageCodec.fromJsonBlock(record.path("result")) instanceof ToolResultBlock result
+                            && ids.contains(result.toolUseId())) {
+                        finished.put(result.toolUseId(), result);
+                    }
+                } catch (RuntimeException e) {
+                    // an unreadable result: the call counts as started, and is answered as such
+                }
+            }
+        }
+        return new RecordedEffects(started, finished);
+    }
+
+    /** Calls with effects that started, and those that finished with their results. */
+    record RecordedEffects(Set<String> started, Map<String, ToolResultBlock> finished) {}
+
     public void hookFailure(HookFailure failure) {
         write(new Line.Record("hook_failure", failure.toJson(), false));
     }
@@ -170,20 +259,6 @@ public final class Transcript {
 
     public boolean endsWithUserMessage() {
         return session.lastMessage().filter(last -> last.role() == Role.USER).isPresent();
-    }
-
-    /** True if there are calls and every one is of a known read-only tool. */
-    private boolean onlyReadOnly(List<ToolUseBlock> calls) {
-        if (calls.isEmpty()) {
-            return false;
-        }
-        for (ToolUseBlock call : calls) {
-            Optional<Tool> tool = tools.find(call.name());
-            if (tool.isEmpty() || !tool.get().readOnly()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The tool calls among {@code content}, in order (a plain loop: runs several times per model call). */

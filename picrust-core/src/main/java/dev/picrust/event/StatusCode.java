@@ -29,7 +29,13 @@ public enum StatusCode {
     /** Input that arrived before the agent stopped was saved unprocessed. */
     INPUT_KEPT("input_kept"),
     /** A model switch asked for through the handle took effect: this turn runs on the new model. */
-    MODEL_SWITCHED("model_switched");
+    MODEL_SWITCHED("model_switched"),
+    /** The history is being summarised to fit the model's context window (a model call runs). */
+    COMPACTING("compacting"),
+    /** The history was summarised; the conversation goes on from the summary and the recent messages. */
+    COMPACTED("compacted"),
+    /** Summarising failed or was refused by a hook; the history is untouched. */
+    COMPACTION_FAILED("compaction_failed");
 
     private final String wireName;
 

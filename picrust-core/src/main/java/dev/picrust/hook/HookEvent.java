@@ -35,7 +35,11 @@ public enum HookEvent {
     /** A subagent is about to start. Guard: deny refuses to start it. */
     SUBAGENT_START("SubagentStart", Kind.GUARD),
     /** A subagent is about to finish. Deny means "keep working" (bounded by {@link StopGuard}). */
-    SUBAGENT_STOP("SubagentStop", Kind.STOP);
+    SUBAGENT_STOP("SubagentStop", Kind.STOP),
+    /** The history is about to be compacted (summarised). Guard: deny skips this compaction. */
+    PRE_COMPACT("PreCompact", Kind.GUARD),
+    /** The history was compacted; the input carries the summary. */
+    POST_COMPACT("PostCompact", Kind.OBSERVER);
 
     /** How an event's deny is read, and what a fail-closed hook failure does. */
     public enum Kind {

@@ -29,7 +29,7 @@ public sealed interface HookInput {
 
     /**
      * What a hook's matcher is tested against: the tool name for tool events, the source for
-     * SessionStart, the subagent type for subagent events.
+     * SessionStart, the subagent type for subagent events, the trigger for compaction events.
      * Empty for events a matcher does not apply to; every hook of such an event runs.
      */
     default Optional<String> matchTarget() {
@@ -41,6 +41,8 @@ public sealed interface HookInput {
             case SessionStart i -> Optional.of(i.source().wireName());
             case SubagentStart i -> Optional.of(i.subagentType());
             case SubagentStop i -> Optional.of(i.subagentType());
+            case PreCompact i -> Optional.of(i.trigger().wireName());
+            case PostCompact i -> Optional.of(i.trigger().wireName());
             case UserPromptSubmit i -> Optional.empty();
             case PreLlmCall i -> Optional.empty();
             case PostLlmCall i -> Optional.empty();
@@ -108,6 +110,14 @@ public sealed interface HookInput {
                 n.put("last_assistant_message", i.lastAssistantText());
                 n.put("stop_hook_active", i.stopHookActive());
             }
+            case PreCompact i -> {
+                n.put("trigger", i.trigger().wireName());
+                i.instructions().ifPresent(s -> n.put("custom_instructions", s));
+            }
+            case PostCompact i -> {
+                n.put("trigger", i.trigger().wireName());
+                n.put("compact_summary", i.summary());
+            }
         }
         return n;
     }
@@ -125,6 +135,26 @@ public sealed interface HookInput {
         private final String wireName;
 
         SessionStartSource(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /** What started a compaction. */
+    enum CompactTrigger {
+        /** {@code handle.compact()}, {@code /compact}. */
+        MANUAL("manual"),
+        /** The next request would not fit the model's context window. */
+        AUTO("auto"),
+        /** The provider answered that the request was longer than the context window. */
+        OVERFLOW("overflow");
+
+        private final String wireName;
+
+        CompactTrigger(String wireName) {
             this.wireName = wireName;
         }
 
@@ -386,4 +416,29 @@ public sealed interface HookInput {
         }
     }
 
+    /** {@code instructions}: what the person asking for a manual compaction wants the summary to focus on. */
+    record PreCompact(HookContext context, CompactTrigger trigger, Optional<String> instructions)
+            implements HookInput {
+        public PreCompact {
+            Objects.requireNonNull(context, "context");
+            Objects.requireNonNull(trigger, "trigger");
+            Objects.requireNonNull(instructions, "instructions");
+        }
+
+        public HookEvent event() {
+            return HookEvent.PRE_COMPACT;
+        }
+    }
+
+    record PostCompact(HookContext context, CompactTrigger trigger, String summary) implements HookInput {
+        public PostCompact {
+            Objects.requireNonNull(context, "context");
+            Objects.requireNonNull(trigger, "trigger");
+            Objects.requireNonNull(summary, "summary");
+        }
+
+        public HookEvent event() {
+            return HookEvent.POST_COMPACT;
+        }
+    }
 }

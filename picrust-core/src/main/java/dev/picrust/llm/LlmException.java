@@ -11,7 +11,13 @@ public class LlmException extends RuntimeException {
     /** What went wrong, coarse enough to act on. */
     public enum Kind {
         INVALID_REQUEST, AUTHENTICATION, PERMISSION, NOT_FOUND, REQUEST_TOO_LARGE, RATE_LIMITED,
-        OVERLOADED, SERVER_ERROR, CONNECTION, TIMEOUT, MALFORMED_RESPONSE, STREAM_ERROR, CONFIGURATION
+        OVERLOADED, SERVER_ERROR, CONNECTION, TIMEOUT, MALFORMED_RESPONSE, STREAM_ERROR, CONFIGURATION,
+        /**
+         * The request holds more tokens than the model's context window (Anthropic's "prompt is too
+         * long", OpenAI's {@code context_length_exceeded}, Gemini's "input token count exceeds"):
+         * compacting the history is the fix, not a retry.
+         */
+        CONTEXT_TOO_LONG
     }
 
     private final Kind kind;

@@ -2,6 +2,7 @@ package dev.picrust.llm;
 
 import dev.picrust.Cancellation;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A model behind some wire protocol. Calls block the calling (virtual) thread; retries happen
@@ -29,4 +30,15 @@ public interface LlmProvider {
 
     /** One streaming call; deltas go to {@code listener} as they arrive. */
     LlmResponse stream(LlmRequest request, StreamListener listener, Cancellation cancellation);
+
+    /**
+     * The input tokens {@code request} holds as the provider counts them, from its count endpoint
+     * (Anthropic {@code POST /v1/messages/count_tokens}, Gemini {@code models/M:countTokens}); empty
+     * when it has none (OpenAI Chat Completions has none). Costs a round trip but no tokens.
+     *
+     * @throws LlmException when the endpoint answers with an error
+     */
+    default OptionalLong countTokens(LlmRequest request, Cancellation cancellation) {
+        return OptionalLong.empty();
+    }
 }

@@ -168,6 +168,31 @@ public final class AgentHandle {
         agent.setModel(provider, model);
     }
 
+    /**
+     * Queues a user message that compaction never summarises away: the model keeps seeing it
+     * verbatim, as it does the session's first message. It starts a turn of its own (never steers).
+     */
+    public void sendPinned(String text) {
+        ensureRunning();
+        agent.submit(new InputMessage.UserInput(List.of(new TextBlock(text)), true));
+    }
+
+    /**
+     * Summarises the history now, after the running turn if there is one: a {@code compacting}
+     * status, then {@code compacted} (or {@code compaction_failed}, the history unchanged). The full
+     * history stays in the session.
+     */
+    public void compact() {
+        ensureRunning();
+        agent.submit(new InputMessage.Compact(Optional.empty()));
+    }
+
+    /** As {@link #compact()}, telling the summary what to focus on. */
+    public void compact(String instructions) {
+        ensureRunning();
+        agent.submit(new InputMessage.Compact(Optional.of(instructions)));
+    }
+
     /** Continues an unfinished turn (for example after a resume) without new user input. */
     public void continueTurn() {
         ensureRunning();

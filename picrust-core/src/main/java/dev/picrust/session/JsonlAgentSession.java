@@ -357,6 +357,23 @@ final class JsonlAgentSession implements AgentSession {
         }
 
         @Override
+        public void putWithNext(String key, JsonNode value) {
+            ObjectNode line = Json.object();
+            line.put("record", "state");
+            line.put("key", key);
+            line.set("value", value);
+            byte[] bytes = Json.writeBytes(line);
+            JsonNode copy = value.deepCopy();
+            lock.lock();
+            try {
+                writeLater(bytes);
+                state.put(key, copy);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
         public void remove(String key) {
             ObjectNode line = Json.object();
             line.put("record", "state");

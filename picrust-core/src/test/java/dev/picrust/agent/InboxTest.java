@@ -32,6 +32,18 @@ class InboxTest {
     }
 
     @Test
+    void pinnedInputNeverSteersSoItStaysAMessageOfItsOwn() throws Exception {
+        InputMessage.UserInput pinned = new InputMessage.UserInput(List.of(new TextBlock("always use tabs")), true);
+        inbox.submit(user("a"));
+        inbox.submit(pinned);
+        inbox.submit(user("b"));
+
+        assertThat(inbox.takeSteering()).containsExactly(user("a"));
+        assertThat(inbox.next()).contains(pinned);
+        assertThat(inbox.takeSteering()).containsExactly(user("b"));
+    }
+
+    @Test
     void aShutdownEndsTheInputAndWhatWasNeverProcessedIsHandedBackAtClose() throws Exception {
         inbox.submit(user("queued before the shutdown"));
         turn.shutdown();

@@ -97,8 +97,13 @@ class HookInputTest {
         }
         assertThat(HookEvent.PRE_TOOL_USE.defaultFailurePolicy()).isEqualTo(FailurePolicy.FAIL_CLOSED);
         assertThat(HookEvent.POST_TOOL_USE.defaultFailurePolicy()).isEqualTo(FailurePolicy.FAIL_OPEN);
-        assertThat(HookEvent.values()).hasSize(13);
-        assertThat(HookEvent.fromWire("PreCompact")).as("fires once compaction exists").isEmpty();
+        assertThat(HookEvent.values()).hasSize(15);
+        assertThat(HookEvent.fromWire("PreCompact")).contains(HookEvent.PRE_COMPACT);
+        assertThat(new HookInput.PreCompact(CTX, HookInput.CompactTrigger.MANUAL, java.util.Optional.of("keep the API"))
+                .toJson().path("custom_instructions").asText()).isEqualTo("keep the API");
+        assertThat(new HookInput.PostCompact(CTX, HookInput.CompactTrigger.AUTO, "the summary").toJson()
+                .path("compact_summary").asText()).isEqualTo("the summary");
+        assertThat(new HookInput.PostCompact(CTX, HookInput.CompactTrigger.OVERFLOW, "s").matchTarget()).contains("overflow");
     }
 
     @Test

@@ -63,6 +63,16 @@ public final class TestToolContext implements ToolContext {
         }
     }
 
+    /**
+     * The same session reopened, as by an agent resumed after {@code previous} stopped: a new
+     * context with no per-agent resources. {@code previous}'s session is closed first.
+     */
+    public static TestToolContext resumed(Path tempDir, TestToolContext previous) {
+        previous.session.close();
+        SessionStore store = SessionStore.at(tempDir.resolve("sessions"));
+        return new TestToolContext(previous.workingDirectory, store, store.open(SESSION_ID));
+    }
+
     public TestToolContext confinedTo(Path... roots) {
         this.resolver = PathResolver.confined(workingDirectory, List.of(roots));
         return this;
@@ -124,13 +134,20 @@ public final class TestToolContext implements ToolContext {
 
     /** Runs {@code tool} with JSON input text, as the executor would (after its own checks). */
     public ToolResult run(Tool tool, String inputJson) throws Exception {
-        call("toolu_" + tool.name().toLowerCase(java.util.Locale.ROOT), tool.name());
-        return tool.execute(Json.parse(inputJson), this);
+        return run(tool, Json.parse(inputJson));
     }
 
+    /**
+     * Runs {@code tool} as the executor would; then, as a turn does before it reports done, waits
+     * until whatever the tool wrote to the session "with the next" line is durable.
+     */
     public ToolResult run(Tool tool, JsonNode input) throws Exception {
         call("toolu_" + tool.name().toLowerCase(java.util.Locale.ROOT), tool.name());
-        return tool.execute(input, this);
+        try {
+            return tool.execute(input, this);
+        } finally {
+            session.awaitDurable();
+        }
     }
 
     public List<OutputChunk> chunks() {

@@ -31,6 +31,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * A real HTTP server on 127.0.0.1 that speaks the Anthropic Messages, OpenAI Chat Completions and
@@ -73,6 +74,7 @@ public final class MockLlmServer implements AutoCloseable {
     private volatile Duration latency = Duration.ZERO;
     private volatile boolean recordRequests = true;
     private volatile Optional<Function<RecordedRequest, ServerStep>> fallback = Optional.empty();
+    private volatile ToIntFunction<RecordedRequest> tokenCounter = request -> request.body().toString().length() / 4;
 
     private MockLlmServer(int port) throws IOException {
         serverSocket = new ServerSocket(port, BACKLOG, InetAddress.getByName("127.0.0.1"));
@@ -144,6 +146,16 @@ public final class MockLlmServer implements AutoCloseable {
     /** Answers every request that finds the script empty, for long-running drivers such as benchmarks. */
     public MockLlmServer respondAlways(Function<RecordedRequest, ServerStep> responder) {
         this.fallback = Optional.of(Objects.requireNonNull(responder, "responder"));
+        return this;
+    }
+
+    /**
+     * How token-count requests are answered (Anthropic {@code POST /v1/messages/count_tokens},
+     * Gemini {@code models/M:countTokens}); default: a quarter of the request body's JSON length.
+     * Count requests are recorded but take no step of the script.
+     */
+    public MockLlmServer countTokensWith(ToIntFunction<RecordedRequest> counter) {
+        this.tokenCounter = Objects.requireNonNull(counter, "counter");
         return this;
     }
 
@@ -289,6 +301,15 @@ public final class MockLlmServer implements AutoCloseable {
     private HttpConnection.Reply handle(HttpConnection.Incoming incoming, HttpConnection connection)
             throws IOException {
         int number = requestCount.incrementAndGet();
+        if (isTokenCount(incoming.target())) {
+            RecordedRequest request = record(incoming);
+            int tokens = tokenCounter.applyAsInt(request);
+            JsonNode answer = request.path().endsWith(":countTokens")
+                    ? Json.object().put("totalTokens", tokens) : Json.object().put("input_tokens", tokens);
+            connection.sendFixed(200, withRequestId(ServerStep.JSON_HEADERS),
+                    Json.write(answer).getBytes(StandardCharsets.UTF_8));
+            return HttpConnection.Reply.DONE;
+        }
         ServerStep step = script.poll();
         if (step == null) {
             Optional<byte[]> prepared = preparedAnswer(incoming, connection);
@@ -363,6 +384,12 @@ public final class MockLlmServer implements AutoCloseable {
         } catch (IOException e) {
             return TextNode.valueOf(new String(body, StandardCharsets.UTF_8));
         }
+    }
+
+    private static boolean isTokenCount(String target) {
+        int question = target.indexOf('?');
+        String path = question >= 0 ? target.substring(0, question) : target;
+        return path.endsWith("/messages/count_tokens") || path.endsWith(":countTokens");
     }
 
     private void perform(ServerStep step, RecordedRequest request, HttpConnection connection) throws IOException {

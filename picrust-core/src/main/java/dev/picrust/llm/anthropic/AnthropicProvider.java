@@ -11,6 +11,9 @@ import dev.picrust.llm.RetryPolicy;
 import dev.picrust.llm.StreamEvent;
 import dev.picrust.llm.StreamListener;
 import java.util.Optional;
+import java.util.OptionalLong;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.llm.LlmException;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -94,6 +97,17 @@ public final class AnthropicProvider implements LlmProvider, AutoCloseable {
     @Override
     public LlmResponse stream(LlmRequest request, StreamListener listener, Cancellation cancellation) {
         return loop.stream(request, listener, cancellation);
+    }
+
+    /** {@code POST /v1/messages/count_tokens}: the request without {@code max_tokens} and {@code stream}. */
+    @Override
+    public OptionalLong countTokens(LlmRequest request, Cancellation cancellation) {
+        JsonNode answer = loop.postJson(wire.countTokensUri(), wire.countBody(request, loop.model(request)), cancellation);
+        JsonNode tokens = answer.path("input_tokens");
+        if (!tokens.canConvertToLong()) {
+            throw new LlmException(LlmException.Kind.MALFORMED_RESPONSE, "Anthropic count_tokens answer has no input_tokens");
+        }
+        return OptionalLong.of(tokens.asLong());
     }
 
     @Override

@@ -22,6 +22,15 @@ record ApiError(String type, String message, Optional<String> requestId) {
                 requestId != null && requestId.isTextual() ? Optional.of(requestId.asText()) : Optional.empty()));
     }
 
+    /**
+     * The API's answer to a request over the context window: {@code prompt is too long: 210000 tokens >
+     * 200000 maximum}, or {@code input length and `max_tokens` exceed context limit: ...}.
+     */
+    static boolean contextTooLong(String type, String message) {
+        return type.equals("invalid_request_error")
+                && (message.startsWith("prompt is too long") || message.contains("exceed context limit"));
+    }
+
     /** The error types a mid-stream retry can fix. */
     boolean isTransient() {
         return switch (type) {

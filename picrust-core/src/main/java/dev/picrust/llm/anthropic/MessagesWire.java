@@ -38,6 +38,23 @@ final class MessagesWire implements WireProtocol {
         return messagesUri;
     }
 
+    URI countTokensUri() {
+        return URI.create(messagesUri + "/count_tokens");
+    }
+
+    /** The count endpoint takes the create request's shape without the answer's settings. */
+    byte[] countBody(LlmRequest request, String model) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode body = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    Json.MAPPER.readTree(MessagesRequest.toBytes(request, model, false));
+            body.remove(List.of("max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences", "metadata"));
+            return Json.MAPPER.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new LlmException(Kind.MALFORMED_RESPONSE, "cannot encode a count_tokens request: " + e.getMessage(),
+                    0, null, false, e);
+        }
+    }
+
     @Override
     public URI uri(String model, boolean streaming) {
         return messagesUri;
@@ -92,8 +109,9 @@ final class MessagesWire implements WireProtocol {
             error = Optional.empty();
         }
         String type = error.map(ApiError::type).orElse("");
-        return new ErrorBody(ApiError.kind(type, status), type, error.map(ApiError::message).orElse(text),
-                error.flatMap(ApiError::requestId));
+        String message = error.map(ApiError::message).orElse(text);
+        return new ErrorBody(ApiError.contextTooLong(type, message) ? Kind.CONTEXT_TOO_LONG : ApiError.kind(type, status),
+                type, message, error.flatMap(ApiError::requestId));
     }
 
     /** The request headers, the same for every call of this provider but for what it accepts. */

@@ -82,6 +82,20 @@ public final class GeminiProvider implements LlmProvider, AutoCloseable {
         return loop.stream(request, listener, cancellation);
     }
 
+    /** {@code POST <base>/models/M:countTokens} with the generate request inside. */
+    @Override
+    public java.util.OptionalLong countTokens(LlmRequest request, Cancellation cancellation) {
+        String model = loop.model(request);
+        com.fasterxml.jackson.databind.JsonNode answer = loop.postJson(wire.countTokensUri(model),
+                wire.countBody(request, model), cancellation);
+        com.fasterxml.jackson.databind.JsonNode tokens = answer.path("totalTokens");
+        if (!tokens.canConvertToLong()) {
+            throw new dev.picrust.llm.LlmException(dev.picrust.llm.LlmException.Kind.MALFORMED_RESPONSE,
+                    "Gemini countTokens answer has no totalTokens");
+        }
+        return java.util.OptionalLong.of(tokens.asLong());
+    }
+
     @Override
     public String toString() {
         return "GeminiProvider[" + wire.base() + "]";

@@ -43,6 +43,26 @@ final class GeminiWire implements WireProtocol {
         return base;
     }
 
+    URI countTokensUri(String model) {
+        String name = URLEncoder.encode(model.startsWith("models/") ? model.substring(7) : model, StandardCharsets.UTF_8);
+        return URI.create(base + "/models/" + name + ":countTokens");
+    }
+
+    /** {@code {"generateContentRequest": {"model": "models/M", ...the generate body}}}. */
+    byte[] countBody(LlmRequest request, String model) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode generate = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    Json.MAPPER.readTree(body(request, model, false));
+            generate.put("model", model.startsWith("models/") ? model : "models/" + model);
+            com.fasterxml.jackson.databind.node.ObjectNode wrapped = Json.object();
+            wrapped.set("generateContentRequest", generate);
+            return Json.MAPPER.writeValueAsBytes(wrapped);
+        } catch (IOException e) {
+            throw new LlmException(Kind.MALFORMED_RESPONSE, "cannot encode a countTokens request: " + e.getMessage(),
+                    0, null, false, e);
+        }
+    }
+
     @Override
     public URI uri(String model, boolean streaming) {
         String name = URLEncoder.encode(model.startsWith("models/") ? model.substring(7) : model, StandardCharsets.UTF_8);
@@ -111,7 +131,15 @@ final class GeminiWire implements WireProtocol {
             return new ErrorBody(WireProtocol.kindOf(status), "", text, Optional.empty());
         }
         String type = error.path("status").asText("");
-        return new ErrorBody(kind(type, status), type, error.path("message").asText(text), Optional.empty());
+        String message = error.path("message").asText(text);
+        return new ErrorBody(contextTooLong(type, message) ? Kind.CONTEXT_TOO_LONG : kind(type, status), type, message,
+                Optional.empty());
+    }
+
+    /** {@code INVALID_ARGUMENT: The input token count (1200293) exceeds the maximum number of tokens allowed (1048576).} */
+    static boolean contextTooLong(String status, String message) {
+        return status.equals("INVALID_ARGUMENT") && message.contains("input token count")
+                && message.contains("exceeds the maximum");
     }
 
     static Kind kind(String status, int httpStatus) {

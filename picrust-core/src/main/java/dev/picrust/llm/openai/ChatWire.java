@@ -108,7 +108,17 @@ final class ChatWire implements WireProtocol {
         String type = error.path("type").asText("");
         String code = error.path("code").isTextual() ? error.path("code").asText() : "";
         String named = !code.isEmpty() ? code : type;
-        return new ErrorBody(kind(named, status), named, message, Optional.empty());
+        Kind kind = contextTooLong(named, message) ? Kind.CONTEXT_TOO_LONG : kind(named, status);
+        return new ErrorBody(kind, named, message, Optional.empty());
+    }
+
+    /**
+     * OpenAI names the code; compatible servers only say it: vLLM and OpenRouter "maximum context
+     * length is N tokens", llama.cpp {@code exceed_context_size_error} ("exceeds the available context size").
+     */
+    static boolean contextTooLong(String code, String message) {
+        return code.equals("context_length_exceeded") || code.equals("exceed_context_size_error")
+                || message.contains("maximum context length") || message.contains("exceeds the available context size");
     }
 
     private static Kind kind(String type, int status) {
@@ -116,7 +126,7 @@ final class ChatWire implements WireProtocol {
             case "invalid_api_key", "authentication_error" -> Kind.AUTHENTICATION;
             case "insufficient_quota", "rate_limit_exceeded", "rate_limit_error" -> Kind.RATE_LIMITED;
             case "model_not_found" -> Kind.NOT_FOUND;
-            case "context_length_exceeded", "invalid_request_error" -> Kind.INVALID_REQUEST;
+            case "invalid_request_error" -> Kind.INVALID_REQUEST;
             case "server_error" -> Kind.SERVER_ERROR;
             default -> WireProtocol.kindOf(status);
         };

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import dev.picrust.secret.Redactor;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -128,14 +129,53 @@ public final class HttpRetryLoop implements AutoCloseable {
 
     /** Runs the call, retrying as the policy allows. */
     private LlmResponse call(LlmRequest request, boolean streaming, StreamListener listener, Cancellation cancellation) {
-        String model = request.model().isBlank() ? defaultModel : request.model();
+        String model = model(request);
+        // The body is encoded per attempt and not kept between attempts: thousands of calls wait on
+        // the model at once, and a retry is rare. A non-streamed answer starts only when it is
+        // complete: it has the whole attempt to arrive.
+        return retrying(() -> new HttpCall("POST", wire.uri(model, streaming), wire.headers(streaming),
+                        wire.body(request, model, streaming),
+                        streaming ? settings.firstByteTimeout() : settings.attemptTimeout(), settings.idleTimeout(),
+                        settings.attemptTimeout()),
+                body -> streaming ? wire.readStream(new SseReader(body, settings.idleTimeout()), listener)
+                        : wire.readMessage(body.readAllBytes()),
+                streaming, listener, cancellation);
+    }
+
+    /**
+     * A JSON call beside the model calls (a token count), sent and retried the same way, its errors
+     * read by this loop's wire; returns the answer's JSON.
+     */
+    public com.fasterxml.jackson.databind.JsonNode postJson(URI uri, byte[] body, Cancellation cancellation) {
+        return retrying(() -> new HttpCall("POST", uri, wire.headers(false), body, settings.attemptTimeout(),
+                        settings.idleTimeout(), settings.attemptTimeout()),
+                in -> {
+                    try {
+                        return dev.picrust.json.Json.MAPPER.readTree(in);
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new LlmException(Kind.MALFORMED_RESPONSE, label + " answer is not JSON: "
+                                + e.getOriginalMessage(), 0, null, false, e);
+                    }
+                }, false, StreamListener.NONE, cancellation);
+    }
+
+    /** The model a request is sent to: its own, or the provider's default. */
+    public String model(LlmRequest request) {
+        return request.model().isBlank() ? defaultModel : request.model();
+    }
+
+    /** Reads a 2xx answer's body. */
+    private interface BodyReader<T> {
+        T read(InputStream body) throws IOException;
+    }
+
+    private <T> T retrying(java.util.function.Supplier<HttpCall> call, BodyReader<T> reader, boolean streaming,
+                           StreamListener listener, Cancellation cancellation) {
         RetryPolicy retryPolicy = settings.retryPolicy();
         for (int retry = 0; ; retry++) {
             cancellation.throwIfCancelled();
             try {
-                // The body is encoded per attempt and not kept between attempts: thousands of calls
-                // wait on the model at once, and a retry is rare.
-                return attempt(request, model, streaming, listener, cancellation);
+                return attempt(call.get(), reader, streaming, cancellation);
             } catch (AttemptFailure failure) {
                 cancellation.throwIfCancelled();
                 LlmException error = failure.error;
@@ -160,16 +200,13 @@ public final class HttpRetryLoop implements AutoCloseable {
         return secret.length() < 8 ? text : text.replace(secret, "[redacted]");
     }
 
-    private LlmResponse attempt(LlmRequest request, String model, boolean streaming, StreamListener listener,
-                                Cancellation cancellation) throws AttemptFailure {
-        // A non-streamed answer starts only when it is complete: it has the whole attempt to arrive.
-        HttpCall call = new HttpCall("POST", wire.uri(model, streaming), wire.headers(streaming),
-                wire.body(request, model, streaming),
-                streaming ? settings.firstByteTimeout() : settings.attemptTimeout(), settings.idleTimeout(),
-                settings.attemptTimeout());
+    @SuppressWarnings("unchecked")  // T is LlmResponse exactly when the answer is one
+    private <T> T attempt(HttpCall call, BodyReader<T> reader, boolean streaming, Cancellation cancellation)
+            throws AttemptFailure {
         try (WireRecorder.Exchange recording = recorder.start(label, call)) {
             try {
-                return recording.answered(exchange(call, streaming, listener, cancellation, recording));
+                T answer = exchange(call, reader, streaming, cancellation, recording);
+                return answer instanceof LlmResponse response ? (T) recording.answered(response) : answer;
             } catch (AttemptFailure failure) {
                 recording.failed(failure.error.getMessage());
                 throw failure;
@@ -177,8 +214,8 @@ public final class HttpRetryLoop implements AutoCloseable {
         }
     }
 
-    private LlmResponse exchange(HttpCall call, boolean streaming, StreamListener listener,
-                                 Cancellation cancellation, WireRecorder.Exchange recording) throws AttemptFailure {
+    private <T> T exchange(HttpCall call, BodyReader<T> reader, boolean streaming, Cancellation cancellation,
+                           WireRecorder.Exchange recording) throws AttemptFailure {
         HttpExchange exchange;
         URI uri = call.uri();
         try {
@@ -194,13 +231,12 @@ public final class HttpRetryLoop implements AutoCloseable {
             Optional<String> requestId = wire.requestId(exchange.headers());
             // A failure while reading a 2xx body is not an HTTP error answer, so it carries no status.
             int status = statusCode / 100 == 2 ? 0 : statusCode;
-            InputStream body = recording.answer(statusCode, exchange.body());
+            InputStream answer = recording.answer(statusCode, exchange.body());
             try {
                 if (statusCode / 100 != 2) {
-                    throw httpError(statusCode, exchange.headers(), body.readNBytes(MAX_ERROR_BODY_BYTES), requestId);
+                    throw httpError(statusCode, exchange.headers(), answer.readNBytes(MAX_ERROR_BODY_BYTES), requestId);
                 }
-                return streaming ? wire.readStream(new SseReader(body, settings.idleTimeout()), listener)
-                        : wire.readMessage(body.readAllBytes());
+                return reader.read(answer);
             } catch (IOException e) {
                 if (cancellation.isCancelled() || Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("cancelled");

@@ -27,7 +27,7 @@ final class FileEditor {
             }
         }
         TextFile text = TextFile.read(file);
-        FileReadTracker tracker = context.agentResource(FileReadTracker.class, FileReadTracker::new);
+        FileReadTracker tracker = FileReadTracker.of(context);
         Optional<String> refusal = tracker.whyNotWritable(file);
         if (refusal.isPresent()) {
             throw new ToolException(refusal.get());

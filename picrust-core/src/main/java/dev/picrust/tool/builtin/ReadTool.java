@@ -88,7 +88,7 @@ final class ReadTool extends BuiltinTool {
         }
         FileReadTracker.Snapshot snapshot = FileReadTracker.snapshotOf(file);
         byte[] head = HeadReader.read(file, ENCODING_SAMPLE_BYTES, HEAD_DEADLINE);
-        FileReadTracker tracker = context.agentResource(FileReadTracker.class, FileReadTracker::new);
+        FileReadTracker tracker = FileReadTracker.of(context);
         if (head.length == 0) {
             tracker.record(file, snapshot);
             return ToolResult.text("The file " + file + " exists but is empty (0 bytes).");

@@ -6,6 +6,7 @@ import dev.picrust.secret.ToolEnvironment;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +23,22 @@ import java.util.stream.Stream;
  * {@code setsid} where available) so that {@link #killTree()} can reach every process it spawned,
  * including grandchildren that outlived their parent and were re-parented. stdin is
  * {@code /dev/null}; stdout and stderr are merged into {@link #output()}.
+ *
+ * <p>A session of its own also means the command would outlive the JVM, so it is registered with
+ * the {@link ProcessGroupSupervisor} before it may begin: a small {@code sh} gate (the session's
+ * leader) waits for "go" on its stdin, which this JVM writes only once the group is registered; if
+ * the JVM dies first, the gate reads end of file and exits without running anything. Inside the
+ * bubblewrap sandbox the gate stays as bwrap's parent rather than exec'ing it, so that bwrap's
+ * {@code --die-with-parent} follows the gate (killed with the group) and not the JVM thread that
+ * happened to start it (a virtual thread's carrier, which may end while the command runs).
  */
 final class ShellProcess {
     private static final Optional<String> SETSID = findExecutable("setsid");
     private static final Optional<String> KILL = findExecutable("kill");
     private static final long KILL_WAIT_MILLIS = 3000;
+    private static final String GATE = "IFS= read -r go && [ \"$go\" = go ] || exit 125; ";
+    private static final String GATE_EXEC = GATE + "exec \"$@\" </dev/null";
+    private static final String GATE_PARENT = GATE + "\"$@\" </dev/null; exit $?";
 
     private final Process process;
     private final boolean ownSession;
@@ -42,13 +54,18 @@ final class ShellProcess {
      */
     static ShellProcess start(String command, Path workingDirectory, Sandbox sandbox, ToolEnvironment toolEnvironment,
                               List<Path> alsoReadable) throws IOException, SandboxException {
+        boolean supervised = SETSID.isPresent();
         List<String> argv = new ArrayList<>();
-        SETSID.ifPresent(argv::add);
+        if (supervised) {
+            argv.addAll(List.of(SETSID.get(), "sh", "-c",
+                    sandbox instanceof Sandbox.Unconfined ? GATE_EXEC : GATE_PARENT, "picrust-gate"));
+        }
         argv.addAll(sandbox.wrap(List.of("bash", "-c", command), alsoReadable));
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                .redirectInput(supervised ? ProcessBuilder.Redirect.PIPE
+                        : ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = builder.environment();
         toolEnvironment.scrub(env);
         env.putAll(sandbox.environment());
@@ -57,7 +74,16 @@ final class ShellProcess {
         env.putIfAbsent("GIT_EDITOR", "true");
         env.putIfAbsent("PAGER", "cat");
         env.putIfAbsent("GIT_PAGER", "cat");
-        return new ShellProcess(builder.start(), SETSID.isPresent());
+        Process process = builder.start();
+        if (supervised) {
+            ProcessGroupSupervisor.register(process.pid());  // if it cannot, the command runs unsupervised
+            try (OutputStream gate = process.getOutputStream()) {
+                gate.write("go\n".getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                // The gate is gone (killed from outside): nothing ran; the exit code tells the caller.
+            }
+        }
+        return new ShellProcess(process, supervised);
     }
 
     Process process() {
@@ -93,6 +119,7 @@ final class ShellProcess {
             List<ProcessHandle> late = groupMembers(pid());
             late.forEach(ProcessHandle::destroyForcibly);
             awaitGone(late);
+            releaseIfGone();
         }
     }
 
@@ -101,8 +128,20 @@ final class ShellProcess {
      * with {@code &} that would otherwise hold the output open and live on as orphans).
      */
     void killLeftovers() {
-        if (ownSession && !groupMembers(pid()).isEmpty()) {
+        if (!ownSession) {
+            return;
+        }
+        if (!groupMembers(pid()).isEmpty()) {
             killTree();
+        } else if (!process.isAlive()) {
+            ProcessGroupSupervisor.unregister(pid());
+        }
+    }
+
+    /** Once the group is empty its id may be reused: the supervisor must forget it. */
+    private void releaseIfGone() {
+        if (ownSession && !process.isAlive() && groupMembers(pid()).isEmpty()) {
+            ProcessGroupSupervisor.unregister(pid());
         }
     }
 

@@ -45,7 +45,7 @@ final class WriteTool extends BuiltinTool {
         if (Files.isDirectory(file)) {
             throw new ToolException(file + " is a directory; give the path of a file inside it.");
         }
-        FileReadTracker tracker = context.agentResource(FileReadTracker.class, FileReadTracker::new);
+        FileReadTracker tracker = FileReadTracker.of(context);
         boolean existed = Files.exists(file);
         if (existed) {
             Optional<String> refusal = tracker.whyNotWritable(file);

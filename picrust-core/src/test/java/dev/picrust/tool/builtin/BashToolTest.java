@@ -60,6 +60,19 @@ class BashToolTest {
     }
 
     @Test
+    void aSupervisorKilledFromOutsideIsReplacedByTheNextCommand() throws Exception {
+        assertThat(bash("true").isError()).isFalse();
+        long first = ProcessGroupSupervisor.pid().orElseThrow();
+        ProcessHandle.of(first).ifPresent(ProcessHandle::destroyForcibly);
+        ProcessHandle.of(first).ifPresent(h -> h.onExit().join());
+
+        ToolResult next = bash("echo still runs");
+        assertThat(next.isError()).as(next.text()).isFalse();
+        assertThat(next.text()).contains("still runs");
+        assertThat(ProcessGroupSupervisor.pid()).isPresent().get().isNotEqualTo(first);
+    }
+
+    @Test
     void runsInTheWorkingDirectoryAndReportsTheExitCode() throws Exception {
         ToolResult result = bash("pwd; echo to-stderr >&2");
         assertThat(result.isError()).isFalse();

@@ -49,6 +49,39 @@ class WriteToolTest {
     }
 
     @Test
+    void aFileReadBeforeAResumeMayBeWrittenAfterIt() throws Exception {
+        Files.writeString(work.resolve("kept.txt"), "original\n");
+        Files.writeString(work.resolve("edited.txt"), "old text\n");
+        assertThat(read("kept.txt").isError()).isFalse();
+        assertThat(read("edited.txt").isError()).isFalse();
+
+        context = TestToolContext.resumed(temp, context);  // a new agent on the same session: nothing in memory
+
+        ToolResult result = write("kept.txt", "replaced\n");
+        assertThat(result.isError()).as(result.text()).isFalse();
+        assertThat(Files.readString(work.resolve("kept.txt"))).isEqualTo("replaced\n");
+        ToolResult edit = context.run(new EditTool(), Json.object().put("file_path", "edited.txt")
+                .put("old_string", "old").put("new_string", "new"));
+        assertThat(edit.isError()).as(edit.text()).isFalse();
+        assertThat(Files.readString(work.resolve("edited.txt"))).isEqualTo("new text\n");
+    }
+
+    @Test
+    void aFileChangedOnDiskWhileTheAgentWasDownIsStillCaughtAfterAResume() throws Exception {
+        Path file = Files.writeString(work.resolve("shared.txt"), "original\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2024-01-01T00:00:00Z")));
+        assertThat(read("shared.txt").isError()).isFalse();
+
+        context = TestToolContext.resumed(temp, context);
+        Files.writeString(file, "someone else's change\n");
+
+        ToolResult result = write("shared.txt", "mine\n");
+        assertThat(result.isError()).isTrue();
+        assertThat(result.text()).contains("has changed on disk since it was last read");
+        assertThat(Files.readString(file)).isEqualTo("someone else's change\n");
+    }
+
+    @Test
     void overwritingAnUnreadFileIsRefused() throws Exception {
         Files.writeString(work.resolve("existing.txt"), "original");
         ToolResult result = write("existing.txt", "replaced");

@@ -400,6 +400,16 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    void stateWithTheNextIsSeenAtOnceAndDurableWithALaterAppend() throws Exception {
+        try (AgentSession session = store.create(metadata("state-later"))) {
+            session.state().putWithNext("seen", JSON.objectNode().put("size", 3));
+            assertEquals(3, session.state().get("seen").orElseThrow().get("size").asInt());
+            session.append(Message.user("after"));
+            assertEquals(3, readElsewhere("state-later").state().get("seen").get("size").asInt());
+        }
+    }
+
+    @Test
     void aLaterAppendMakesLinesWithTheNextDurable() throws Exception {
         try (AgentSession session = store.create(metadata("carried"))) {
             session.appendWithNext(Message.assistant("call"));
