@@ -44,8 +44,10 @@ class LargeContentIT {
                     "ANTHROPIC_BASE_URL", server.baseUrl());
             server.enqueue(ServerStep.toolUse("Write", Json.object().put("file_path", "big.txt").put("content", content)),
                     ServerStep.text(answer));
+            // A model with no known context window: with one, 50 MB of history is far over it and the
+            // agent rightly compacts (CompactorTest covers that); here the content itself must go round.
             CliProcess first = CliProcess.start(dir, env, "run", "--sessions-dir", sessions.toString(),
-                    "--cwd", workspace.toString(), "--output", "jsonl", "--allow", "Write", "--session-id", "big",
+                    "--model", "unwindowed-test-model", "--cwd", workspace.toString(), "--output", "jsonl", "--allow", "Write", "--session-id", "big",
                     "write a big file, then say a lot");
             List<String> out = new ArrayList<>();
             assertThat(first.finish(out)).as(first.stderr.get()).isZero();
