@@ -118,40 +118,40 @@ final class JsonlAgentSession implements AgentSession {
 
     @Override
     public void append(Message message) {
-        byte[] line = redacted(MessageCodec.toBytes(message));
-        lock.lock();
-        try {
-            write(line);
-            messages.add(message);
-            snapshot = null;
-        } finally {
-            lock.unlock();
-        }
+        addMessage(message, Optional.empty(), false);
     }
 
     @Override
     public void append(Message message, UsageTotals used) {
-        byte[] line = withUsage(redacted(MessageCodec.toBytes(message)), used);
-        lock.lock();
-        try {
-            write(line);
-            messages.add(message);
-            snapshot = null;
-            usage = usage.plus(used);
-        } finally {
-            lock.unlock();
-        }
+        addMessage(message, Optional.of(used), false);
     }
 
     @Override
     public void appendWithNext(Message message, UsageTotals used) {
-        byte[] line = withUsage(redacted(MessageCodec.toBytes(message)), used);
+        addMessage(message, Optional.of(used), true);
+    }
+
+    @Override
+    public void appendWithNext(Message message) {
+        addMessage(message, Optional.empty(), true);
+    }
+
+    /** One message line, durable now or with the next line, with the usage of the call that produced it. */
+    private void addMessage(Message message, Optional<UsageTotals> used, boolean withNext) {
+        byte[] redacted = redacted(MessageCodec.toBytes(message));
+        byte[] line = used.isPresent() ? withUsage(redacted, used.get()) : redacted;
         lock.lock();
         try {
-            writeLater(line);
+            if (withNext) {
+                writeLater(line);
+            } else {
+                write(line);
+            }
             messages.add(message);
             snapshot = null;
-            usage = usage.plus(used);
+            if (used.isPresent()) {
+                usage = usage.plus(used.get());
+            }
         } finally {
             lock.unlock();
         }
@@ -179,41 +179,24 @@ final class JsonlAgentSession implements AgentSession {
 
     @Override
     public void appendRecord(String kind, ObjectNode body) {
-        ObjectNode line = recordLine(kind, body);
-        byte[] bytes = Json.writeBytes(line);
-        lock.lock();
-        try {
-            write(bytes);
-            if (kind.equals(USAGE_RECORD)) {
-                usage = usage.plus(UsageTotals.fromJson(line));
-            } else {
-                records.add(line);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public void appendWithNext(Message message) {
-        byte[] line = redacted(MessageCodec.toBytes(message));
-        lock.lock();
-        try {
-            writeLater(line);
-            messages.add(message);
-            snapshot = null;
-        } finally {
-            lock.unlock();
-        }
+        addRecord(kind, body, false);
     }
 
     @Override
     public void appendRecordWithNext(String kind, ObjectNode body) {
+        addRecord(kind, body, true);
+    }
+
+    private void addRecord(String kind, ObjectNode body, boolean withNext) {
         ObjectNode line = recordLine(kind, body);
         byte[] bytes = Json.writeBytes(line);
         lock.lock();
         try {
-            writeLater(bytes);
+            if (withNext) {
+                writeLater(bytes);
+            } else {
+                write(bytes);
+            }
             if (kind.equals(USAGE_RECORD)) {
                 usage = usage.plus(UsageTotals.fromJson(line));
             } else {
