@@ -324,23 +324,15 @@ final class JsonlAgentSession implements AgentSession {
 
         @Override
         public void put(String key, JsonNode value) {
-            ObjectNode line = Json.object();
-            line.put("record", "state");
-            line.put("key", key);
-            line.set("value", value);
-            byte[] bytes = Json.writeBytes(line);
-            JsonNode copy = value.deepCopy();
-            lock.lock();
-            try {
-                write(bytes);
-                state.put(key, copy);
-            } finally {
-                lock.unlock();
-            }
+            store(key, value, false);
         }
 
         @Override
         public void putWithNext(String key, JsonNode value) {
+            store(key, value, true);
+        }
+
+        private void store(String key, JsonNode value, boolean withNext) {
             ObjectNode line = Json.object();
             line.put("record", "state");
             line.put("key", key);
@@ -349,7 +341,11 @@ final class JsonlAgentSession implements AgentSession {
             JsonNode copy = value.deepCopy();
             lock.lock();
             try {
-                writeLater(bytes);
+                if (withNext) {
+                    writeLater(bytes);
+                } else {
+                    write(bytes);
+                }
                 state.put(key, copy);
             } finally {
                 lock.unlock();
