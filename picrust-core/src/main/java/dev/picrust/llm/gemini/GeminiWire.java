@@ -44,8 +44,13 @@ final class GeminiWire implements WireProtocol {
     }
 
     URI countTokensUri(String model) {
-        String name = URLEncoder.encode(model.startsWith("models/") ? model.substring(7) : model, StandardCharsets.UTF_8);
-        return URI.create(base + "/models/" + name + ":countTokens");
+        return URI.create(modelPath(model) + ":countTokens");
+    }
+
+    /** {@code <base>/models/<name>}, the model given with or without its {@code models/} prefix. */
+    private String modelPath(String model) {
+        return base + "/models/" + URLEncoder.encode(model.startsWith("models/") ? model.substring(7) : model,
+                StandardCharsets.UTF_8);
     }
 
     /** {@code {"generateContentRequest": {"model": "models/M", ...the generate body}}}. */
@@ -65,8 +70,7 @@ final class GeminiWire implements WireProtocol {
 
     @Override
     public URI uri(String model, boolean streaming) {
-        String name = URLEncoder.encode(model.startsWith("models/") ? model.substring(7) : model, StandardCharsets.UTF_8);
-        return URI.create(base + "/models/" + name + (streaming ? ":streamGenerateContent?alt=sse" : ":generateContent"));
+        return URI.create(modelPath(model) + (streaming ? ":streamGenerateContent?alt=sse" : ":generateContent"));
     }
 
     @Override
@@ -99,13 +103,7 @@ final class GeminiWire implements WireProtocol {
 
     @Override
     public LlmResponse readMessage(byte[] body) {
-        JsonNode response;
-        try {
-            response = Json.parse(new String(body, StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw new LlmException(Kind.MALFORMED_RESPONSE, "Gemini answer is not JSON: " + e.getOriginalMessage(),
-                    0, null, false, e);
-        }
+        JsonNode response = WireProtocol.answerJson(body, "Gemini answer");
         if (response == null || !response.isObject()) {
             throw new LlmException(Kind.MALFORMED_RESPONSE, "Gemini answer is not a JSON object");
         }

@@ -16,7 +16,6 @@ import dev.picrust.llm.sse.SseEvent;
 import dev.picrust.llm.sse.SseReader;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -75,13 +74,7 @@ final class ChatWire implements WireProtocol {
 
     @Override
     public LlmResponse readMessage(byte[] body) {
-        JsonNode completion;
-        try {
-            completion = Json.parse(new String(body, StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw new LlmException(Kind.MALFORMED_RESPONSE, "OpenAI answer is not JSON: " + e.getOriginalMessage(),
-                    0, null, false, e);
-        }
+        JsonNode completion = WireProtocol.answerJson(body, "OpenAI answer");
         if (completion == null || !completion.isObject()
                 || !(completion.path("choices").isArray() || completion.has("error"))) {
             throw new LlmException(Kind.MALFORMED_RESPONSE, "OpenAI answer is not a chat completion (no choices)");

@@ -68,4 +68,17 @@ public interface WireProtocol {
             default -> status >= 500 ? LlmException.Kind.SERVER_ERROR : LlmException.Kind.INVALID_REQUEST;
         };
     }
+
+    /**
+     * A non-streamed answer's body as JSON, or a {@code MALFORMED_RESPONSE} naming {@code what}
+     * ("OpenAI answer"); {@code null} for an empty body, which the caller's shape check refuses.
+     */
+    static com.fasterxml.jackson.databind.JsonNode answerJson(byte[] body, String what) {
+        try {
+            return dev.picrust.json.Json.parse(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new LlmException(LlmException.Kind.MALFORMED_RESPONSE, what + " is not JSON: " + e.getOriginalMessage(),
+                    0, null, false, e);
+        }
+    }
 }
