@@ -62,7 +62,7 @@ public final class McpCommand {
                     .with(single("--cwd", PATH, "Project folder whose .mcp.json applies (default: the current one).",
                             v -> cwd = v))
                     .with(single("--timeout", INT, "Seconds to wait for each server (default: ${DEFAULT-VALUE}).",
-                            v -> timeoutSeconds = v).defaultValue("30"))
+                            v -> timeoutSeconds = v).label("SECONDS").defaultValue("30"))
                     .action(parsed -> call())
                     .build();
         }

@@ -8,11 +8,14 @@ import java.util.Locale;
 /**
  * A command's help, from its declarations: the usage line, the description, one entry per parameter
  * (positional parameters first, then the options in declaration order, then help and version) and the
- * subcommands, wrapped at {@value #WIDTH} columns.
+ * subcommands, in lines shorter than {@value #WIDTH} columns.
  */
 final class HelpText {
     static final int WIDTH = 80;
-    /** The widest option column; longer names push their description one space on, or to a line of their own. */
+    /**
+     * The widest option column: longer names push their description one space on, or to a line of
+     * their own, rather than widening the column for every option.
+     */
     private static final int OPTION_COLUMN = 20;
 
     private HelpText() {}
@@ -22,7 +25,7 @@ final class HelpText {
         String usage = "Usage: " + String.join(" ", path) + " ";
         wrapWords(help, usage, synopsis(command), usage.length());
         for (String paragraph : command.description()) {
-            for (String line : wrap(paragraph, WIDTH)) {
+            for (String line : wrap(paragraph, WIDTH - 1)) {
                 help.append(line).append('\n');
             }
         }
@@ -38,8 +41,9 @@ final class HelpText {
         }
         entries.add(new String[] {"-h, ", "--help", "Show this help message and exit."});
         entries.add(new String[] {"-V, ", "--version", "Print version information and exit."});
-        int longest = entries.stream().mapToInt(e -> e[1].length()).max().orElse(0);
-        int column = 6 + Math.min(longest, OPTION_COLUMN) + 3;
+        int longest = entries.stream().mapToInt(e -> e[1].length()).filter(n -> n <= OPTION_COLUMN).max()
+                .orElse(OPTION_COLUMN);
+        int column = 6 + longest + 3;
         for (String[] entry : entries) {
             String head = "  " + (entry[0].isEmpty() ? "    " : entry[0]) + entry[1];
             if (entry[2].isEmpty()) {
@@ -126,7 +130,7 @@ final class HelpText {
         StringBuilder line = new StringBuilder(first);
         boolean empty = true;
         for (String word : words) {
-            if (!empty && line.length() + 1 + word.length() > WIDTH) {
+            if (!empty && line.length() + 1 + word.length() >= WIDTH) {
                 out.append(line).append('\n');
                 line = new StringBuilder(" ".repeat(indent));
                 empty = true;
@@ -139,11 +143,11 @@ final class HelpText {
 
     /** {@code head} then {@code text} wrapped from column {@code column}, later lines two further in. */
     private static void describe(StringBuilder out, String head, String text, int column) {
-        List<String> lines = wrap(text, WIDTH - column);
+        List<String> lines = wrap(text, WIDTH - 1 - column);
         out.append(head).append(lines.getFirst()).append('\n');
         if (lines.size() > 1) {
             String rest = String.join(" ", lines.subList(1, lines.size()));
-            for (String line : wrap(rest, WIDTH - column - 2)) {
+            for (String line : wrap(rest, WIDTH - 1 - column - 2)) {
                 out.append(" ".repeat(column + 2)).append(line).append('\n');
             }
         }
