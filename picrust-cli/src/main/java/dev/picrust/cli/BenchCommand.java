@@ -3,9 +3,9 @@ package dev.picrust.cli;
 import dev.picrust.bench.load.AgentLoadBenchmark;
 import dev.picrust.bench.load.LoadReport;
 import dev.picrust.bench.load.LoadSettings;
+import dev.picrust.cli.args.Command;
 import java.nio.file.Path;
 import java.time.Duration;
-import dev.picrust.cli.args.Command;
 
 import static dev.picrust.cli.args.Parameter.flag;
 import static dev.picrust.cli.args.Parameter.single;
@@ -53,23 +53,14 @@ final class BenchCommand {
         }
 
         int agents;
-
         int steps;
-
         long latencyMs;
-
         Path jsonl;
-
         Long rampMs;
-
         Integer warmupAgents;
-
         Path sessionsDir;
-
         boolean keep;
-
         boolean inProcess;
-
         Long timeoutSeconds;
 
         int call() throws Exception {

@@ -1,8 +1,9 @@
 package dev.picrust.cli;
 
-import dev.picrust.event.StatusCode;
-import dev.picrust.event.OutputChunk;
 import dev.picrust.agent.AgentConfig;
+import dev.picrust.cli.args.Command;
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.StatusCode;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
 import dev.picrust.runtime.Subscription;
@@ -26,7 +27,6 @@ import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.completer.StringsCompleter;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import dev.picrust.cli.args.Command;
 
 /**
  * The interactive terminal agent: {@code picrust} with no prompt. Several turns on one session, the

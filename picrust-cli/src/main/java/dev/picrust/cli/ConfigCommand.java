@@ -1,5 +1,6 @@
 package dev.picrust.cli;
 
+import dev.picrust.cli.args.Command;
 import dev.picrust.event.PermissionBehavior;
 import dev.picrust.hook.HookSettings;
 import dev.picrust.llm.HttpSettings;
@@ -13,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import dev.picrust.cli.args.Command;
 
 import static dev.picrust.cli.args.Parameter.single;
 import static dev.picrust.cli.args.ValueType.PATH;

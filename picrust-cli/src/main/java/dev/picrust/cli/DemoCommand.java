@@ -3,6 +3,7 @@ package dev.picrust.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Permissions;
+import dev.picrust.cli.args.Command;
 import dev.picrust.json.Json;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.StopReason;
@@ -14,7 +15,6 @@ import dev.picrust.testkit.ServerStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import dev.picrust.cli.args.Command;
 
 import static dev.picrust.cli.args.Parameter.single;
 import static dev.picrust.cli.args.ValueType.PATH;
@@ -36,7 +36,6 @@ final class DemoCommand {
     }
 
     Path sessionsDir;
-
     String output;
 
     int call() throws Exception {

@@ -1,12 +1,12 @@
 package dev.picrust.cli;
 
+import dev.picrust.cli.args.Command;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import dev.picrust.cli.args.Command;
 
 import static dev.picrust.cli.args.Parameter.flag;
 import static dev.picrust.cli.args.Parameter.positional;
@@ -68,9 +68,7 @@ public final class McpCommand {
         }
 
         List<Path> mcpConfig = new ArrayList<>();
-
         Path cwd;
-
         int timeoutSeconds;
 
         int call() {
@@ -137,29 +135,17 @@ public final class McpCommand {
         }
 
         boolean http;
-
         int port;
-
         String tokenEnv;
-
         boolean noToken;
-
         String agentType;
-
         String description;
-
         String provider;
-
         String model;
-
         String baseUrl;
-
         String system;
-
         Path cwd;
-
         Path sessionsDir;
-
         List<String> allow = new ArrayList<>();
 
         int call() throws Exception {

@@ -1,5 +1,6 @@
 package dev.picrust.cli;
 
+import dev.picrust.cli.args.Command;
 import dev.picrust.llm.catalog.ModelCatalog;
 import dev.picrust.llm.catalog.ModelChoice;
 import dev.picrust.llm.catalog.ModelCost;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
-import dev.picrust.cli.args.Command;
 
 import static dev.picrust.cli.args.Parameter.single;
 import static dev.picrust.cli.args.ValueType.PATH;

@@ -1,5 +1,7 @@
 package dev.picrust.cli;
 
+import dev.picrust.cli.args.Command;
+import dev.picrust.cli.args.Invocation;
 import dev.picrust.event.PermissionBehavior;
 import dev.picrust.permission.PermissionRule;
 import dev.picrust.permission.PermissionTier;
@@ -14,8 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import dev.picrust.cli.args.Command;
-import dev.picrust.cli.args.Invocation;
 
 import static dev.picrust.cli.args.Parameter.positional;
 import static dev.picrust.cli.args.Parameter.single;
@@ -45,7 +45,6 @@ final class PermissionsCommand {
     /** What every subcommand shares: the {@code --home} option, the rule store it names, the output. */
     abstract static class StoreOptions {
         Path home;
-
         private Invocation invocation;
 
         /** {@code command} with {@code --home} and {@link #call} as its action. */
@@ -110,7 +109,6 @@ final class PermissionsCommand {
         }
 
         String tier;
-
         String agentType;
 
         @Override
@@ -183,11 +181,8 @@ final class PermissionsCommand {
         }
 
         String ruleText;
-
         String behavior;
-
         String tier;
-
         String agentType;
 
         @Override
@@ -228,11 +223,8 @@ final class PermissionsCommand {
         }
 
         String ruleText;
-
         String behavior;
-
         String tier;
-
         String agentType;
 
         @Override

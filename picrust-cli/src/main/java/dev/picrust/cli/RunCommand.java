@@ -1,24 +1,25 @@
 package dev.picrust.cli;
 
-import dev.picrust.event.StatusCode;
-
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Budget;
 import dev.picrust.agent.Permissions;
 import dev.picrust.agent.context.WorkspacePrompt;
+import dev.picrust.cli.args.Command;
+import dev.picrust.cli.args.Invocation;
+import dev.picrust.event.EndReason;
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.StatusCode;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.hook.HookRegistry;
+import dev.picrust.llm.HttpSettings;
+import dev.picrust.llm.LlmException;
+import dev.picrust.llm.catalog.ModelCatalog;
+import dev.picrust.llm.catalog.ModelChoice;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.PermissionSettings;
 import dev.picrust.permission.RuleStore;
-import dev.picrust.llm.LlmException;
-import dev.picrust.event.UsageTotals;
-import dev.picrust.llm.HttpSettings;
-import dev.picrust.llm.catalog.ModelCatalog;
-import dev.picrust.llm.catalog.ModelChoice;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.event.EndReason;
-import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.sandbox.BubblewrapSandbox;
 import dev.picrust.sandbox.SandboxMode;
@@ -52,8 +53,6 @@ import static dev.picrust.cli.args.ValueType.INT;
 import static dev.picrust.cli.args.ValueType.LONG;
 import static dev.picrust.cli.args.ValueType.PATH;
 import static dev.picrust.cli.args.ValueType.STRING;
-import dev.picrust.cli.args.Command;
-import dev.picrust.cli.args.Invocation;
 
 class RunCommand {
     private static final int DEFAULT_MAX_TOKENS = 8192;
@@ -61,42 +60,25 @@ class RunCommand {
     /** The provider's name in the model catalog (what a resume selects again), set by the last model chosen. */
     String launchProvider;
 
+    // What the command line gave, bound by the declarations in declare().
     List<String> prompt = new ArrayList<>();
-
     String provider;
-
     String model;
-
     String baseUrl;
-
     Path sessionsDir;
-
     String sessionId;
-
     String resume;
-
     boolean continueLatest;
-
     Path cwd;
-
     int maxIterations;
-
     Integer maxTokens;
-
     Double maxCost;
-
     Long maxTotalTokens;
-
     Long maxCalls;
-
     boolean noStream;
-
     Double connectTimeout;
-
     Double firstByteTimeout;
-
     Double idleTimeout;
-
     Double attemptTimeout;
 
     /** The provider deadlines the settings files and flags resolved to (set by {@link #agentConfig}). */
@@ -108,33 +90,19 @@ class RunCommand {
             + "there are any, and finish by saying what you did and what is left. Ask when a decision is the user's.";
 
     String system;
-
     List<String> allow = new ArrayList<>();
-
     List<String> ask = new ArrayList<>();
-
     List<String> deny = new ArrayList<>();
-
     String permissionMode;
-
     boolean skipPermissions;
-
     List<Path> mcpConfig = new ArrayList<>();
-
     String output;
-
     boolean interactive;
-
     String sandbox;
-
     boolean noNetwork;
-
     List<Path> sandboxWritable = new ArrayList<>();
-
     List<String> passEnv = new ArrayList<>();
-
     boolean verbose;
-
     boolean debug;
 
     /** The session whose debug/ folder --debug writes to: the one this command runs now. */

@@ -2,6 +2,9 @@ package dev.picrust.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.cli.args.Command;
+import dev.picrust.cli.args.Parameter;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.json.Json;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.ImageBlock;
@@ -14,7 +17,6 @@ import dev.picrust.llm.ToolResultBlock;
 import dev.picrust.llm.ToolUseBlock;
 import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionMetadata;
-import dev.picrust.event.UsageTotals;
 import dev.picrust.session.SessionSnapshot;
 import dev.picrust.session.SessionStore;
 import java.io.IOException;
@@ -24,8 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import dev.picrust.cli.args.Command;
-import dev.picrust.cli.args.Parameter;
 
 import static dev.picrust.cli.args.Parameter.positional;
 import static dev.picrust.cli.args.Parameter.single;

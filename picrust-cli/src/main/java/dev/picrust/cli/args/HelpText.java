@@ -87,7 +87,7 @@ final class HelpText {
     }
 
     /**
-     * The usage line's words in picocli's order, each group sorted by name: the short flags as one
+     * The usage line's words, each group sorted by name: the short flags as one
      * cluster, the other flags, options with a value, repeatable options, positionals, {@code [COMMAND]}.
      */
     private static List<String> synopsis(Command command) {
