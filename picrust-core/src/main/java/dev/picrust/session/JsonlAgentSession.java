@@ -37,7 +37,11 @@ final class JsonlAgentSession implements AgentSession {
     /** {@link #messages()} until the next append: read before every model call, so not copied each time. */
     private volatile List<Message> snapshot;
     private final Map<String, JsonNode> state;
-    private final List<ObjectNode> records;
+    /**
+     * Records as their lines' bytes: read when the session opens and when a crashed turn resumes,
+     * kept meanwhile by every idle agent, and a few hundred bytes of text are a quarter of their tree.
+     */
+    private final List<byte[]> records;
     private final List<String> loadWarnings;
     /** What the session's model calls used; changed under {@link #lock}, read without it. */
     private volatile UsageTotals usage;
@@ -56,7 +60,8 @@ final class JsonlAgentSession implements AgentSession {
         this.history = history;
         this.messages = new ArrayList<>(messages);
         this.state = new LinkedHashMap<>(state);
-        this.records = new ArrayList<>(records);
+        this.records = new ArrayList<>(records.size());
+        records.forEach(r -> this.records.add(Json.writeBytes(r)));
         this.loadWarnings = List.copyOf(loadWarnings);
         this.usage = usage;
     }
@@ -200,7 +205,7 @@ final class JsonlAgentSession implements AgentSession {
             if (kind.equals(USAGE_RECORD)) {
                 usage = usage.plus(UsageTotals.fromJson(line));
             } else {
-                records.add(line);
+                records.add(bytes);
             }
         } finally {
             lock.unlock();
@@ -230,7 +235,13 @@ final class JsonlAgentSession implements AgentSession {
     public List<ObjectNode> records() {
         lock.lock();
         try {
-            return records.stream().map(ObjectNode::deepCopy).toList();
+            List<ObjectNode> read = new ArrayList<>(records.size());
+            for (byte[] record : records) {
+                read.add((ObjectNode) Json.parse(record));
+            }
+            return read;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new java.io.UncheckedIOException("a record this session wrote does not read back", e);
         } finally {
             lock.unlock();
         }

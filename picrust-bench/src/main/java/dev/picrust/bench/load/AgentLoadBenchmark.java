@@ -226,6 +226,7 @@ public final class AgentLoadBenchmark {
         }
         timings.clear();
         long heapIdle = usedHeapAfterGc();
+        writeHistogram(System.getenv("PICRUST_BENCH_HISTOGRAM"));
         int peakThreads = threads.getPeakThreadCount();
         log.printf("measured; shutting %d agents down%n", n);
 
@@ -364,6 +365,24 @@ public final class AgentLoadBenchmark {
                     && System.nanoTime() < deadline) {
                 Thread.sleep(1);
             }
+        }
+    }
+
+    /**
+     * With {@code PICRUST_BENCH_HISTOGRAM=FILE}: the live objects by class while every agent is idle
+     * (what "heap per idle agent" is made of), as {@code jcmd GC.class_histogram} prints them.
+     */
+    private static void writeHistogram(String file) {
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            java.nio.file.Files.writeString(java.nio.file.Path.of(file), String.valueOf(text));
+        } catch (javax.management.JMException | java.io.IOException e) {
+            System.err.println("bench: no class histogram: " + e);
         }
     }
 
