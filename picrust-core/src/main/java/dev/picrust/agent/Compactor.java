@@ -351,7 +351,7 @@ final class Compactor {
                     case ThinkingBlock t -> text.append("[Assistant thinking]: ")
                             .append(cap(t.thinking(), MAX_RESULT_CHARS)).append('\n');
                     case ToolUseBlock u -> text.append("[Assistant tool call]: ").append(u.name()).append(' ')
-                            .append(cap(u.input().toString(), MAX_RESULT_CHARS)).append('\n');
+                            .append(cap(Json.write(u.input()), MAX_RESULT_CHARS)).append('\n');
                     case ToolResultBlock r -> text.append(r.isError() ? "[Tool error]: " : "[Tool result]: ")
                             .append(cap(r.text(), MAX_RESULT_CHARS)).append('\n');
                     case ImageBlock image -> text.append(m.role() == Role.USER ? "[User]: " : "[Assistant]: ")

@@ -139,7 +139,7 @@ final class OtelAgentTracing implements AgentTracing {
         if (content) {
             span.setAttribute(INPUT_MESSAGES, redacted(messages(request.messages())));
             if (!request.system().isEmpty()) {
-                ArrayNode system = Json.MAPPER.createArrayNode();
+                ArrayNode system = Json.array();
                 request.system().forEach(t -> system.addObject().put("type", "text").put("content", t.text()));
                 span.setAttribute(SYSTEM_INSTRUCTIONS, redacted(system));
             }
@@ -184,7 +184,7 @@ final class OtelAgentTracing implements AgentTracing {
         span.setAttribute(CACHE_READ_TOKENS, usage.cacheReadInputTokens());
         span.setAttribute(CACHE_CREATION_TOKENS, usage.cacheCreationInputTokens());
         if (content) {
-            ArrayNode output = Json.MAPPER.createArrayNode();
+            ArrayNode output = Json.array();
             ObjectNode message = output.addObject().put("role", "assistant");
             message.set("parts", parts(response.content()));
             message.put("finish_reason", response.stopReason().wire());
@@ -234,7 +234,7 @@ final class OtelAgentTracing implements AgentTracing {
     }
 
     private static JsonNode messages(List<Message> messages) {
-        ArrayNode out = Json.MAPPER.createArrayNode();
+        ArrayNode out = Json.array();
         for (Message m : messages) {
             boolean results = !m.content().isEmpty() && m.content().stream().allMatch(b -> b instanceof ToolResultBlock);
             ObjectNode message = out.addObject().put("role", results ? "tool" : m.role().name().toLowerCase(Locale.ROOT));
@@ -244,7 +244,7 @@ final class OtelAgentTracing implements AgentTracing {
     }
 
     private static ArrayNode parts(List<ContentBlock> blocks) {
-        ArrayNode parts = Json.MAPPER.createArrayNode();
+        ArrayNode parts = Json.array();
         for (ContentBlock b : blocks) {
             switch (b) {
                 case TextBlock t -> parts.addObject().put("type", "text").put("content", t.text());

@@ -1,5 +1,6 @@
 package dev.picrust.agent;
 
+import dev.picrust.json.Json;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.DocumentBlock;
 import dev.picrust.llm.ImageBlock;
@@ -57,11 +58,11 @@ final class TokenEstimator {
             case TextBlock t -> text(t.text(), PROSE);
             case ThinkingBlock t -> text(t.thinking(), PROSE) + t.signature().length() / 4;
             case RedactedThinkingBlock r -> r.data().length() / 4;
-            case ToolUseBlock u -> text(u.name(), JSON) + text(u.input().toString(), JSON);
+            case ToolUseBlock u -> text(u.name(), JSON) + text(Json.write(u.input()), JSON);
             case ToolResultBlock r -> toolResult(r);
             case ImageBlock i -> IMAGE_TOKENS;
             case DocumentBlock d -> document(d);
-            case UnknownBlock u -> text(u.raw().toString(), JSON);
+            case UnknownBlock u -> text(Json.write(u.raw()), JSON);
         };
     }
 
@@ -69,7 +70,7 @@ final class TokenEstimator {
         long total = 0;
         for (ToolDefinition t : tools) {
             total += BLOCK_OVERHEAD + text(t.name(), JSON) + text(t.description(), PROSE)
-                    + text(t.inputSchema().toString(), JSON);
+                    + text(Json.write(t.inputSchema()), JSON);
         }
         return total;
     }

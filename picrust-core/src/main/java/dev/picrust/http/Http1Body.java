@@ -148,7 +148,11 @@ abstract sealed class Http1Body extends InputStream {
      * pings forever is not drained).
      */
     final boolean skipRest(int maxBytes, boolean wait) {
-        byte[] sink = new byte[2048];
+        if (complete) {
+            return true;
+        }
+        // Usually just the last chunk's few bytes are left; a longer rest takes more turns, not more reads.
+        byte[] sink = new byte[256];
         int skipped = 0;
         draining = true;
         drainUntilNanos = System.nanoTime() + (wait ? DRAIN_WAIT_NANOS : 1_000_000L);

@@ -18,7 +18,13 @@ import java.util.List;
  */
 final class Http1Connection {
     private static final byte[] NO_BUFFER = new byte[0];
-    private static final int BUFFER_BYTES = 2048;
+    /** Read buffers: one per exchange in progress, a few kept for the next exchanges. */
+    private static final BufferPool READ_BUFFERS = new BufferPool(2048, 64);
+    /**
+     * Where a request's head and body are put together so they leave in one write (one packet for
+     * a small request) without a new array per request; held only for the write.
+     */
+    private static final BufferPool WRITE_BUFFERS = new BufferPool(32 * 1024, 16);
     static final int MAX_HEAD_BYTES = 64 * 1024;
     private static final int MAX_LINE_BYTES = 16 * 1024;
 
@@ -54,15 +60,19 @@ final class Http1Connection {
     void write(byte[] head, byte[] body) throws IOException {
         receivedAny = false;
         if (buffer == NO_BUFFER) {
-            buffer = new byte[BUFFER_BYTES];
+            buffer = READ_BUFFERS.take();
         }
         position = 0;
         limit = 0;
-        if (body.length > 0 && body.length <= 64 * 1024) {
-            byte[] all = new byte[head.length + body.length];
-            System.arraycopy(head, 0, all, 0, head.length);
-            System.arraycopy(body, 0, all, head.length, body.length);
-            out.write(all);
+        if (body.length > 0 && head.length + body.length <= WRITE_BUFFERS.size()) {
+            byte[] all = WRITE_BUFFERS.take();
+            try {
+                System.arraycopy(head, 0, all, 0, head.length);
+                System.arraycopy(body, 0, all, head.length, body.length);
+                out.write(all, 0, head.length + body.length);
+            } finally {
+                WRITE_BUFFERS.give(all);
+            }
         } else {
             out.write(head);
             if (body.length > 0) {
@@ -251,6 +261,9 @@ final class Http1Connection {
 
     /** Back to the pool: an idle connection keeps no buffer. */
     void idle(long nowNanos) {
+        if (buffer != NO_BUFFER) {
+            READ_BUFFERS.give(buffer);
+        }
         buffer = NO_BUFFER;
         position = 0;
         limit = 0;

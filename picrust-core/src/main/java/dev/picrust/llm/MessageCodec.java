@@ -2,8 +2,6 @@ package dev.picrust.llm;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
@@ -42,10 +40,6 @@ public final class MessageCodec {
     private static final List<String> THINKING_FIELDS = List.of("type", "thinking", "signature");
     private static final List<String> REDACTED_FIELDS = List.of("type", "data");
     private static final List<String> TOOL_FIELDS = List.of("name", "description", "input_schema");
-
-    /** Reads the writer's tokens back as they were written ("1.50" stays 1.50, as in the blocks). */
-    private static final ObjectReader TOKENS_TO_TREE = Json.MAPPER.reader()
-            .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
 
     private MessageCodec() {}
 
@@ -240,9 +234,10 @@ public final class MessageCodec {
 
     /** The tree of what {@code writer} writes; the buffer keeps every value's kind (int, long, double, binary). */
     private static JsonNode tree(JsonStreamWriter writer) {
-        try (TokenBuffer tokens = new TokenBuffer(Json.MAPPER, false)) {
+        // Read back as written ("1.50" stays 1.50, as in the blocks): Json.tree keeps each number's kind.
+        try (TokenBuffer tokens = new TokenBuffer((com.fasterxml.jackson.core.ObjectCodec) null, false)) {
             writer.write(tokens);
-            return TOKENS_TO_TREE.readTree(tokens.asParser());
+            return Json.tree(tokens.asParser());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -167,7 +167,7 @@ public final class RuleStore {
             }
         }
         all.put(digestKey(file), digest(bytes));
-        writeAtomically(digests, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(all)
+        writeAtomically(digests, Json.writePretty(all)
                 .concat("\n").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -241,7 +241,7 @@ public final class RuleStore {
     }
 
     private static byte[] serialize(RuleSet rules) throws IOException {
-        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rules.toJson())
+        return Json.writePretty(rules.toJson())
                 .concat("\n").getBytes(StandardCharsets.UTF_8);
     }
 

@@ -311,7 +311,7 @@ public final class JsonlSessionStore implements SessionStore {
     public Optional<SessionMetadata> readMetadata(String id) {
         Path file = directory(id).resolve("metadata.json");
         try {
-            return Optional.of(SessionMetadata.fromJson(Json.MAPPER.readTree(file.toFile())));
+            return Optional.of(SessionMetadata.fromJson(Json.parse(file)));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -352,7 +352,7 @@ public final class JsonlSessionStore implements SessionStore {
         Path target = dir.resolve("metadata.json");
         Path temp = dir.resolve("metadata.json.tmp-" + Thread.currentThread().threadId());
         try {
-            byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata.toJson());
+            byte[] bytes = Json.writePretty(metadata.toJson()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));

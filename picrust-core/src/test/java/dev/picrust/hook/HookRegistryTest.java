@@ -138,7 +138,7 @@ class HookRegistryTest {
 
     @Test
     void promptCanBeReplacedAsTextOrObject() {
-        registry.register(HookEvent.USER_PROMPT_SUBMIT, in -> HookDecision.modifyInput(Json.MAPPER.getNodeFactory()
+        registry.register(HookEvent.USER_PROMPT_SUBMIT, in -> HookDecision.modifyInput(Json.mapper().getNodeFactory()
                 .textNode(((HookInput.UserPromptSubmit) in).prompt() + " please")));
         registry.register(HookEvent.USER_PROMPT_SUBMIT, in -> HookDecision.modifyInput(Json.object()
                 .put("prompt", ((HookInput.UserPromptSubmit) in).prompt() + "!")));

@@ -37,7 +37,7 @@ final class Elicitation {
             LOG.info("MCP server '{}' asked for input but no one can answer here; declined", server);
             return new McpSchema.ElicitResult(McpSchema.ElicitResult.Action.DECLINE, null);
         }
-        ObjectNode schema = Json.MAPPER.valueToTree(request.requestedSchema() == null ? Map.of() : request.requestedSchema());
+        ObjectNode schema = Json.mapper().valueToTree(request.requestedSchema() == null ? Map.of() : request.requestedSchema());
         JsonNode properties = schema.path("properties");
         Map<String, String> questionByField = new LinkedHashMap<>();
         ArrayNode questions = Json.array();
@@ -121,7 +121,7 @@ final class Elicitation {
     }
 
     private static Object defaultOf(JsonNode schema) {
-        return schema.has("default") ? Json.MAPPER.convertValue(schema.get("default"), Object.class) : null;
+        return schema.has("default") ? Json.mapper().convertValue(schema.get("default"), Object.class) : null;
     }
 
     private static Object convert(String answer, JsonNode schema) {

@@ -22,7 +22,7 @@ import java.util.List;
  * include it as text for older clients).
  */
 final class McpContent {
-    private static final ObjectMapper MAPPER = Json.MAPPER;
+    private static final ObjectMapper MAPPER = Json.mapper();
 
     private McpContent() {
     }

@@ -47,7 +47,7 @@ final class McpServerConnection implements AutoCloseable {
     /** Streamable HTTP exists since 2025-03-26; the newest is offered first and the server may go lower. */
     static final List<String> HTTP_PROTOCOL_VERSIONS = List.of(ProtocolVersions.MCP_2025_03_26,
             ProtocolVersions.MCP_2025_06_18, ProtocolVersions.MCP_2025_11_25);
-    private static final McpJsonMapper JSON = new JacksonMcpJsonMapper(Json.MAPPER.copy()
+    private static final McpJsonMapper JSON = new JacksonMcpJsonMapper(Json.mapper().copy()
             .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false));
 
     private final McpServerConfig config;
@@ -339,7 +339,7 @@ final class McpServerConnection implements AutoCloseable {
         String token = "picrust-" + UUID.randomUUID();
         @SuppressWarnings("unchecked")
         Map<String, Object> arguments = input == null || input.isNull()
-                ? Map.of() : Json.MAPPER.convertValue(input, Map.class);
+                ? Map.of() : Json.mapper().convertValue(input, Map.class);
         McpSchema.CallToolRequest request = McpSchema.CallToolRequest.builder().name(toolName).arguments(arguments)
                 .progressToken(token).build();
         CompletableFuture<McpSchema.CallToolResult> answer = new CompletableFuture<>();

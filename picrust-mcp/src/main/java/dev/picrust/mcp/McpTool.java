@@ -18,7 +18,7 @@ record McpTool(String name, String originalName, String description, JsonNode in
                McpServerConnection server) implements Tool {
 
     static McpTool of(String name, McpSchema.Tool tool, McpServerConnection server) {
-        ObjectNode schema = tool.inputSchema() == null ? Json.object() : Json.MAPPER.valueToTree(tool.inputSchema());
+        ObjectNode schema = tool.inputSchema() == null ? Json.object() : Json.mapper().valueToTree(tool.inputSchema());
         if (!schema.has("type")) {
             schema.put("type", "object");
         }

@@ -380,7 +380,7 @@ public final class MockLlmServer implements AutoCloseable {
             return NullNode.getInstance();
         }
         try {
-            return Json.MAPPER.readTree(body);
+            return Json.parse(body);
         } catch (IOException e) {
             return TextNode.valueOf(new String(body, StandardCharsets.UTF_8));
         }

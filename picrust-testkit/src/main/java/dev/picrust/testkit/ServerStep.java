@@ -258,7 +258,7 @@ public sealed interface ServerStep {
     static List<ServerStep> exchanges(Path file) {
         JsonNode exchanges;
         try {
-            exchanges = Json.MAPPER.readTree(read(file));
+            exchanges = Json.parse(read(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot parse exchanges in " + file, e);
         }

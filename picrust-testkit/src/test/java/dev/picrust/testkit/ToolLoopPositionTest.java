@@ -133,7 +133,7 @@ class ToolLoopPositionTest {
     private static void assertSameAsTree(String body) {
         JsonNode tree;
         try {
-            tree = body.isEmpty() ? NullNode.getInstance() : Json.MAPPER.readTree(body);
+            tree = body.isEmpty() ? NullNode.getInstance() : Json.parse(body);
         } catch (IOException e) {
             tree = TextNode.valueOf(body);
         }

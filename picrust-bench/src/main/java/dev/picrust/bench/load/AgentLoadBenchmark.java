@@ -187,6 +187,7 @@ public final class AgentLoadBenchmark {
         double loadAverage = os.getSystemLoadAverage();
         Optional<Duration> serverCpuStart = endpoint.serverCpu();
         long cpuStart = os.getProcessCpuTime();
+        long allocatedStart = allocatedBytes();
         long turnStart = System.nanoTime();
         PromptSender sender = new PromptSender(handles, turnStart, Duration.ofMillis(settings.rampMs()));
         Thread senderThread = Thread.ofVirtual().name("bench-prompts").start(sender);
@@ -194,6 +195,7 @@ public final class AgentLoadBenchmark {
         senderThread.join();
         long turnEnd = outcomes.lastDone();
         long cpuNanos = os.getProcessCpuTime() - cpuStart;
+        long allocated = allocatedBytes() - allocatedStart;
         Optional<Long> serverCpu = serverCpuStart.flatMap(start -> endpoint.serverCpu()
                 .map(end -> end.minus(start).toNanos()));
 
@@ -236,7 +238,7 @@ public final class AgentLoadBenchmark {
         return new LoadReport(settings.transport().name().toLowerCase(), n, settings.steps(), settings.latencyMs(),
                 outcomes.completed(), n - outcomes.completed(), outcomes.failureSamples(), spawnMillis,
                 settings.rampMs(), (turnEnd - turnStart) / 1_000_000, settings.idealWall().toMillis(),
-                outcomes.turns(), settings.idealTurn().toMillis(), iterations, cpuNanos, serverCpu,
+                outcomes.turns(), settings.idealTurn().toMillis(), iterations, cpuNanos, allocated, serverCpu,
                 added, toolCalls == 0 ? 0 : toolNanos / 1e3 / toolCalls, heapBaseline, heapIdle, peakThreads,
                 files.bytes(), files.historyRecords(), writes.syncs(), writes.journalBytes(), jdk(),
                 Runtime.getRuntime().availableProcessors(), loadAverage,
@@ -363,6 +365,16 @@ public final class AgentLoadBenchmark {
                 Thread.sleep(1);
             }
         }
+    }
+
+    /**
+     * Heap bytes allocated by every thread of this JVM so far. Virtual threads allocate in their
+     * carriers' buffers, so the carriers' counts include them. Unlike CPU time this barely moves with
+     * the machine's load, which makes it the figure to compare two builds by.
+     */
+    private static long allocatedBytes() {
+        return ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+                ? threads.getTotalThreadAllocatedBytes() : -1;
     }
 
     static long usedHeapAfterGc() throws InterruptedException {

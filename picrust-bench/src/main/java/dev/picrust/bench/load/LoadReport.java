@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param iterations model calls made by all agents (K tool steps + 1 final answer per completed agent)
  * @param cpuNanos CPU time of this whole JVM during the turn phase (everything: loop, HTTP client,
  *                 JSON, session writes, GC, JIT, the harness's own thin timing layer; nothing subtracted)
+ * @param allocatedBytes heap bytes this JVM allocated during the turn phase (all threads; -1: unknown)
  * @param serverCpuNanos CPU time of the mock server process during the turn phase, for context
  * @param addedLatency end of one model call to the start of the next, minus the tool's own time
  * @param heapBaselineBytes heap used after GC before any agent existed
@@ -34,7 +35,7 @@ import java.util.Optional;
 public record LoadReport(String transport, int agents, int steps, long latencyMs, int completed, int failed,
                          List<String> failureSamples, long spawnMillis, long rampMillis, long wallMillis,
                          long idealWallMillis, LatencySummary turns, long idealTurnMillis,
-                         long iterations, long cpuNanos, Optional<Long> serverCpuNanos, LatencySummary addedLatency,
+                         long iterations, long cpuNanos, long allocatedBytes, Optional<Long> serverCpuNanos, LatencySummary addedLatency,
                          double toolMicrosMean, long heapBaselineBytes, long heapIdleBytes, int peakPlatformThreads,
                          long sessionBytes, long historyRecords, long fsyncs, long journalBytes, String jdk,
                          int cores, double loadAverage, String jvmArguments, Instant finishedAt) {
@@ -49,6 +50,10 @@ public record LoadReport(String transport, int agents, int steps, long latencyMs
 
     public double cpuMicrosPerIteration() {
         return iterations == 0 ? 0 : cpuNanos / 1e3 / iterations;
+    }
+
+    public double allocatedKibPerIteration() {
+        return iterations == 0 || allocatedBytes < 0 ? 0 : allocatedBytes / 1024.0 / iterations;
     }
 
     public long retainedBytesPerAgent() {
@@ -67,7 +72,9 @@ public record LoadReport(String transport, int agents, int steps, long latencyMs
                 .put("max", round(turns.maxMs(), 1));
         n
                 .put("iterations", iterations).put("cpu_ms", cpuNanos / 1_000_000)
-                .put("cpu_us_per_iteration", round(cpuMicrosPerIteration(), 1));
+                .put("cpu_us_per_iteration", round(cpuMicrosPerIteration(), 1))
+                .put("allocated_bytes", allocatedBytes)
+                .put("allocated_kib_per_iteration", round(allocatedKibPerIteration(), 2));
         serverCpuNanos.ifPresent(s -> n.put("server_cpu_ms", s / 1_000_000));
         ObjectNode added = n.putObject("added_latency_ms");
         added.put("count", addedLatency.count()).put("p50", round(addedLatency.p50Ms(), 3))
@@ -101,6 +108,8 @@ public record LoadReport(String transport, int agents, int steps, long latencyMs
                 cpuMicrosPerIteration(), cpuNanos / 1_000_000, iterations,
                 serverCpuNanos.map(c -> String.format(Locale.ROOT, "; mock server used %d ms", c / 1_000_000))
                         .orElse(""));
+        line(s, "allocated", "%.1f KiB per iteration (%d MiB in the turn phase, all threads)",
+                allocatedKibPerIteration(), allocatedBytes / 1048576);
         line(s, "added latency", "p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms (%d gaps; tool mean %.1f us)",
                 addedLatency.p50Ms(), addedLatency.p90Ms(), addedLatency.p99Ms(), addedLatency.maxMs(),
                 addedLatency.count(), toolMicrosMean);

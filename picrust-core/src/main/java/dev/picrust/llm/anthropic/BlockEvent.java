@@ -27,7 +27,7 @@ import java.util.Optional;
 record BlockEvent(boolean hasIndex, int index, String deltaType, String deltaText) {
 
     static Optional<BlockEvent> read(String data) {
-        try (JsonParser parser = Json.MAPPER.getFactory().createParser(data)) {
+        try (JsonParser parser = Json.FACTORY.createParser(data)) {
             return Optional.ofNullable(new Reading(parser).event());
         } catch (IOException e) {
             // Not JSON: the tree route reports it.

@@ -46,9 +46,9 @@ final class MessagesWire implements WireProtocol {
     byte[] countBody(LlmRequest request, String model) {
         try {
             com.fasterxml.jackson.databind.node.ObjectNode body = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    Json.MAPPER.readTree(MessagesRequest.toBytes(request, model, false));
+                    Json.parse(MessagesRequest.toBytes(request, model, false));
             body.remove(List.of("max_tokens", "stream", "temperature", "top_p", "top_k", "stop_sequences", "metadata"));
-            return Json.MAPPER.writeValueAsBytes(body);
+            return Json.writeBytes(body);
         } catch (IOException e) {
             throw new LlmException(Kind.MALFORMED_RESPONSE, "cannot encode a count_tokens request: " + e.getMessage(),
                     0, null, false, e);

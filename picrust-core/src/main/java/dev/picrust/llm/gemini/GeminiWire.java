@@ -57,11 +57,11 @@ final class GeminiWire implements WireProtocol {
     byte[] countBody(LlmRequest request, String model) {
         try {
             com.fasterxml.jackson.databind.node.ObjectNode generate = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    Json.MAPPER.readTree(body(request, model, false));
+                    Json.parse(body(request, model, false));
             generate.put("model", model.startsWith("models/") ? model : "models/" + model);
             com.fasterxml.jackson.databind.node.ObjectNode wrapped = Json.object();
             wrapped.set("generateContentRequest", generate);
-            return Json.MAPPER.writeValueAsBytes(wrapped);
+            return Json.writeBytes(wrapped);
         } catch (IOException e) {
             throw new LlmException(Kind.MALFORMED_RESPONSE, "cannot encode a countTokens request: " + e.getMessage(),
                     0, null, false, e);

@@ -151,7 +151,7 @@ public final class HttpRetryLoop implements AutoCloseable {
                         settings.idleTimeout(), settings.attemptTimeout()),
                 in -> {
                     try {
-                        return dev.picrust.json.Json.MAPPER.readTree(in);
+                        return dev.picrust.json.Json.parse(in);
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                         throw new LlmException(Kind.MALFORMED_RESPONSE, label + " answer is not JSON: "
                                 + e.getOriginalMessage(), 0, null, false, e);

@@ -83,7 +83,7 @@ final class JsonValueWriter {
 
     private static JsonNode viaJackson(Object value) {
         try {
-            return Json.MAPPER.valueToTree(value);
+            return Json.mapper().valueToTree(value);
         } catch (IllegalArgumentException e) {
             return NODES.textNode(value.toString());
         }

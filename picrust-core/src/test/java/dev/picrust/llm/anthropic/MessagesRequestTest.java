@@ -33,7 +33,7 @@ class MessagesRequestTest {
     /** The body the provider sends, parsed back for field checks. */
     private static ObjectNode body(LlmRequest request, String model, boolean stream) {
         try {
-            return (ObjectNode) Json.MAPPER.readTree(MessagesRequest.toBytes(request, model, stream));
+            return (ObjectNode) Json.parse(MessagesRequest.toBytes(request, model, stream));
         } catch (IOException e) {
             throw new AssertionError(e);
         }
