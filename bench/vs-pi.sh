@@ -141,7 +141,7 @@ done
 # Floors: what any run of each kind pays before doing work.
 floor="$scratch/floor.tsv"
 for ((r = 0; r < runs; r++)); do
-  /usr/bin/time -f "launcher+jvm+picocli %e %U %S %M" -a -o "$floor" "$root/picrust" --version >/dev/null
+  /usr/bin/time -f "launcher+jvm+cli %e %U %S %M" -a -o "$floor" "$root/picrust" --version >/dev/null
   /usr/bin/time -f "jvm+aot-cache %e %U %S %M" -a -o "$floor" "$java" -XX:AOTCache="$(ls "$root"/picrust-cli/target/start-cache/*.aot | head -n1)" \
     -Xlog:aot=off -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms8m -cp "$jar" dev.picrust.testkit.MockLlmServerMain --help >/dev/null
   /usr/bin/time -f "node22-start %e %U %S %M" -a -o "$floor" "$node22" -e 0

@@ -3,67 +3,67 @@ package dev.picrust.cli;
 import dev.picrust.bench.load.AgentLoadBenchmark;
 import dev.picrust.bench.load.LoadReport;
 import dev.picrust.bench.load.LoadSettings;
+import dev.picrust.cli.args.Command;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Benchmarks of the framework itself.",
-        subcommands = {BenchCommand.Agents.class, CommandLine.HelpCommand.class})
-final class BenchCommand implements Runnable {
+import static dev.picrust.cli.args.Parameter.flag;
+import static dev.picrust.cli.args.Parameter.single;
+import static dev.picrust.cli.args.ValueType.INT;
+import static dev.picrust.cli.args.ValueType.LONG;
+import static dev.picrust.cli.args.ValueType.PATH;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+/** {@code picrust bench}: benchmarks of the framework itself. */
+final class BenchCommand {
+    private BenchCommand() {}
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    static Command declare() {
+        return Command.named("bench", "Benchmarks of the framework itself.")
+                .subcommand("agents", () -> new Agents().declare())
+                .build();
     }
 
-    @Command(name = "agents", sortOptions = false,
-            description = {"N agents in this JVM, each on its own session, each running one turn of K tool calls "
-                    + "and a final answer against a mock model in a separate process (real loopback HTTP, "
-                    + "streaming, L ms per call). Prints wall time vs ideal, CPU per iteration, added latency, "
-                    + "heap per idle agent, threads, session bytes and fsyncs (docs/BENCHMARKS.md).",
-                    "Exit code 1 if any agent failed."})
-    static final class Agents implements Callable<Integer> {
-        @Option(names = "--agents", defaultValue = "1000", description = "Agents N (default: ${DEFAULT-VALUE}).")
+    static final class Agents {
+        Command declare() {
+            return Command.named("agents", "N agents in this JVM, each on its own session, each running one turn of K "
+                            + "tool calls and a final answer against a mock model in a separate process (real loopback "
+                            + "HTTP, streaming, L ms per call). Prints wall time vs ideal, CPU per iteration, added "
+                            + "latency, heap per idle agent, threads, session bytes and fsyncs (docs/BENCHMARKS.md).",
+                            "Exit code 1 if any agent failed.")
+                    .with(single("--agents", INT, "Agents N (default: ${DEFAULT-VALUE}).", v -> agents = v).defaultValue("1000"))
+                    .with(single("--steps", INT, "Tool calls K per turn (default: ${DEFAULT-VALUE}).", v -> steps = v)
+                            .defaultValue("5"))
+                    .with(single("--latency-ms", LONG, "Mock model latency L per call, ms (default: ${DEFAULT-VALUE}).",
+                            v -> latencyMs = v).defaultValue("2000"))
+                    .with(single("--jsonl", PATH, "Also append the report as one JSON line here.", v -> jsonl = v).label("FILE"))
+                    .with(single("--ramp-ms", LONG, "Spread the prompts over this many ms (default: L; 0 sends all at once).",
+                            v -> rampMs = v))
+                    .with(single("--warmup-agents", INT, "Agents of the JIT warm-up before the measured run "
+                            + "(default: min(N, " + LoadSettings.DEFAULT_WARMUP_AGENTS + "); 0 measures a cold JVM).",
+                            v -> warmupAgents = v))
+                    .with(single("--sessions-dir", PATH, "Make the temp sessions folder here (default: the system temp folder).",
+                            v -> sessionsDir = v))
+                    .with(flag("--keep", "Keep the sessions after the run.", () -> keep = true))
+                    .with(flag("--in-process", "Mock model in this JVM (no HTTP): isolates loop and session costs.",
+                            () -> inProcess = true))
+                    .with(single("--timeout-s", LONG, "Unfinished agents count as failed after this long "
+                            + "(default: ramp + 10 ideal turns + 2 min).", v -> timeoutSeconds = v).label("SECONDS"))
+                    .action(parsed -> call())
+                    .build();
+        }
+
         int agents;
-
-        @Option(names = "--steps", defaultValue = "5", description = "Tool calls K per turn (default: ${DEFAULT-VALUE}).")
         int steps;
-
-        @Option(names = "--latency-ms", defaultValue = "2000",
-                description = "Mock model latency L per call, ms (default: ${DEFAULT-VALUE}).")
         long latencyMs;
-
-        @Option(names = "--jsonl", paramLabel = "FILE", description = "Also append the report as one JSON line here.")
         Path jsonl;
-
-        @Option(names = "--ramp-ms", description = "Spread the prompts over this many ms (default: L; 0 sends all at once).")
         Long rampMs;
-
-        @Option(names = "--warmup-agents", description = "Agents of the JIT warm-up before the measured run "
-                + "(default: min(N, " + LoadSettings.DEFAULT_WARMUP_AGENTS + "); 0 measures a cold JVM).")
         Integer warmupAgents;
-
-        @Option(names = "--sessions-dir", description = "Make the temp sessions folder here (default: the system temp folder).")
         Path sessionsDir;
-
-        @Option(names = "--keep", description = "Keep the sessions after the run.")
         boolean keep;
-
-        @Option(names = "--in-process", description = "Mock model in this JVM (no HTTP): isolates loop and session costs.")
         boolean inProcess;
-
-        @Option(names = "--timeout-s", description = "Unfinished agents count as failed after this long "
-                + "(default: ramp + 10 ideal turns + 2 min).")
         Long timeoutSeconds;
 
-        @Override
-        public Integer call() throws Exception {
+        int call() throws Exception {
             LoadSettings settings;
             try {
                 settings = LoadSettings.of(agents, steps, latencyMs).withKeepSessions(keep);

@@ -1,8 +1,9 @@
 package dev.picrust.cli;
 
-import dev.picrust.event.StatusCode;
-import dev.picrust.event.OutputChunk;
 import dev.picrust.agent.AgentConfig;
+import dev.picrust.cli.args.Command;
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.StatusCode;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
 import dev.picrust.runtime.Subscription;
@@ -26,7 +27,6 @@ import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.completer.StringsCompleter;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import picocli.CommandLine.Command;
 
 /**
  * The interactive terminal agent: {@code picrust} with no prompt. Several turns on one session, the
@@ -34,8 +34,6 @@ import picocli.CommandLine.Command;
  * inline, Ctrl-C interrupting the turn (twice in one turn exits), and slash commands. Every option of
  * {@code run} applies; a prompt given on the command line is the first turn.
  */
-@Command(name = "chat", description = "Talk with an agent in the terminal (what `picrust` with no arguments opens).",
-        sortOptions = false, mixinStandardHelpOptions = true, versionProvider = Version.class)
 final class ChatCommand extends RunCommand {
     static final String HELP = """
             /help              this list
@@ -62,7 +60,12 @@ final class ChatCommand extends RunCommand {
     private final AtomicBoolean interruptedOnce = new AtomicBoolean();
 
     @Override
-    public Integer call() throws Exception {
+    Command declare() {
+        return declare(Command.named("chat", "Talk with an agent in the terminal (what `picrust` with no arguments opens)."));
+    }
+
+    @Override
+    Integer call() throws Exception {
         resolveSession();
         firstPrompt = String.join(" ", prompt).strip();
         terminal = TerminalBuilder.builder().system(true).nativeSignals(true)

@@ -1,5 +1,6 @@
 package dev.picrust.cli;
 
+import dev.picrust.cli.args.Command;
 import dev.picrust.event.PermissionBehavior;
 import dev.picrust.hook.HookSettings;
 import dev.picrust.llm.HttpSettings;
@@ -13,26 +14,25 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+
+import static dev.picrust.cli.args.Parameter.single;
+import static dev.picrust.cli.args.ValueType.PATH;
 
 /** Shows the settings a run in this folder would use, and which file each one comes from. */
-@Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Show the effective settings (model, provider timeouts, permission mode, rules, hooks) and where each comes from.")
-final class ConfigCommand implements Callable<Integer> {
+final class ConfigCommand {
 
-    @Option(names = "--cwd", description = "Project folder whose .picrust/ settings apply (default: the current one).")
+    Command declare() {
+        return Command.named("config", "Show the effective settings (model, provider timeouts, permission mode, rules, "
+                        + "hooks) and where each comes from.")
+                .with(single("--cwd", PATH, "Project folder whose .picrust/ settings apply (default: the current one).",
+                        v -> cwd = v))
+                .action(parsed -> call(parsed.out()))
+                .build();
+    }
+
     Path cwd;
 
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    int call(PrintWriter out) {
         Path project = (cwd == null ? Path.of("") : cwd).toAbsolutePath().normalize();
         if (!Files.isDirectory(project)) {
             throw new CliException("--cwd " + project + " is not a directory");

@@ -3,6 +3,7 @@ package dev.picrust.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Permissions;
+import dev.picrust.cli.args.Command;
 import dev.picrust.json.Json;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.StopReason;
@@ -14,25 +15,30 @@ import dev.picrust.testkit.ServerStep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+
+import static dev.picrust.cli.args.Parameter.single;
+import static dev.picrust.cli.args.ValueType.PATH;
+import static dev.picrust.cli.args.ValueType.STRING;
 
 /**
  * A complete multi-step tool task with no API key: the real Anthropic provider talks real HTTP and
  * SSE to a loopback mock model that follows a fixed script, and the real tools act on a temp folder.
  */
-@Command(name = "demo", description = "Run a multi-step tool task offline against a loopback mock LLM.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand {
 
-    @Option(names = "--sessions-dir", description = "Sessions folder (default: $PICRUST_HOME/sessions or ~/.picrust/sessions).")
+    Command declare() {
+        return Command.named("demo", "Run a multi-step tool task offline against a loopback mock LLM.")
+                .with(single("--sessions-dir", PATH, "Sessions folder (default: $PICRUST_HOME/sessions or ~/.picrust/sessions).",
+                        v -> sessionsDir = v))
+                .with(single("--output", STRING, "text or jsonl.", v -> output = v).defaultValue("text"))
+                .action(parsed -> call())
+                .build();
+    }
+
     Path sessionsDir;
-
-    @Option(names = "--output", defaultValue = "text", description = "text or jsonl.")
     String output;
 
-    @Override
-    public Integer call() throws Exception {
+    int call() throws Exception {
         Path workspace = Files.createTempDirectory("picrust-demo-");
         SessionStore store = sessionsDir == null ? SessionStore.atDefaultLocation() : SessionStore.at(sessionsDir);
         ChunkPrinter.OutputFormat format = output.equalsIgnoreCase("jsonl")

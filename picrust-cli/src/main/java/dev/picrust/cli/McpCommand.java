@@ -1,31 +1,35 @@
 package dev.picrust.cli;
 
+import dev.picrust.cli.args.Command;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+
+import static dev.picrust.cli.args.Parameter.flag;
+import static dev.picrust.cli.args.Parameter.positional;
+import static dev.picrust.cli.args.Parameter.repeated;
+import static dev.picrust.cli.args.Parameter.single;
+import static dev.picrust.cli.args.ValueType.INT;
+import static dev.picrust.cli.args.ValueType.PATH;
+import static dev.picrust.cli.args.ValueType.STRING;
 
 /**
  * {@code picrust mcp ...}. This class and the run path only look for config files; everything that
  * touches the MCP SDK is in {@link McpCli}, which the JVM loads only when a server is configured
- * (picocli builds every command class at start-up, so no MCP type may appear here).
+ * (the run path calls {@link #configFiles}, so no MCP type may appear here).
  */
-@Command(name = "mcp", mixinStandardHelpOptions = true,
-        description = "MCP: list the configured servers and their tools, or serve an agent as an MCP tool.",
-        subcommands = {McpCommand.ListServers.class, McpCommand.Serve.class, McpCommand.Conformance.class})
-public final class McpCommand implements Runnable {
+public final class McpCommand {
+    private McpCommand() {}
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    static Command declare() {
+        return Command.named("mcp", "MCP: list the configured servers and their tools, or serve an agent as an MCP tool.")
+                .subcommand("list", () -> new ListServers().declare())
+                .subcommand("serve", () -> new Serve().declare())
+                .subcommand("conformance-client", () -> new Conformance().declare())
+                .build();
     }
 
     /**
@@ -50,21 +54,24 @@ public final class McpCommand implements Runnable {
         return files;
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Connect to each configured MCP server and print its status and tools.")
-    static final class ListServers implements Callable<Integer> {
-        @Option(names = "--mcp-config", paramLabel = "FILE",
-                description = "An .mcp.json file to read after the PiCrust home's and the project's (repeatable).")
+    static final class ListServers {
+        Command declare() {
+            return Command.named("list", "Connect to each configured MCP server and print its status and tools.")
+                    .with(repeated("--mcp-config", PATH, "An .mcp.json file to read after the PiCrust home's and the "
+                            + "project's (repeatable).", v -> mcpConfig.add(v)).label("FILE"))
+                    .with(single("--cwd", PATH, "Project folder whose .mcp.json applies (default: the current one).",
+                            v -> cwd = v))
+                    .with(single("--timeout", INT, "Seconds to wait for each server (default: ${DEFAULT-VALUE}).",
+                            v -> timeoutSeconds = v).label("SECONDS").defaultValue("30"))
+                    .action(parsed -> call())
+                    .build();
+        }
+
         List<Path> mcpConfig = new ArrayList<>();
-
-        @Option(names = "--cwd", description = "Project folder whose .mcp.json applies (default: the current one).")
         Path cwd;
-
-        @Option(names = "--timeout", defaultValue = "30", description = "Seconds to wait for each server (default: ${DEFAULT-VALUE}).")
         int timeoutSeconds;
 
-        @Override
-        public Integer call() {
+        int call() {
             Path wd = Optional.ofNullable(cwd).orElse(Path.of("")).toAbsolutePath().normalize();
             List<Path> files = configFiles(wd, mcpConfig);
             PrintStream out = System.out;
@@ -77,69 +84,71 @@ public final class McpCommand implements Runnable {
         }
     }
 
-    @Command(name = "conformance-client", mixinStandardHelpOptions = true,
-            description = "Act as the client of one scenario of the official MCP conformance suite; the scenario "
-                    + "is read from $MCP_CONFORMANCE_SCENARIO.")
-    static final class Conformance implements Callable<Integer> {
-        @picocli.CommandLine.Parameters(paramLabel = "URL", description = "The suite's mock server.")
+    static final class Conformance {
+        Command declare() {
+            return Command.named("conformance-client", "Act as the client of one scenario of the official MCP "
+                            + "conformance suite; the scenario is read from $MCP_CONFORMANCE_SCENARIO.")
+                    .with(positional("URL", STRING, "The suite's mock server.", v -> url = v))
+                    .action(parsed -> call())
+                    .build();
+        }
+
         String url;
 
-        @Override
-        public Integer call() {
+        int call() {
             String scenario = Optional.ofNullable(System.getenv("MCP_CONFORMANCE_SCENARIO")).orElse("tools_call");
             return ConformanceClient.run(url, scenario, System.out, System.err);
         }
     }
 
-    @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Serve an agent type as an MCP tool (\"delegate a task to this employee\"), over stdio "
-                    + "(default) or Streamable HTTP on 127.0.0.1 with a bearer token.")
-    static final class Serve implements Callable<Integer> {
-        @Option(names = "--http", description = "Serve Streamable HTTP at http://127.0.0.1:PORT/mcp instead of stdio.")
+    static final class Serve {
+        Command declare() {
+            return Command.named("serve", "Serve an agent type as an MCP tool (\"delegate a task to this employee\"), "
+                            + "over stdio (default) or Streamable HTTP on 127.0.0.1 with a bearer token.")
+                    .with(flag("--http", "Serve Streamable HTTP at http://127.0.0.1:PORT/mcp instead of stdio.",
+                            () -> http = true))
+                    .with(single("--port", INT, "HTTP port (default: any free one; printed on stderr).", v -> port = v)
+                            .defaultValue("0"))
+                    .with(single("--token-env", STRING, "Environment variable holding the bearer token HTTP clients must "
+                            + "send (default: ${DEFAULT-VALUE}).", v -> tokenEnv = v).defaultValue("PICRUST_MCP_TOKEN"))
+                    .with(flag("--insecure-no-token", "HTTP without a bearer token: any local process may use "
+                            + "the agent. Only for test suites that cannot send headers.", () -> noToken = true))
+                    .with(single("--agent-type", STRING, "The agent type, also the tool's name (default: ${DEFAULT-VALUE}).",
+                            v -> agentType = v).defaultValue("assistant"))
+                    .with(single("--description", STRING, "What the tool tells MCP hosts about the agent.",
+                            v -> description = v))
+                    .with(single("--provider", STRING, "LLM provider: anthropic, openai, gemini or one from models.json "
+                            + "(default: the one --model belongs to, else anthropic).", v -> provider = v))
+                    .with(single("--model", STRING, "Model name (default: the provider's default).", v -> model = v))
+                    .with(single("--base-url", STRING, "Provider base URL (default: $ANTHROPIC_BASE_URL or the public API).",
+                            v -> baseUrl = v))
+                    .with(single("--system", STRING, "The agent's system prompt.", v -> system = v))
+                    .with(single("--cwd", PATH, "Working directory of the agent's tools (default: the current one).",
+                            v -> cwd = v))
+                    .with(single("--sessions-dir", PATH, "Sessions folder (default: $PICRUST_HOME/sessions or "
+                            + "~/.picrust/sessions).", v -> sessionsDir = v))
+                    .with(repeated("--allow", STRING, "Allow rule for the agent's tools (repeatable); "
+                            + "nobody answers permission requests, so what no rule allows is denied.", v -> allow.add(v))
+                            .label("RULE"))
+                    .action(parsed -> call())
+                    .build();
+        }
+
         boolean http;
-
-        @Option(names = "--port", defaultValue = "0", description = "HTTP port (default: any free one; printed on stderr).")
         int port;
-
-        @Option(names = "--token-env", defaultValue = "PICRUST_MCP_TOKEN",
-                description = "Environment variable holding the bearer token HTTP clients must send (default: ${DEFAULT-VALUE}).")
         String tokenEnv;
-
-        @Option(names = "--insecure-no-token", description = "HTTP without a bearer token: any local process may use "
-                + "the agent. Only for test suites that cannot send headers.")
         boolean noToken;
-
-        @Option(names = "--agent-type", defaultValue = "assistant", description = "The agent type, also the tool's name (default: ${DEFAULT-VALUE}).")
         String agentType;
-
-        @Option(names = "--description", description = "What the tool tells MCP hosts about the agent.")
         String description;
-
-        @Option(names = "--provider", description = "LLM provider: anthropic, openai, gemini or one from models.json "
-                + "(default: the one --model belongs to, else anthropic).")
         String provider;
-
-        @Option(names = "--model", description = "Model name (default: the provider's default).")
         String model;
-
-        @Option(names = "--base-url", description = "Provider base URL (default: $ANTHROPIC_BASE_URL or the public API).")
         String baseUrl;
-
-        @Option(names = "--system", description = "The agent's system prompt.")
         String system;
-
-        @Option(names = "--cwd", description = "Working directory of the agent's tools (default: the current one).")
         Path cwd;
-
-        @Option(names = "--sessions-dir", description = "Sessions folder (default: $PICRUST_HOME/sessions or ~/.picrust/sessions).")
         Path sessionsDir;
-
-        @Option(names = "--allow", paramLabel = "RULE", description = "Allow rule for the agent's tools (repeatable); "
-                + "nobody answers permission requests, so what no rule allows is denied.")
         List<String> allow = new ArrayList<>();
 
-        @Override
-        public Integer call() throws Exception {
+        int call() throws Exception {
             Path wd = Optional.ofNullable(cwd).orElse(Path.of("")).toAbsolutePath().normalize();
             Optional<String> token = Optional.empty();
             if (http && noToken) {

@@ -1,5 +1,6 @@
 package dev.picrust.cli;
 
+import dev.picrust.cli.args.Command;
 import dev.picrust.llm.catalog.ModelCatalog;
 import dev.picrust.llm.catalog.ModelChoice;
 import dev.picrust.llm.catalog.ModelCost;
@@ -9,19 +10,24 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+
+import static dev.picrust.cli.args.Parameter.single;
+import static dev.picrust.cli.args.ValueType.PATH;
 
 /** Lists the named models: built-in providers plus models.json in the PiCrust home and the project. */
-@Command(name = "models", description = "List the models --model can name (built-ins and models.json files).")
-final class ModelsCommand implements Callable<Integer> {
+final class ModelsCommand {
 
-    @Option(names = "--cwd", description = "Project folder whose .picrust/models.json is read (default: the current one).")
+    Command declare() {
+        return Command.named("models", "List the models --model can name (built-ins and models.json files).")
+                .with(single("--cwd", PATH, "Project folder whose .picrust/models.json is read (default: the current one).",
+                        v -> cwd = v))
+                .action(parsed -> call())
+                .build();
+    }
+
     Path cwd;
 
-    @Override
-    public Integer call() {
+    int call() {
         Path project = (cwd == null ? Path.of("") : cwd).toAbsolutePath().normalize();
         ModelCatalog catalog = ProviderFactory.catalog(project);
         Map<String, String> env = System.getenv();

@@ -1,5 +1,7 @@
 package dev.picrust.cli;
 
+import dev.picrust.cli.args.Command;
+import dev.picrust.cli.args.Invocation;
 import dev.picrust.event.PermissionBehavior;
 import dev.picrust.permission.PermissionRule;
 import dev.picrust.permission.PermissionTier;
@@ -13,48 +15,64 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
+
+import static dev.picrust.cli.args.Parameter.positional;
+import static dev.picrust.cli.args.Parameter.single;
+import static dev.picrust.cli.args.ValueType.PATH;
+import static dev.picrust.cli.args.ValueType.STRING;
 
 /**
  * {@code picrust permissions list|add|remove}: the persisted permission tiers under the PiCrust home
  * (global rules, and local rules per agent type), edited through {@link RuleStore} so a running
  * agent sees the change at its next call and concurrent writers never lose each other's rules.
  */
-@Command(name = "permissions", description = "List, add or remove persisted permission rules "
-        + "(<home>/permissions/global.json and <home>/permissions/agents/<type>.json).",
-        subcommands = {PermissionsCommand.ListRules.class, PermissionsCommand.AddRule.class,
-                PermissionsCommand.RemoveRule.class})
-final class PermissionsCommand implements Runnable {
+final class PermissionsCommand {
     /** The agent type of {@code picrust run}, and so the default for local rules. */
     static final String DEFAULT_AGENT_TYPE = "cli";
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private PermissionsCommand() {}
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    static Command declare() {
+        return Command.named("permissions", "List, add or remove persisted permission rules "
+                        + "(<home>/permissions/global.json and <home>/permissions/agents/<type>.json).")
+                .subcommand("list", () -> new ListRules().declare())
+                .subcommand("add", () -> new AddRule().declare())
+                .subcommand("remove", () -> new RemoveRule().declare())
+                .build();
     }
 
-    /** Options every subcommand shares. */
-    static class StoreOptions {
-        @Option(names = "--home", paramLabel = "DIR", description = "PiCrust home (default: $PICRUST_HOME or ~/.picrust).")
+    /** What every subcommand shares: the {@code --home} option, the rule store it names, the output. */
+    abstract static class StoreOptions {
         Path home;
+        private Invocation invocation;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        /** {@code command} with {@code --home} and {@link #call} as its action. */
+        final Command declare(Command.Builder command) {
+            return command
+                    .with(single("--home", PATH, "PiCrust home (default: $PICRUST_HOME or ~/.picrust).", v -> home = v)
+                            .label("DIR"))
+                    .action(parsed -> {
+                        invocation = parsed;
+                        return call();
+                    })
+                    .build();
+        }
+
+        abstract Command declare();
+
+        abstract int call();
 
         RuleStore store() {
             return new RuleStore(home == null ? SessionStore.home() : home);
         }
 
         PrintWriter out() {
-            return spec.commandLine().getOut();
+            return invocation.out();
+        }
+
+        PrintWriter err() {
+            return invocation.err();
         }
 
         static PermissionTier persistedTier(String text) {
@@ -80,17 +98,21 @@ final class PermissionsCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", description = "Print persisted rules, one per line: tier, agent type, behaviour, rule.")
-    static final class ListRules extends StoreOptions implements Callable<Integer> {
-        @Option(names = "--tier", paramLabel = "TIER", description = "session, local or global (default: local and global).")
-        String tier;
+    static final class ListRules extends StoreOptions {
+        @Override
+        Command declare() {
+            return declare(Command.named("list", "Print persisted rules, one per line: tier, agent type, behaviour, rule.")
+                    .with(single("--tier", STRING, "session, local or global (default: local and global).", v -> tier = v)
+                            .label("TIER"))
+                    .with(single("--agent-type", STRING, "Local rules of this agent type only "
+                            + "(default: every agent type with a rules file).", v -> agentType = v).label("TYPE")));
+        }
 
-        @Option(names = "--agent-type", paramLabel = "TYPE", description = "Local rules of this agent type only "
-                + "(default: every agent type with a rules file).")
+        String tier;
         String agentType;
 
         @Override
-        public Integer call() {
+        int call() {
             RuleStore store = store();
             PrintWriter out = out();
             List<PermissionTier> tiers = tier == null ? List.of(PermissionTier.LOCAL, PermissionTier.GLOBAL)
@@ -99,9 +121,9 @@ final class PermissionsCommand implements Runnable {
             try {
                 for (PermissionTier t : tiers) {
                     switch (t) {
-                        case SESSION -> spec.commandLine().getErr().println("session rules live in the memory of a "
+                        case SESSION -> err().println("session rules live in the memory of a "
                                 + "running agent and are never stored; there is nothing to list here.");
-                        case CONFIG -> spec.commandLine().getErr().println("config rules come from settings files "
+                        case CONFIG -> err().println("config rules come from settings files "
                                 + "and --allow/--ask/--deny flags; see settings.json.");
                         case LOCAL -> {
                             for (String type : agentType == null ? agentTypes(store) : List.of(agentType)) {
@@ -144,23 +166,27 @@ final class PermissionsCommand implements Runnable {
         }
     }
 
-    @Command(name = "add", description = "Add a rule to a persisted tier.")
-    static final class AddRule extends StoreOptions implements Callable<Integer> {
-        @Parameters(paramLabel = "RULE", description = "e.g. Bash, 'Bash(git:*)', 'Edit(src/**)', mcp__github__create_issue.")
+    static final class AddRule extends StoreOptions {
+        @Override
+        Command declare() {
+            return declare(Command.named("add", "Add a rule to a persisted tier.")
+                    .with(positional("RULE", STRING, "e.g. Bash, 'Bash(git:*)', 'Edit(src/**)', mcp__github__create_issue.",
+                            v -> ruleText = v))
+                    .with(single("--behavior", STRING, "allow, ask or deny (default: ${DEFAULT-VALUE}).", v -> behavior = v)
+                            .label("B").defaultValue("allow"))
+                    .with(single("--tier", STRING, "local or global (default: ${DEFAULT-VALUE}).", v -> tier = v)
+                            .label("TIER").defaultValue("local"))
+                    .with(single("--agent-type", STRING, "Agent type of a local rule (default: ${DEFAULT-VALUE}, the type of "
+                            + "`picrust run`).", v -> agentType = v).label("TYPE").defaultValue(DEFAULT_AGENT_TYPE)));
+        }
+
         String ruleText;
-
-        @Option(names = "--behavior", paramLabel = "B", defaultValue = "allow", description = "allow, ask or deny (default: ${DEFAULT-VALUE}).")
         String behavior;
-
-        @Option(names = "--tier", paramLabel = "TIER", defaultValue = "local", description = "local or global (default: ${DEFAULT-VALUE}).")
         String tier;
-
-        @Option(names = "--agent-type", paramLabel = "TYPE", defaultValue = DEFAULT_AGENT_TYPE,
-                description = "Agent type of a local rule (default: ${DEFAULT-VALUE}, the type of `picrust run`).")
         String agentType;
 
         @Override
-        public Integer call() {
+        int call() {
             PermissionTier t = persistedTier(tier);
             PermissionBehavior b = PermissionBehavior.parse(behavior).orElseThrow(() -> new CliException(
                     "unknown --behavior '" + behavior + "' (use allow, ask or deny)"));
@@ -183,23 +209,26 @@ final class PermissionsCommand implements Runnable {
         }
     }
 
-    @Command(name = "remove", description = "Remove a rule from a persisted tier.")
-    static final class RemoveRule extends StoreOptions implements Callable<Integer> {
-        @Parameters(paramLabel = "RULE", description = "The rule as listed by `picrust permissions list`.")
+    static final class RemoveRule extends StoreOptions {
+        @Override
+        Command declare() {
+            return declare(Command.named("remove", "Remove a rule from a persisted tier.")
+                    .with(positional("RULE", STRING, "The rule as listed by `picrust permissions list`.", v -> ruleText = v))
+                    .with(single("--behavior", STRING, "allow, ask or deny (default: whichever lists hold the rule).",
+                            v -> behavior = v).label("B"))
+                    .with(single("--tier", STRING, "local or global (default: ${DEFAULT-VALUE}).", v -> tier = v)
+                            .label("TIER").defaultValue("local"))
+                    .with(single("--agent-type", STRING, "Agent type of a local rule (default: ${DEFAULT-VALUE}).",
+                            v -> agentType = v).label("TYPE").defaultValue(DEFAULT_AGENT_TYPE)));
+        }
+
         String ruleText;
-
-        @Option(names = "--behavior", paramLabel = "B", description = "allow, ask or deny (default: whichever lists hold the rule).")
         String behavior;
-
-        @Option(names = "--tier", paramLabel = "TIER", defaultValue = "local", description = "local or global (default: ${DEFAULT-VALUE}).")
         String tier;
-
-        @Option(names = "--agent-type", paramLabel = "TYPE", defaultValue = DEFAULT_AGENT_TYPE,
-                description = "Agent type of a local rule (default: ${DEFAULT-VALUE}).")
         String agentType;
 
         @Override
-        public Integer call() {
+        int call() {
             PermissionTier t = persistedTier(tier);
             List<PermissionBehavior> behaviors = behavior == null ? List.of(PermissionBehavior.values())
                     : List.of(PermissionBehavior.parse(behavior).orElseThrow(() -> new CliException(

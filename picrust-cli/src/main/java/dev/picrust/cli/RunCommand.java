@@ -1,24 +1,25 @@
 package dev.picrust.cli;
 
-import dev.picrust.event.StatusCode;
-
 import dev.picrust.agent.AgentConfig;
 import dev.picrust.agent.Budget;
 import dev.picrust.agent.Permissions;
 import dev.picrust.agent.context.WorkspacePrompt;
+import dev.picrust.cli.args.Command;
+import dev.picrust.cli.args.Invocation;
+import dev.picrust.event.EndReason;
+import dev.picrust.event.OutputChunk;
+import dev.picrust.event.StatusCode;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.hook.HookRegistry;
+import dev.picrust.llm.HttpSettings;
+import dev.picrust.llm.LlmException;
+import dev.picrust.llm.catalog.ModelCatalog;
+import dev.picrust.llm.catalog.ModelChoice;
 import dev.picrust.permission.PermissionMode;
 import dev.picrust.permission.PermissionSettings;
 import dev.picrust.permission.RuleStore;
-import dev.picrust.llm.LlmException;
-import dev.picrust.event.UsageTotals;
-import dev.picrust.llm.HttpSettings;
-import dev.picrust.llm.catalog.ModelCatalog;
-import dev.picrust.llm.catalog.ModelChoice;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
-import dev.picrust.event.EndReason;
-import dev.picrust.event.OutputChunk;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.sandbox.BubblewrapSandbox;
 import dev.picrust.sandbox.SandboxMode;
@@ -42,95 +43,42 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "run", description = "Run one turn of an agent headlessly and stream its answer.",
-        sortOptions = false, mixinStandardHelpOptions = true, versionProvider = Version.class)
-class RunCommand implements Callable<Integer> {
+import static dev.picrust.cli.args.Parameter.flag;
+import static dev.picrust.cli.args.Parameter.positionals;
+import static dev.picrust.cli.args.Parameter.repeated;
+import static dev.picrust.cli.args.Parameter.single;
+import static dev.picrust.cli.args.ValueType.DOUBLE;
+import static dev.picrust.cli.args.ValueType.INT;
+import static dev.picrust.cli.args.ValueType.LONG;
+import static dev.picrust.cli.args.ValueType.PATH;
+import static dev.picrust.cli.args.ValueType.STRING;
+
+class RunCommand {
     private static final int DEFAULT_MAX_TOKENS = 8192;
 
     /** The provider's name in the model catalog (what a resume selects again), set by the last model chosen. */
     String launchProvider;
 
-    @Parameters(arity = "0..*", paramLabel = "PROMPT", description = "The task; several words are joined with spaces. "
-            + "'-' (or no prompt with input piped in) reads it from standard input. "
-            + "May be omitted with --resume to continue an unfinished turn.")
+    // What the command line gave, bound by the declarations in declare().
     List<String> prompt = new ArrayList<>();
-
-    @Option(names = "--provider", description = "anthropic, openai, gemini, or a provider from models.json "
-            + "(default: the one --model belongs to, else anthropic). Keys: ANTHROPIC_API_KEY, OPENAI_API_KEY, "
-            + "GEMINI_API_KEY.")
     String provider;
-
-    @Option(names = "--model", description = "Model: a name, or provider/model from models.json such as local/qwen3 "
-            + "(default: the provider's first listed model). See `picrust models`.")
     String model;
-
-    @Option(names = "--base-url", description = "Provider base URL (default: $ANTHROPIC_BASE_URL, $OPENAI_BASE_URL "
-            + "(includes /v1), $GEMINI_BASE_URL, models.json, or the public API).")
     String baseUrl;
-
-    @Option(names = "--sessions-dir", description = "Sessions folder (default: $PICRUST_HOME/sessions or ~/.picrust/sessions).")
     Path sessionsDir;
-
-    @Option(names = "--session-id", description = "Id for the new session (default: random).")
     String sessionId;
-
-    @Option(names = "--resume", paramLabel = "ID", description = "Continue an existing session with the folder, "
-            + "provider, model, role, permission mode, rules and limits it was started with (options given again "
-            + "override them).")
     String resume;
-
-    @Option(names = {"-c", "--continue"}, description = "Continue the latest session started in this folder.")
     boolean continueLatest;
-
-    @Spec
-    CommandSpec spec;
-
-    @Option(names = "--cwd", description = "Working directory of the agent's tools (default: the current one).")
     Path cwd;
-
-    @Option(names = "--max-iterations", defaultValue = "50", description = "Model calls allowed in this turn (default: ${DEFAULT-VALUE}).")
     int maxIterations;
-
-    @Option(names = "--max-tokens", description = "max_tokens per model call (default: the model's maxTokens from "
-            + "models.json, at most 8192).")
     Integer maxTokens;
-
-    @Option(names = "--max-cost", paramLabel = "USD", description = "Stop before the next model call once the "
-            + "session and its subagents cost this many dollars (priced from models.json or the built-in prices).")
     Double maxCost;
-
-    @Option(names = "--max-total-tokens", paramLabel = "N", description = "Stop before the next model call once "
-            + "the session and its subagents used this many tokens (input, cache and output).")
     Long maxTotalTokens;
-
-    @Option(names = "--max-calls", paramLabel = "N", description = "Stop before the next model call once the "
-            + "session and its subagents made this many model calls.")
     Long maxCalls;
-
-    @Option(names = "--no-stream", description = "Use non-streaming model calls.")
     boolean noStream;
-
-    @Option(names = "--connect-timeout", paramLabel = "SECONDS", description = "Provider connect limit per attempt "
-            + "(default: settings' timeouts.connect, else 10).")
     Double connectTimeout;
-
-    @Option(names = "--first-byte-timeout", paramLabel = "SECONDS", description = "How long a streamed answer may take "
-            + "to start, per attempt (default: settings' timeouts.firstByte, else 30).")
     Double firstByteTimeout;
-
-    @Option(names = "--idle-timeout", paramLabel = "SECONDS", description = "How long a stream may bring no content; "
-            + "keep-alive pings do not count (default: settings' timeouts.idle, else 120).")
     Double idleTimeout;
-
-    @Option(names = "--attempt-timeout", paramLabel = "SECONDS", description = "Overall deadline of one provider "
-            + "attempt, connect to last byte (default: settings' timeouts.attempt, else 600).")
     Double attemptTimeout;
 
     /** The provider deadlines the settings files and flags resolved to (set by {@link #agentConfig}). */
@@ -141,62 +89,20 @@ class RunCommand implements Callable<Integer> {
             + "Read before you change anything, work in small steps you can check, run the project's tests when "
             + "there are any, and finish by saying what you did and what is left. Ask when a decision is the user's.";
 
-    @Option(names = "--system", description = "The agent's role, replacing the default one; the environment "
-            + "(date, folder, platform, git) and the project's AGENTS.md / PICRUST.md files are always added.")
     String system;
-
-    @Option(names = "--allow", paramLabel = "RULE", description = "Allow rule, e.g. Bash, 'Bash(git:*)', 'Edit(src/**)' "
-            + "(repeatable). Read-only tools are allowed by default; in a headless run anything no rule allows is "
-            + "refused with a tool error.")
     List<String> allow = new ArrayList<>();
-
-    @Option(names = "--ask", paramLabel = "RULE", description = "Ask rule (repeatable): a human must approve.")
     List<String> ask = new ArrayList<>();
-
-    @Option(names = "--deny", paramLabel = "RULE", description = "Deny rule (repeatable); wins over every allow.")
     List<String> deny = new ArrayList<>();
-
-    @Option(names = "--permission-mode", paramLabel = "MODE",
-            description = "default, acceptEdits, plan (read-only tools only) or bypassPermissions.")
     String permissionMode;
-
-    @Option(names = "--dangerously-skip-permissions", description = "Same as --permission-mode bypassPermissions "
-            + "(deny rules and hooks still apply).")
     boolean skipPermissions;
-
-    @Option(names = "--mcp-config", paramLabel = "FILE", description = "An .mcp.json file of MCP servers whose tools "
-            + "the agent gets, read after the PiCrust home's and the project's (repeatable).")
     List<Path> mcpConfig = new ArrayList<>();
-
-    @Option(names = "--output", defaultValue = "text", description = "text or jsonl (one JSON output chunk per line).")
     String output;
-
-    @Option(names = "--interactive", description = "Answer permission requests and questions from stdin, one line "
-            + "each, with prompts on stderr (automatic when stdin is a terminal). Without it, and without a "
-            + "terminal, calls no rule allows are denied.")
     boolean interactive;
-
-    @Option(names = "--sandbox", paramLabel = "MODE", description = "auto (default: Bash of headless runs in a "
-            + "bubblewrap sandbox where it works), on (always; Bash is refused if the sandbox cannot run) or off.")
     String sandbox;
-
-    @Option(names = "--no-network", description = "Cut sandboxed shell commands off every network, loopback included.")
     boolean noNetwork;
-
-    @Option(names = "--sandbox-writable", paramLabel = "DIR", description = "A folder sandboxed commands may write "
-            + "besides the working directory and their private /tmp (repeatable).")
     List<Path> sandboxWritable = new ArrayList<>();
-
-    @Option(names = "--pass-env", paramLabel = "NAME", description = "Let tools' processes inherit this environment "
-            + "variable although it looks like a credential (repeatable); by default every key and token is removed.")
     List<String> passEnv = new ArrayList<>();
-
-    @Option(names = "--verbose", description = "Print one line per model request to stderr: provider, method, URL, "
-            + "status, time and tokens (keys redacted).")
     boolean verbose;
-
-    @Option(names = "--debug", description = "As --verbose, plus each request and raw response, redacted, on stderr "
-            + "and as files in the session's debug/ folder.")
     boolean debug;
 
     /** The session whose debug/ folder --debug writes to: the one this command runs now. */
@@ -205,8 +111,87 @@ class RunCommand implements Callable<Integer> {
     /** Where a human's answers come from; empty when nobody answers (a headless run). */
     Optional<BufferedReader> answers = Optional.empty();
 
-    @Override
-    public Integer call() throws Exception {
+    /** {@code picrust run}: its options, bound to this object's fields, and {@link #call} as its action. */
+    Command declare() {
+        return declare(Command.named("run", "Run one turn of an agent headlessly and stream its answer."));
+    }
+
+    /** The options of {@code run}, which {@code chat} shares, on {@code command}. */
+    final Command declare(Command.Builder command) {
+        return command
+                .with(positionals("PROMPT", STRING, "The task; several words are joined with spaces. "
+                    + "'-' (or no prompt with input piped in) reads it from standard input. "
+                    + "May be omitted with --resume to continue an unfinished turn.", v -> prompt.add(v)))
+                .with(single("--provider", STRING, "anthropic, openai, gemini, or a provider from models.json "
+                    + "(default: the one --model belongs to, else anthropic). Keys: ANTHROPIC_API_KEY, OPENAI_API_KEY, "
+                    + "GEMINI_API_KEY.", v -> provider = v))
+                .with(single("--model", STRING, "Model: a name, or provider/model from models.json such as local/qwen3 "
+                    + "(default: the provider's first listed model). See `picrust models`.", v -> model = v))
+                .with(single("--base-url", STRING, "Provider base URL (default: $ANTHROPIC_BASE_URL, $OPENAI_BASE_URL "
+                    + "(includes /v1), $GEMINI_BASE_URL, models.json, or the public API).", v -> baseUrl = v))
+                .with(single("--sessions-dir", PATH, "Sessions folder (default: $PICRUST_HOME/sessions or ~/.picrust/sessions).", v -> sessionsDir = v))
+                .with(single("--session-id", STRING, "Id for the new session (default: random).", v -> sessionId = v))
+                .with(single("--resume", STRING, "Continue an existing session with the folder, "
+                    + "provider, model, role, permission mode, rules and limits it was started with (options given again "
+                    + "override them).", v -> resume = v).label("ID"))
+                .with(flag("-c, --continue", "Continue the latest session started in this folder.", () -> continueLatest = true))
+                .with(single("--cwd", PATH, "Working directory of the agent's tools (default: the current one).", v -> cwd = v))
+                .with(single("--max-iterations", INT, "Model calls allowed in this turn (default: ${DEFAULT-VALUE}).", v -> maxIterations = v).defaultValue("50"))
+                .with(single("--max-tokens", INT, "max_tokens per model call (default: the model's maxTokens from "
+                    + "models.json, at most 8192).", v -> maxTokens = v))
+                .with(single("--max-cost", DOUBLE, "Stop before the next model call once the "
+                    + "session and its subagents cost this many dollars (priced from models.json or the built-in prices).", v -> maxCost = v).label("USD"))
+                .with(single("--max-total-tokens", LONG, "Stop before the next model call once "
+                    + "the session and its subagents used this many tokens (input, cache and output).", v -> maxTotalTokens = v).label("N"))
+                .with(single("--max-calls", LONG, "Stop before the next model call once the "
+                    + "session and its subagents made this many model calls.", v -> maxCalls = v).label("N"))
+                .with(flag("--no-stream", "Use non-streaming model calls.", () -> noStream = true))
+                .with(single("--connect-timeout", DOUBLE, "Provider connect limit per attempt "
+                    + "(default: settings' timeouts.connect, else 10).", v -> connectTimeout = v).label("SECONDS"))
+                .with(single("--first-byte-timeout", DOUBLE, "How long a streamed answer may take "
+                    + "to start, per attempt (default: settings' timeouts.firstByte, else 30).", v -> firstByteTimeout = v).label("SECONDS"))
+                .with(single("--idle-timeout", DOUBLE, "How long a stream may bring no content; "
+                    + "keep-alive pings do not count (default: settings' timeouts.idle, else 120).", v -> idleTimeout = v).label("SECONDS"))
+                .with(single("--attempt-timeout", DOUBLE, "Overall deadline of one provider "
+                    + "attempt, connect to last byte (default: settings' timeouts.attempt, else 600).", v -> attemptTimeout = v).label("SECONDS"))
+                .with(single("--system", STRING, "The agent's role, replacing the default one; the environment "
+                    + "(date, folder, platform, git) and the project's AGENTS.md / PICRUST.md files are always added.", v -> system = v))
+                .with(repeated("--allow", STRING, "Allow rule, e.g. Bash, 'Bash(git:*)', 'Edit(src/**)' "
+                    + "(repeatable). Read-only tools are allowed by default; in a headless run anything no rule allows is "
+                    + "refused with a tool error.", v -> allow.add(v)).label("RULE"))
+                .with(repeated("--ask", STRING, "Ask rule (repeatable): a human must approve.", v -> ask.add(v)).label("RULE"))
+                .with(repeated("--deny", STRING, "Deny rule (repeatable); wins over every allow.", v -> deny.add(v)).label("RULE"))
+                .with(single("--permission-mode", STRING, "default, acceptEdits, plan (read-only tools only) or bypassPermissions.", v -> permissionMode = v).label("MODE"))
+                .with(flag("--dangerously-skip-permissions", "Same as --permission-mode bypassPermissions "
+                    + "(deny rules and hooks still apply).", () -> skipPermissions = true))
+                .with(repeated("--mcp-config", PATH, "An .mcp.json file of MCP servers whose tools "
+                    + "the agent gets, read after the PiCrust home's and the project's (repeatable).", v -> mcpConfig.add(v)).label("FILE"))
+                .with(single("--output", STRING, "text or jsonl (one JSON output chunk per line).", v -> output = v).defaultValue("text"))
+                .with(flag("--interactive", "Answer permission requests and questions from stdin, one line "
+                    + "each, with prompts on stderr (automatic when stdin is a terminal). Without it, and without a "
+                    + "terminal, calls no rule allows are denied.", () -> interactive = true))
+                .with(single("--sandbox", STRING, "auto (default: Bash of headless runs in a "
+                    + "bubblewrap sandbox where it works), on (always; Bash is refused if the sandbox cannot run) or off.", v -> sandbox = v).label("MODE"))
+                .with(flag("--no-network", "Cut sandboxed shell commands off every network, loopback included.", () -> noNetwork = true))
+                .with(repeated("--sandbox-writable", PATH, "A folder sandboxed commands may write "
+                    + "besides the working directory and their private /tmp (repeatable).", v -> sandboxWritable.add(v)).label("DIR"))
+                .with(repeated("--pass-env", STRING, "Let tools' processes inherit this environment "
+                    + "variable although it looks like a credential (repeatable); by default every key and token is removed.", v -> passEnv.add(v)).label("NAME"))
+                .with(flag("--verbose", "Print one line per model request to stderr: provider, method, URL, "
+                    + "status, time and tokens (keys redacted).", () -> verbose = true))
+                .with(flag("--debug", "As --verbose, plus each request and raw response, redacted, on stderr "
+                    + "and as files in the session's debug/ folder.", () -> debug = true))
+                .action(parsed -> {
+                    invocation = Optional.of(parsed);
+                    return call();
+                })
+                .build();
+    }
+
+    /** The parsed command line that started this command (empty when a test or the demo builds one in code). */
+    private Optional<Invocation> invocation = Optional.empty();
+
+    Integer call() throws Exception {
         ChunkPrinter.OutputFormat format = switch (output.toLowerCase()) {
             case "text" -> ChunkPrinter.OutputFormat.TEXT;
             case "jsonl", "json" -> ChunkPrinter.OutputFormat.JSONL;
@@ -331,8 +316,7 @@ class RunCommand implements Callable<Integer> {
     }
 
     private boolean given(String option) {
-        return spec != null && spec.commandLine().getParseResult() != null
-                && spec.commandLine().getParseResult().hasMatchedOption(option);
+        return invocation.map(i -> i.given(option)).orElse(false);
     }
 
     /**

@@ -2,6 +2,9 @@ package dev.picrust.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.picrust.cli.args.Command;
+import dev.picrust.cli.args.Parameter;
+import dev.picrust.event.UsageTotals;
 import dev.picrust.json.Json;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.ImageBlock;
@@ -14,7 +17,6 @@ import dev.picrust.llm.ToolResultBlock;
 import dev.picrust.llm.ToolUseBlock;
 import dev.picrust.session.SessionException;
 import dev.picrust.session.SessionMetadata;
-import dev.picrust.event.UsageTotals;
 import dev.picrust.session.SessionSnapshot;
 import dev.picrust.session.SessionStore;
 import java.io.IOException;
@@ -24,28 +26,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "sessions", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "List stored sessions, newest first; show or export one.",
-        subcommands = {SessionsCommand.Show.class, SessionsCommand.Export.class})
-final class SessionsCommand implements Callable<Integer> {
+import static dev.picrust.cli.args.Parameter.positional;
+import static dev.picrust.cli.args.Parameter.single;
+import static dev.picrust.cli.args.ValueType.PATH;
+import static dev.picrust.cli.args.ValueType.STRING;
 
-    @Option(names = "--sessions-dir", scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "Sessions folder (default: $PICRUST_HOME/sessions or ~/.picrust/sessions).")
+final class SessionsCommand {
+
     Path sessionsDir;
 
-    @Spec
-    CommandSpec spec;
+    Command declare() {
+        return Command.named("sessions", "List stored sessions, newest first; show or export one.")
+                .with(sessionsDirOption())
+                .subcommand("show", () -> new Show(this).declare())
+                .subcommand("export", () -> new Export(this).declare())
+                .action(parsed -> call(parsed.out()))
+                .build();
+    }
 
-    @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+    /** {@code --sessions-dir}, accepted before the subcommand's name and after it. */
+    Parameter sessionsDirOption() {
+        return single("--sessions-dir", PATH, "Sessions folder (default: $PICRUST_HOME/sessions or ~/.picrust/sessions).",
+                v -> sessionsDir = v);
+    }
+
+    int call(PrintWriter out) {
         for (SessionMetadata m : store().list()) {
             String folder = Launch.of(m).map(l -> l.workingDirectory().toString()).orElse("-");
             String first = m.description().isBlank() ? "" : "  \"" + m.description() + "\"";
@@ -96,16 +102,24 @@ final class SessionsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Render a session for reading.")
-    static final class Show implements Callable<Integer> {
-        @Parameters(paramLabel = "ID") String id;
-        @picocli.CommandLine.ParentCommand SessionsCommand parent;
-        @Spec CommandSpec spec;
+    static final class Show {
+        private final SessionsCommand parent;
+        String id;
 
-        @Override
-        public Integer call() {
+        Show(SessionsCommand parent) {
+            this.parent = parent;
+        }
+
+        Command declare() {
+            return Command.named("show", "Render a session for reading.")
+                    .with(positional("ID", STRING, "", v -> id = v))
+                    .with(parent.sessionsDirOption())
+                    .action(parsed -> call(parsed.out()))
+                    .build();
+        }
+
+        int call(PrintWriter out) {
             Transcript t = Transcript.read(parent.store(), id);
-            PrintWriter out = spec.commandLine().getOut();
             SessionMetadata m = t.metadata();
             out.println("session " + m.id() + "  (" + m.agentType() + ", " + m.provider() + " " + m.model() + ")");
             out.println("created " + m.createdAt().truncatedTo(ChronoUnit.SECONDS) + ", updated "
@@ -150,19 +164,29 @@ final class SessionsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Export a session as Markdown (a readable transcript) or JSON (metadata and messages).")
-    static final class Export implements Callable<Integer> {
-        @Parameters(paramLabel = "ID") String id;
-        @Option(names = "--format", defaultValue = "md", description = "md or json (default: ${DEFAULT-VALUE}).")
+    static final class Export {
+        private final SessionsCommand parent;
+        String id;
         String format;
-        @Option(names = {"-o", "--output"}, description = "File to write (default: standard output).")
         Path output;
-        @picocli.CommandLine.ParentCommand SessionsCommand parent;
-        @Spec CommandSpec spec;
 
-        @Override
-        public Integer call() throws IOException {
+        Export(SessionsCommand parent) {
+            this.parent = parent;
+        }
+
+        Command declare() {
+            return Command.named("export", "Export a session as Markdown (a readable transcript) or JSON (metadata and "
+                            + "messages).")
+                    .with(positional("ID", STRING, "", v -> id = v))
+                    .with(single("--format", STRING, "md or json (default: ${DEFAULT-VALUE}).", v -> format = v)
+                            .defaultValue("md"))
+                    .with(single("-o, --output", PATH, "File to write (default: standard output).", v -> output = v))
+                    .with(parent.sessionsDirOption())
+                    .action(parsed -> call(parsed.out()))
+                    .build();
+        }
+
+        int call(PrintWriter out) throws IOException {
             Transcript t = Transcript.read(parent.store(), id);
             String text = switch (format.toLowerCase()) {
                 case "md", "markdown" -> markdown(t);
@@ -170,8 +194,8 @@ final class SessionsCommand implements Callable<Integer> {
                 default -> throw new CliException("unknown --format '" + format + "' (use md or json)");
             };
             if (output == null) {
-                spec.commandLine().getOut().print(text);
-                spec.commandLine().getOut().flush();
+                out.print(text);
+                out.flush();
             } else {
                 Files.writeString(output, text, StandardCharsets.UTF_8);
             }

@@ -1,12 +1,11 @@
 package dev.picrust.cli;
 
-import picocli.CommandLine;
+/** What {@code --version} prints: the version from the jar manifest ("dev" when run from classes) and the Java running it. */
+final class Version {
+    private Version() {}
 
-/** Version string from the jar manifest, or "dev" when run from classes. */
-final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
+    static String text() {
         String v = Main.class.getPackage().getImplementationVersion();
-        return new String[] {"picrust " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        return "picrust " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")";
     }
 }

@@ -2,9 +2,8 @@ package dev.picrust.llm.anthropic;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.picrust.json.Json;
+import dev.picrust.json.JsonDocuments;
 import java.io.IOException;
-import java.util.Optional;
 
 /**
  * A {@code content_block_delta}, {@code content_block_stop}, {@code ping} or {@code message_stop}
@@ -26,13 +25,9 @@ import java.util.Optional;
  */
 record BlockEvent(boolean hasIndex, int index, String deltaType, String deltaText) {
 
-    static Optional<BlockEvent> read(String data) {
-        try (JsonParser parser = Json.FACTORY.createParser(data)) {
-            return Optional.ofNullable(new Reading(parser).event());
-        } catch (IOException e) {
-            // Not JSON: the tree route reports it.
-            return Optional.empty();
-        }
+    /** The event at {@code parser}'s current token (the payload's {@code START_OBJECT}); null if not this shape. */
+    static BlockEvent read(JsonParser parser) throws IOException {
+        return new Reading(parser).event();
     }
 
     /** One pass over the tokens; each step answers null once the payload leaves the shape. */
@@ -51,7 +46,7 @@ record BlockEvent(boolean hasIndex, int index, String deltaType, String deltaTex
         }
 
         BlockEvent event() throws IOException {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
                 return null;
             }
             JsonToken token;
@@ -68,7 +63,7 @@ record BlockEvent(boolean hasIndex, int index, String deltaType, String deltaTex
                     return null;
                 }
             }
-            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+            if (token != JsonToken.END_OBJECT) {
                 return null;
             }
             if (deltaType == null) {

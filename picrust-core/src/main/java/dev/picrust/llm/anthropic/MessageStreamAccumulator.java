@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;
+import dev.picrust.json.JsonDocuments;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.IncompleteToolUse;
 import dev.picrust.llm.LlmException;
@@ -44,6 +45,8 @@ import java.util.TreeMap;
 final class MessageStreamAccumulator {
     private final StreamListener listener;
     private final TreeMap<Integer, BlockState> blocks = new TreeMap<>();
+    /** One parser for all of the stream's event payloads; one that does not read cleanly is parsed alone. */
+    private final JsonDocuments documents = new JsonDocuments();
     private boolean started;
     private boolean complete;
     private String id = "";
@@ -70,7 +73,7 @@ final class MessageStreamAccumulator {
         if (acceptedWithoutTree(event)) {
             return;
         }
-        JsonNode data = parse(event.data());
+        JsonNode data = documents.tree(event.data()).orElseGet(() -> parse(event.data()));
         String type = event.event().equals("message") ? data.path("type").asText("") : event.event();
         switch (type) {
             case "message_start" -> start(data.path("message"));
@@ -173,7 +176,7 @@ final class MessageStreamAccumulator {
         if (!delta && !stop && !messageStop && !type.equals("ping")) {
             return false;
         }
-        Optional<BlockEvent> read = BlockEvent.read(event.data());
+        Optional<BlockEvent> read = documents.read(event.data(), BlockEvent::read);
         if (read.isEmpty()) {
             return false;
         }
