@@ -232,6 +232,13 @@ abstract sealed class Http1Body extends InputStream {
         @Override
         int readBody(byte[] b, int off, int len) throws IOException {
             if (inChunk == 0) {
+                long buffered = connection.bufferedChunkSize(!first, true);
+                if (buffered > 0) {
+                    first = false;
+                    inChunk = buffered;
+                }
+            }
+            if (inChunk == 0) {
                 if (!first) {
                     String end = line();
                     if (!end.isEmpty()) {
@@ -285,7 +292,7 @@ abstract sealed class Http1Body extends InputStream {
 
         @Override
         int remainingHint() {
-            return (int) Math.min(Integer.MAX_VALUE, inChunk);
+            return inChunk > 0 ? (int) Math.min(Integer.MAX_VALUE, inChunk) : connection.bufferedAfterChunkHead(!first);
         }
     }
 

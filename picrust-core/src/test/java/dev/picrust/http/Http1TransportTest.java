@@ -92,6 +92,32 @@ class Http1TransportTest {
     }
 
     @Test
+    void chunksThatArriveTogetherAreReadWithoutWaitingAndTellTheyAreThere() throws Exception {
+        // Plain heads (read from the buffer), heads with extensions and upper-case hex (read as lines),
+        // all in one write, as a model's burst of SSE events comes.
+        String wire = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "3\r\none\r\nA\r\n0123456789\r\n3;x=y\r\ntwo\r\n00B\r\nhello world\r\n0\r\n\r\n";
+        try (RawHttpServer server = new RawHttpServer((index, c) -> {
+            for (String request = c.readRequest(); request != null; request = c.readRequest()) {
+                c.write(wire);
+            }
+        })) {
+            for (int round = 0; round < 2; round++) {
+                try (HttpExchange exchange = transport.send(post(server.uri("http", "/"), "{}"), Cancellation.none())) {
+                    java.io.InputStream body = exchange.body();
+                    assertThat(new String(body.readNBytes(3), StandardCharsets.UTF_8)).isEqualTo("one");
+                    // The next chunk's head and data are buffered: the body says so before reading it.
+                    assertThat(body.available()).isEqualTo(10);
+                    assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8))
+                            .isEqualTo("0123456789twohello world");
+                    assertThat(body.available()).isZero();
+                }
+            }
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aBodyLeftUnreadAfterItsLastEventIsDrainedAndTheConnectionReused() throws Exception {
         // An SSE reader stops at message_stop; the terminating chunk is still on the wire.
         try (RawHttpServer server = new RawHttpServer((index, c) -> {

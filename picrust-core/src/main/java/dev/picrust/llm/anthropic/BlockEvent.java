@@ -2,7 +2,6 @@ package dev.picrust.llm.anthropic;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.picrust.json.JsonDocuments;
 import java.io.IOException;
 
 /**

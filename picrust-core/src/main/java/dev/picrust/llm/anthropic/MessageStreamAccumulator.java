@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.picrust.json.Json;
-import dev.picrust.json.JsonDocuments;
 import dev.picrust.llm.ContentBlock;
 import dev.picrust.llm.IncompleteToolUse;
 import dev.picrust.llm.LlmException;
@@ -46,7 +45,7 @@ final class MessageStreamAccumulator {
     private final StreamListener listener;
     private final TreeMap<Integer, BlockState> blocks = new TreeMap<>();
     /** One parser for all of the stream's event payloads; one that does not read cleanly is parsed alone. */
-    private final JsonDocuments documents = new JsonDocuments();
+    private final StreamPayloads payloads = new StreamPayloads();
     private boolean started;
     private boolean complete;
     private String id = "";
@@ -64,6 +63,14 @@ final class MessageStreamAccumulator {
     }
 
     /**
+     * Gives the payload parser's pooled buffers back: call it before the stream waits for the
+     * network and when it ends. Reading goes on with a fresh parser.
+     */
+    void release() {
+        payloads.close();
+    }
+
+    /**
      * Applies one event.
      *
      * @throws LlmException for an {@code error} event (retryable when the error type is transient)
@@ -73,7 +80,7 @@ final class MessageStreamAccumulator {
         if (acceptedWithoutTree(event)) {
             return;
         }
-        JsonNode data = documents.tree(event.data()).orElseGet(() -> parse(event.data()));
+        JsonNode data = payloads.tree(event.data()).orElseGet(() -> parse(event.data()));
         String type = event.event().equals("message") ? data.path("type").asText("") : event.event();
         switch (type) {
             case "message_start" -> start(data.path("message"));
@@ -101,6 +108,7 @@ final class MessageStreamAccumulator {
      * @throws LlmException (retryable) when the stream ended before the message did
      */
     LlmResponse finish() {
+        release();
         if (!started) {
             throw new LlmException(Kind.STREAM_ERROR, "Anthropic stream ended without a message_start event",
                     0, null, true, null);
@@ -176,7 +184,7 @@ final class MessageStreamAccumulator {
         if (!delta && !stop && !messageStop && !type.equals("ping")) {
             return false;
         }
-        Optional<BlockEvent> read = documents.read(event.data(), BlockEvent::read);
+        Optional<BlockEvent> read = payloads.read(event.data(), BlockEvent::read);
         if (read.isEmpty()) {
             return false;
         }

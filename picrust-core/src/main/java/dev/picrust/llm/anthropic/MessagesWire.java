@@ -78,14 +78,21 @@ final class MessagesWire implements WireProtocol {
     @Override
     public LlmResponse readStream(SseReader reader, StreamListener listener) throws IOException {
         MessageStreamAccumulator accumulator = new MessageStreamAccumulator(listener);
-        while (!accumulator.isComplete()) {
-            Optional<SseEvent> event = reader.next();
-            if (event.isEmpty()) {
-                break;
+        try {
+            while (!accumulator.isComplete()) {
+                if (!reader.ready()) {
+                    accumulator.release();  // a wait for the model may be long: hold no pooled buffers meanwhile
+                }
+                Optional<SseEvent> event = reader.next();
+                if (event.isEmpty()) {
+                    break;
+                }
+                accumulator.accept(event.get());
             }
-            accumulator.accept(event.get());
+            return accumulator.finish();
+        } finally {
+            accumulator.release();
         }
-        return accumulator.finish();
     }
 
     @Override

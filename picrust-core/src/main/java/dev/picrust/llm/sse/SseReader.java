@@ -100,6 +100,18 @@ public final class SseReader implements AutoCloseable {
     }
 
     /**
+     * Whether bytes are already here to read, in this reader or the stream below it: a hint that
+     * {@link #next} will not wait for the network (it may still, for an event's missing rest).
+     */
+    public boolean ready() {
+        try {
+            return position < limit || in.available() > 0;
+        } catch (IOException e) {
+            return false;  // next() reports it
+        }
+    }
+
+    /**
      * The next event, or empty at end of input. Blocks until one is complete.
      *
      * @throws SocketTimeoutException when only keep-alives came for longer than the idle timeout

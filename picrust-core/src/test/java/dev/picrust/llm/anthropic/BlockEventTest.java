@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.picrust.json.Json;
-import dev.picrust.json.JsonDocuments;
 import dev.picrust.llm.LlmFixtures;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class BlockEventTest {
     /** One stream's reader for every payload of a test, as in a real stream: a payload it refuses must not spoil the next. */
-    private final JsonDocuments documents = new JsonDocuments();
+    private final StreamPayloads documents = new StreamPayloads();
 
     private Optional<BlockEvent> read(String payload) {
         return documents.read(payload, BlockEvent::read);

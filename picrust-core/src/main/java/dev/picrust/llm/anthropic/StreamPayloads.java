@@ -1,15 +1,19 @@
-package dev.picrust.json;
+package dev.picrust.llm.anthropic;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.picrust.json.Json;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.Optional;
 
 /**
- * Reads a sequence of small JSON documents (the data of a stream's events) with one Jackson parser
- * instead of one per document. A parser, its contexts, buffers and symbol table cost more than
- * reading a 100-byte event; a streamed answer is dozens of them.
+ * Reads the JSON payloads of a stream's events with one Jackson parser instead of one per event. A
+ * parser, its contexts, buffers and symbol table cost more than reading a 100-byte event; a
+ * streamed answer is dozens of them, and they usually arrive in bursts.
+ *
+ * <p>The parser holds pooled buffers, so it is {@link #close closed} whenever the stream is about
+ * to wait for the network: thousands of streams waiting on a slow model hold none.
  *
  * <p>Each document is fed to the parser after a newline, as if the documents were one input of
  * root-level values. A document is accepted only when its one value was read to the end and
@@ -19,10 +23,10 @@ import java.util.Optional;
  *
  * <p>Not thread-safe: one stream's reader uses it.
  */
-public final class JsonDocuments {
+final class StreamPayloads implements AutoCloseable {
     /** How a document's value is read: from the parser positioned on the value's first token. */
     @FunctionalInterface
-    public interface Reading<T> {
+    interface Reading<T> {
         /** Reads the value at {@code parser}'s current token through its end; null: not this shape. */
         T read(JsonParser parser) throws IOException;
     }
@@ -34,7 +38,7 @@ public final class JsonDocuments {
      * Reads one document's object with {@code reading}; empty when the document is not one JSON
      * object, or {@code reading} answered null (a shape it does not take).
      */
-    public <T> Optional<T> read(String document, Reading<T> reading) {
+    <T> Optional<T> read(String document, Reading<T> reading) {
         try {
             if (parser == null) {
                 feed.restart();
@@ -59,7 +63,7 @@ public final class JsonDocuments {
     }
 
     /** A document's object as a tree; empty as {@link #read}. */
-    public Optional<com.fasterxml.jackson.databind.JsonNode> tree(String document) {
+    Optional<com.fasterxml.jackson.databind.JsonNode> tree(String document) {
         return read(document, Json::tree);
     }
 
@@ -74,6 +78,12 @@ public final class JsonDocuments {
             }
         }
         return true;
+    }
+
+    /** Gives the parser's buffers back; the next payload starts a fresh parser. */
+    @Override
+    public void close() {
+        drop();
     }
 
     private void drop() {

@@ -1,14 +1,15 @@
-package dev.picrust.json;
+package dev.picrust.llm.anthropic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.picrust.json.Json;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class JsonDocumentsTest {
-    private final JsonDocuments documents = new JsonDocuments();
+class StreamPayloadsTest {
+    private final StreamPayloads documents = new StreamPayloads();
 
     private Optional<JsonNode> tree(String text) {
         return documents.tree(text);
@@ -33,6 +34,14 @@ class JsonDocumentsTest {
             assertThat(tree("{\"after\":\"" + bad.length() + "\"}")).as("after " + bad)
                     .contains(Json.parse("{\"after\":\"" + bad.length() + "\"}"));
         }
+    }
+
+    @Test
+    void closingBetweenPayloadsLosesNothing() throws Exception {
+        assertThat(tree("{\"a\":1}")).contains(Json.parse("{\"a\":1}"));
+        documents.close();
+        documents.close();
+        assertThat(tree("{\"b\":2}")).contains(Json.parse("{\"b\":2}"));
     }
 
     @Test
