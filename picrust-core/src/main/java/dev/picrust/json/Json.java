@@ -73,8 +73,6 @@ public final class Json {
             .build();
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** The pooled first block of {@link #writeBytes(JsonStreamWriter)}: most requests fit in it. */
-    private static final int FIRST_BLOCK_BYTES = 32 * 1024;
 
     private Json() {}
 
@@ -232,18 +230,16 @@ public final class Json {
      */
     public static byte[] writeBytes(JsonStreamWriter writer) {
         BufferRecycler recycler = FACTORY._getBufferRecycler();
-        // One pooled block big enough for a whole request or session line, so the only new array is the result.
-        byte[] first = recycler.allocByteBuffer(BufferRecycler.BYTE_WRITE_CONCAT_BUFFER, FIRST_BLOCK_BYTES);
-        try {
-            ByteArrayBuilder bytes = ByteArrayBuilder.fromInitial(first, 0);
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder(recycler)) {
             try (JsonGenerator out = FACTORY.createGenerator(bytes, JsonEncoding.UTF8)) {
                 writer.write(out);
             }
-            return bytes.toByteArray();
+            byte[] result = bytes.toByteArray();
+            bytes.release();
+            return result;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            recycler.releaseByteBuffer(BufferRecycler.BYTE_WRITE_CONCAT_BUFFER, first);
             recycler.releaseToPool();
         }
     }
