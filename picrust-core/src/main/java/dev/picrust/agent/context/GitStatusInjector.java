@@ -3,6 +3,8 @@ package dev.picrust.agent.context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code git status --short --branch} in the working directory with a timeout. Outside a
- * repository, without git, or past the timeout it adds nothing (and kills git if it overran).
+ * repository, without git, or past the timeout it adds nothing (and kills git if it overran). Where
+ * git could find no repository it is not started at all (every {@code picrust run} builds a prompt
+ * with this, and starting git only to hear "not a git repository" costs a process).
  */
 final class GitStatusInjector implements ContextInjector {
     private static final int MAX_CHARS = 4000;
@@ -27,7 +31,10 @@ final class GitStatusInjector implements ContextInjector {
     }
 
     /** {@code git status --short --branch} of {@code folder}; empty outside a repository, without git, or late. */
-    static Optional<String> status(java.nio.file.Path folder, Duration timeout) throws InterruptedException {
+    static Optional<String> status(Path folder, Duration timeout) throws InterruptedException {
+        if (!mayBeInRepository(folder)) {
+            return Optional.empty();
+        }
         Process process;
         try {
             process = new ProcessBuilder(List.of("git", "--no-optional-locks", "status", "--short", "--branch"))
@@ -67,5 +74,28 @@ final class GitStatusInjector implements ContextInjector {
             process.destroyForcibly();
             throw e;
         }
+    }
+
+    /**
+     * Whether git could find a repository for {@code folder}: {@code GIT_DIR} is set, or a {@code .git}
+     * (the folder of a repository, or the file of a worktree or submodule) is in the folder or a
+     * parent. Git walks up the physical path, so symbolic links are resolved first.
+     */
+    static boolean mayBeInRepository(Path folder) {
+        if (System.getenv("GIT_DIR") != null) {
+            return true;
+        }
+        Path real;
+        try {
+            real = folder.toRealPath();
+        } catch (IOException e) {
+            return true;  // let git say what it makes of it
+        }
+        for (Path dir = real; dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve(".git"))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

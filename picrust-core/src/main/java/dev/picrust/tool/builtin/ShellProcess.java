@@ -4,6 +4,7 @@ import dev.picrust.sandbox.Sandbox;
 import dev.picrust.sandbox.SandboxException;
 import dev.picrust.secret.ToolEnvironment;
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A {@code bash -c} command with its whole process tree: started in a session of its own (via
@@ -39,6 +39,12 @@ final class ShellProcess {
     private static final String GATE = "IFS= read -r go && [ \"$go\" = go ] || exit 125; ";
     private static final String GATE_EXEC = GATE + "exec \"$@\" </dev/null";
     private static final String GATE_PARENT = GATE + "\"$@\" </dev/null; exit $?";
+    /*
+     * /proc/PID/stat reads "PID (COMMAND) STATE PPID PGRP ...". The command may hold spaces and
+     * parentheses, so fields are counted from the last ')' — which lies within the first 64 bytes, as
+     * a command name has at most 15 characters and a pid at most 7 digits.
+     */
+    private static final int STAT_PREFIX_BYTES = 128;
 
     private final Process process;
     private final boolean ownSession;
@@ -104,12 +110,46 @@ final class ShellProcess {
      * itself; then waits briefly until they are really gone, so callers can rely on it.
      */
     void killTree() {
+        kill(ownSession ? groupMembers(pid()) : List.of());
+    }
+
+    /**
+     * After the shell exited: kills what it left running in its process group (commands started
+     * with {@code &} that would otherwise hold the output open and live on as orphans), and returns
+     * once they are gone.
+     *
+     * <p>This runs after every command, so it starts by asking the supervisor to send SIGKILL to the
+     * whole group, which also tells whether anything was in it. Usually nothing was, and {@code /proc}
+     * is not read at all. Otherwise (under bubblewrap its outer process is still exiting, or is a
+     * zombie not yet reaped, when the command's exit is reported) one look through {@code /proc}
+     * finds what is still alive, and {@link #killTree}'s work is done on that.
+     */
+    void killLeftovers() {
+        if (!ownSession) {
+            return;
+        }
+        if (ProcessGroupSupervisor.killGroup(pid()) == ProcessGroupSupervisor.GroupState.EMPTY) {
+            if (!process.isAlive()) {
+                ProcessGroupSupervisor.unregister(pid());
+            }
+            return;
+        }
+        List<ProcessHandle> members = groupMembers(pid());
+        if (!members.isEmpty()) {
+            kill(members);
+        } else if (!process.isAlive()) {
+            ProcessGroupSupervisor.unregister(pid());
+        }
+    }
+
+    /** Kills the shell, its descendants and {@code members} (of its group, just looked up), and the group. */
+    private void kill(List<ProcessHandle> members) {
         Map<Long, ProcessHandle> victims = new LinkedHashMap<>();
         ProcessHandle root = process.toHandle();
         victims.put(root.pid(), root);
         root.descendants().forEach(h -> victims.put(h.pid(), h));
         if (ownSession) {
-            groupMembers(pid()).forEach(h -> victims.put(h.pid(), h));
+            members.forEach(h -> victims.put(h.pid(), h));
             signalGroup();
         }
         victims.values().forEach(ProcessHandle::destroyForcibly);
@@ -117,24 +157,13 @@ final class ShellProcess {
         if (ownSession) {
             // Anything forked while we were killing: one more sweep of the group.
             List<ProcessHandle> late = groupMembers(pid());
+            if (late.isEmpty() && !process.isAlive()) {
+                ProcessGroupSupervisor.unregister(pid());  // that sweep found the group empty: no third one
+                return;
+            }
             late.forEach(ProcessHandle::destroyForcibly);
             awaitGone(late);
             releaseIfGone();
-        }
-    }
-
-    /**
-     * After the shell exited: kills what it left running in its process group (commands started
-     * with {@code &} that would otherwise hold the output open and live on as orphans).
-     */
-    void killLeftovers() {
-        if (!ownSession) {
-            return;
-        }
-        if (!groupMembers(pid()).isEmpty()) {
-            killTree();
-        } else if (!process.isAlive()) {
-            ProcessGroupSupervisor.unregister(pid());
         }
     }
 
@@ -146,8 +175,8 @@ final class ShellProcess {
     }
 
     private void signalGroup() {
-        if (KILL.isEmpty()) {
-            return;
+        if (ProcessGroupSupervisor.killGroup(pid()) != ProcessGroupSupervisor.GroupState.UNKNOWN || KILL.isEmpty()) {
+            return;  // the supervisor's built-in kill did it, without starting a process
         }
         try {
             Process kill = new ProcessBuilder(KILL.get(), "-KILL", "--", "-" + pid())
@@ -162,24 +191,35 @@ final class ShellProcess {
         }
     }
 
-    /** Live processes whose process group is {@code pgid} (Linux {@code /proc}; empty elsewhere). */
+    /**
+     * Live processes whose process group is {@code pgid} (Linux {@code /proc}; empty elsewhere).
+     * Reads every process's {@code stat}, so it is written to be cheap even before it is compiled:
+     * one buffer, no streams, no strings per process but its name.
+     */
     static List<ProcessHandle> groupMembers(long pgid) {
-        Path proc = Path.of("/proc");
-        if (!Files.isDirectory(proc)) {
+        String[] pids = new File("/proc").list();
+        if (pids == null) {
             return List.of();
         }
         List<ProcessHandle> members = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(proc)) {
-            entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .forEach(p -> {
-                        Optional<String[]> stat = stat(p);
-                        if (stat.isPresent() && stat.get().length > 2 && stat.get()[2].equals(Long.toString(pgid))
-                                && !stat.get()[0].equals("Z")) {
-                            ProcessHandle.of(Long.parseLong(p.getFileName().toString())).ifPresent(members::add);
-                        }
-                    });
-        } catch (IOException | RuntimeException e) {
-            return members;
+        byte[] stat = new byte[STAT_PREFIX_BYTES];
+        for (String pid : pids) {
+            if (pid.isEmpty() || pid.charAt(0) < '1' || pid.charAt(0) > '9') {
+                continue;
+            }
+            int length;
+            try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+                length = in.readNBytes(stat, 0, stat.length);
+            } catch (IOException e) {
+                continue;  // exited since the listing
+            }
+            if (groupOf(stat, length) == pgid && stateOf(stat, length) != 'Z') {
+                try {
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(members::add);
+                } catch (NumberFormatException e) {
+                    // not a process folder
+                }
+            }
         }
         return members;
     }
@@ -189,21 +229,46 @@ final class ShellProcess {
         if (!handle.isAlive()) {
             return true;
         }
-        return stat(Path.of("/proc", Long.toString(handle.pid()))).map(f -> f[0].equals("Z")).orElse(false);
+        byte[] stat = new byte[STAT_PREFIX_BYTES];
+        try (InputStream in = new FileInputStream("/proc/" + handle.pid() + "/stat")) {
+            return stateOf(stat, in.readNBytes(stat, 0, stat.length)) == 'Z';
+        } catch (IOException e) {
+            return false;  // no /proc (not Linux): isAlive said it lives
+        }
     }
 
-    /** Fields of /proc/PID/stat after the command name: state, ppid, pgrp, ... */
-    private static Optional<String[]> stat(Path procDir) {
-        try {
-            String text = Files.readString(procDir.resolve("stat"), StandardCharsets.ISO_8859_1);
-            int close = text.lastIndexOf(')');
-            if (close < 0) {
-                return Optional.empty();
-            }
-            return Optional.of(text.substring(close + 1).trim().split(" "));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+    /** The STATE letter, or 0 if the text is not a stat line. */
+    static char stateOf(byte[] stat, int length) {
+        int close = lastParen(stat, length);
+        return close >= 0 && close + 2 < length ? (char) stat[close + 2] : 0;
+    }
+
+    /** The PGRP field, or -1 if the text is not a stat line. */
+    static long groupOf(byte[] stat, int length) {
+        int close = lastParen(stat, length);
+        if (close < 0) {
+            return -1;
         }
+        int i = close + 4;  // past ") S "
+        while (i < length && stat[i] != ' ') {
+            i++;  // PPID
+        }
+        i++;
+        long group = 0;
+        int digits = 0;
+        for (; i < length && stat[i] >= '0' && stat[i] <= '9'; i++, digits++) {
+            group = group * 10 + (stat[i] - '0');
+        }
+        return digits > 0 && i < length && stat[i] == ' ' ? group : -1;
+    }
+
+    private static int lastParen(byte[] stat, int length) {
+        for (int i = length - 1; i >= 0; i--) {
+            if (stat[i] == ')') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void awaitGone(Iterable<ProcessHandle> handles) {

@@ -63,6 +63,23 @@ class WorkspacePromptTest {
         assertThat(WorkspacePrompt.of("role", dir, DEC_5)).contains("1 changed file(s)");
     }
 
+    @Test
+    void aFolderInsideARepositoryIsSeenThroughASymbolicLinkToIt() throws Exception {
+        if (new ProcessBuilder("git", "--version").start().waitFor() != 0) {
+            return;  // no git here: the other tests cover the prompt
+        }
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        Path deep = Files.createDirectories(repo.resolve("a/b"));
+        assertThat(new ProcessBuilder("git", "init", "-q", "-b", "trunk").directory(repo.toFile()).inheritIO().start()
+                .waitFor()).isZero();
+        Path link = Files.createSymbolicLink(Files.createDirectories(dir.resolve("elsewhere")).resolve("link"), deep);
+
+        assertThat(GitStatusInjector.mayBeInRepository(link)).isTrue();
+        assertThat(WorkspacePrompt.of("role", link, DEC_5)).contains("- Git: branch ").contains("trunk");
+        assertThat(GitStatusInjector.mayBeInRepository(dir.resolve("elsewhere"))).isFalse();
+        assertThat(WorkspacePrompt.of("role", dir.resolve("elsewhere"), DEC_5)).contains("- Git: not a git repository");
+    }
+
     private void git(String... args) throws Exception {
         String[] command = new String[args.length + 1];
         command[0] = "git";

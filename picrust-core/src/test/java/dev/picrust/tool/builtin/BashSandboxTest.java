@@ -166,6 +166,16 @@ public class BashSandboxTest {
     }
 
     @Test
+    void processesACommandLeavesRunningAreGoneWhenItsResultIsBack() throws Exception {
+        String marker = "298." + (System.nanoTime() % 1000);
+        ToolResult result = bash("sleep " + marker + " & (sleep " + marker + " &) ; echo started");
+        assertThat(result.isError()).as(result.text()).isFalse();
+        assertThat(result.text()).startsWith("started");
+        assertThat(ProcessHandle.allProcesses().filter(p -> !ShellProcess.isGone(p))
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(marker)).orElse(false)).toList()).isEmpty();
+    }
+
+    @Test
     void credentialsAreNotInheritedButChosenVariablesPass() throws Exception {
         String env = bash("env").text();
         assertThat(env).doesNotContain("PICRUST_TEST_API_KEY").doesNotContain("picrust-test-known-key")

@@ -120,6 +120,26 @@ class BashToolTest {
     }
 
     @Test
+    void leftBehindProcessesReParentedAwayFromTheShellAreKilledToo() throws Exception {
+        Path pidFile = context.workingDirectory().resolve("orphan.pid");
+        // Double-forked: its parent exits at once, so it is no descendant of the shell, only in its group.
+        ToolResult result = bash("(sleep 1000 & echo $! > orphan.pid); sleep 1001 & echo $!");
+        assertThat(result.isError()).as(result.text()).isFalse();
+        long orphan = Long.parseLong(Files.readString(pidFile).trim());
+        assertThat(isDead(orphan)).as("re-parented %d is dead", orphan).isTrue();
+        assertThat(isDead(firstNumber(result.text()))).isTrue();
+    }
+
+    @Test
+    void aCommandThatLeavesNothingBehindReleasesItsGroup() throws Exception {
+        ToolResult result = bash("echo $$");
+        assertThat(result.isError()).isFalse();
+        long group = firstNumber(result.text());
+        assertThat(ProcessGroupSupervisor.killGroup(group)).isEqualTo(ProcessGroupSupervisor.GroupState.EMPTY);
+        assertThat(ShellProcess.groupMembers(group)).isEmpty();
+    }
+
+    @Test
     void cancellationKillsTheTreeAndEndsTheCall() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         context.onChunk(chunk -> {

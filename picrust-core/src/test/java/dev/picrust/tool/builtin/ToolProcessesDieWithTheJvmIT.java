@@ -27,19 +27,31 @@ class ToolProcessesDieWithTheJvmIT {
      * each of them to go.
      */
     private void killTheJvmAndExpectTheCommandGone(String mode) throws Exception {
-        Path work = Files.createDirectories(dir.resolve("work"));
         String marker = Long.toString(System.nanoTime() % 1_000_000_000L);
         // The shell's own child, a background grandchild, and one in a process group of its own (job control).
-        String command = "sleep 6001." + marker + " & (set -m; sleep 6002." + marker + " & wait) & sleep 6003." + marker
-                + "; wait";
-        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        killTheJvmAndExpectTheCommandGone(mode, "sleep 6001." + marker + " & (set -m; sleep 6002." + marker
+                + " & wait) & sleep 6003." + marker + "; wait", marker, 3, null);
+    }
+
+    /**
+     * Runs {@code command} (which starts {@code processes} processes marked with {@code marker}) in
+     * the holder JVM, with {@code path} as its PATH if given.
+     */
+    private void killTheJvmAndExpectTheCommandGone(String mode, String command, String marker, int processes, Path path)
+            throws Exception {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        ProcessBuilder holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), ToolProcessHolder.class.getName(), work.toString(),
                 command, mode)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        if (path != null) {
+            holder.environment().put("PATH", path.toString());
+        }
+        Process jvm = holder.start();
         try {
             long deadline = System.nanoTime() + DEADLINE.toNanos();
             List<ProcessHandle> started = marked(marker);
-            while (started.size() < 3) {
+            while (started.size() < processes) {
                 assertThat(jvm.isAlive()).as("the holder JVM runs").isTrue();
                 assertThat(System.nanoTime()).as("the command started its processes: " + started).isLessThan(deadline);
                 Thread.sleep(10);  // polling /proc with a deadline: there is no event for another process's start
@@ -74,6 +86,28 @@ class ToolProcessesDieWithTheJvmIT {
     @Test
     void aCommandAndItsChildrenDieWhenTheJvmIsKilled() throws Exception {
         killTheJvmAndExpectTheCommandGone("unconfined");
+    }
+
+    /**
+     * Without {@code pkill} the supervisor kills each group with the shell's own {@code kill}, whose
+     * arguments dash reads differently from bash (it once took {@code -KILL --} for a bad pid, and
+     * only pkill killed anything).
+     */
+    @Test
+    void aCommandDiesWhenTheJvmIsKilledOnAMachineWithoutPkill() throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin-without-pkill"));
+        for (String tool : List.of("sh", "bash", "setsid", "sleep", "kill")) {
+            for (String folder : List.of("/usr/bin", "/bin")) {
+                Path real = Path.of(folder, tool);
+                if (Files.isExecutable(real) && !Files.exists(bin.resolve(tool))) {
+                    Files.writeString(bin.resolve(tool), "#!/bin/sh\nexec " + real + " \"$@\"\n");
+                    bin.resolve(tool).toFile().setExecutable(true);
+                }
+            }
+        }
+        String marker = Long.toString(System.nanoTime() % 1_000_000_000L);
+        killTheJvmAndExpectTheCommandGone("unconfined", "sleep 6001." + marker + " & sleep 6003." + marker + "; wait",
+                marker, 2, bin);
     }
 
     @Test
