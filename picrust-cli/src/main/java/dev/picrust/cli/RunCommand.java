@@ -198,6 +198,10 @@ class RunCommand {
             default -> throw new CliException("unknown --output '" + output + "' (use text or jsonl)");
         };
         boolean terminal = TerminalApprover.stdinIsTerminal();
+        if (!"off".equalsIgnoreCase(sandbox) && (!(interactive || terminal) || "on".equalsIgnoreCase(sandbox))) {
+            // Bash will likely run sandboxed: probe bubblewrap (a process, ~30 ms) while the agent is set up.
+            Thread.ofPlatform().daemon().name("picrust-sandbox-probe").start(BubblewrapSandbox::availability);
+        }
         resolveSession();
         String text = promptText(terminal);
         if (text.isEmpty() && resume == null) {
