@@ -21,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * at the agent's first command, deleted when the agent stops (an agent resource).
  */
 final class AgentSandbox implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(AgentSandbox.class);
+    /** Made on first use: SLF4J's start looks for providers on the class path, which opens the jar (~20 ms of a CLI run). */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(AgentSandbox.class);
+    }
 
     private final Sandbox sandbox;
     private final Path privateTemp;
@@ -50,7 +53,7 @@ final class AgentSandbox implements AutoCloseable {
         } else {
             deleteTree(temp);
             if (config.sandbox().mode() != SandboxMode.OFF && !config.interactive()) {
-                LOG.warn("agent type {}: shell commands are {}", config.agentType(), sandbox.describe());
+                Log.LOG.warn("agent type {}: shell commands are {}", config.agentType(), sandbox.describe());
             }
         }
         return new AgentSandbox(sandbox, temp);

@@ -43,7 +43,10 @@ public final class RuleStore {
     private static final Pattern AGENT_TYPE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
     private static final ConcurrentHashMap<Path, ReentrantLock> PROCESS_LOCKS = new ConcurrentHashMap<>();
 
-    private static final Logger LOG = LoggerFactory.getLogger(RuleStore.class);
+    /** Made on first use: SLF4J's start looks for providers on the class path, which opens the jar (~20 ms of a CLI run). */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(RuleStore.class);
+    }
     /** Digests of the rules files as written through a RuleStore: how a change made by anything else is told apart. */
     static final String DIGESTS = ".digests.json";
 
@@ -126,7 +129,7 @@ public final class RuleStore {
                 before.allow().stream().filter(read.allow()::contains).toList(),
                 union(before.ask(), read.ask()), union(before.deny(), read.deny()));
         if (!narrowed.equals(before)) {
-            LOG.warn("{} was changed by something other than picrust permissions; only its narrowing part applies"
+            Log.LOG.warn("{} was changed by something other than picrust permissions; only its narrowing part applies"
                     + " to running agents (restart to take it as it is)", file);
         }
         accepted.put(file, narrowed);

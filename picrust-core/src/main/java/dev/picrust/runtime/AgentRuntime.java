@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * and the other agents carry on.
  */
 public final class AgentRuntime implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+    /** Made on first use: SLF4J's start looks for providers on the class path, which opens the jar (~20 ms of a CLI run). */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
+    }
     private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(30);
     private static final AgentLoop STANDARD = new StandardAgent();
 
@@ -227,7 +230,7 @@ public final class AgentRuntime implements AutoCloseable {
                 SessionSnapshot snapshot = store.read(child);
                 total = total.plus(snapshot.usage()).plus(childrenUsage(snapshot.metadata().children(), seen));
             } catch (RuntimeException e) {
-                LOG.warn("could not read the usage of subagent session {}: {}", child, e.getMessage());
+                Log.LOG.warn("could not read the usage of subagent session {}: {}", child, e.getMessage());
             }
         }
         return total;
@@ -298,7 +301,7 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     private static AgentState failed(AgentSession session, OutputBus bus, String message, Throwable cause) {
-        LOG.error("agent on session {} failed", session.id(), Redactor.shared().redact(cause));
+        Log.LOG.error("agent on session {} failed", session.id(), Redactor.shared().redact(cause));
         bus.publish(new OutputChunk.Error("agent failed: " + message));
         try {
             ObjectNode body = Json.object().put("message", message);

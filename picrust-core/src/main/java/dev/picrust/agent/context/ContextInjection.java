@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * breakpoint and changing text never invalidates the cached prefix.
  */
 public final class ContextInjection {
-    private static final Logger LOG = LoggerFactory.getLogger(ContextInjection.class);
+    /** Made on first use: SLF4J's start looks for providers on the class path, which opens the jar (~20 ms of a CLI run). */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(ContextInjection.class);
+    }
 
     public static final String OPEN_TAG = "<system-reminder>";
     public static final String CLOSE_TAG = "</system-reminder>";
@@ -57,7 +60,7 @@ public final class ContextInjection {
                 break;
             } catch (Exception e) {
                 String failure = injector + ": " + e;
-                LOG.warn("context injector failed: {}", Redactor.shared().redact(failure));
+                Log.LOG.warn("context injector failed: {}", Redactor.shared().redact(failure));
                 failures.add(failure);
             }
         }

@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * text, and every error names the URL called.
  */
 public final class HttpRetryLoop implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(HttpRetryLoop.class);
+    /** Made on first use: SLF4J's start looks for providers on the class path, which opens the jar (~20 ms of a CLI run). */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(HttpRetryLoop.class);
+    }
     private static final int MAX_ERROR_BODY_BYTES = 1 << 20;
     private static final int MAX_ERROR_TEXT_CHARS = 2000;
 
@@ -187,7 +190,7 @@ public final class HttpRetryLoop implements AutoCloseable {
                 }
                 Duration delay = retryPolicy.delay(retry + 1, failure.serverDelay,
                         ThreadLocalRandom.current().nextDouble());
-                LOG.debug("{} call failed ({}); retry {} of {} in {} ms", label, Redactor.shared().redact(error.getMessage()), retry + 1,
+                Log.LOG.debug("{} call failed ({}); retry {} of {} in {} ms", label, Redactor.shared().redact(error.getMessage()), retry + 1,
                         retryPolicy.maxRetries(), delay.toMillis());
                 listener.onEvent(new StreamEvent.Retrying(retry + 1, delay, error.getMessage()));
                 settings.sleeper().sleep(delay, cancellation);
