@@ -12,6 +12,7 @@
 #
 # Contenders:
 #   picrust         ./picrust run (the repository launcher: stale-jar check, Java lookup, AOT cache)
+#   picrust-nosandbox  the same with --sandbox off: Bash outside bubblewrap, as Pi runs it
 #   picrust-image   bin/picrust of the self-contained image, if picrust-cli/target/dist has one
 #   pi-latest       npm @earendil-works/pi-coding-agent@$PI_LATEST_VERSION on Node 22 (scripts/node22)
 #   pi-0.73.1       npm @mariozechner/pi-coding-agent@0.73.1 on the system Node (20 here)
@@ -106,13 +107,16 @@ contender_cmd() {  # $1 = contender; prints nothing, sets cmd=(...)
   case "$1" in
     picrust) cmd=("$root/picrust" run --base-url "http://127.0.0.1:$port_picrust" --allow Bash
                   --sessions-dir "$scratch/sessions" --cwd "$work" "$prompt") ;;
+    # The same run with Bash outside bubblewrap, as Pi runs it: what the sandbox costs (~30 ms a call).
+    picrust-nosandbox) cmd=("$root/picrust" run --base-url "http://127.0.0.1:$port_picrust" --allow Bash
+                  --sandbox off --sessions-dir "$scratch/sessions" --cwd "$work" "$prompt") ;;
     picrust-image) cmd=("$image_launcher" run --base-url "http://127.0.0.1:$port_picrust" --allow Bash
                   --sessions-dir "$scratch/sessions" --cwd "$work" "$prompt") ;;
     pi-latest) cmd=(env PI_CODING_AGENT_DIR="$pi_dir" "$node22" "$pi_latest" -p --provider mock --model mock-claude "$prompt") ;;
     pi-0.73.1) cmd=(env PI_CODING_AGENT_DIR="$pi_dir" "$node_system" "$pi_old" -p --provider mock --model mock-claude "$prompt") ;;
   esac
 }
-contenders=(picrust)
+contenders=(picrust picrust-nosandbox)
 [ -n "$image_tgz" ] && contenders+=(picrust-image)
 contenders+=(pi-latest pi-0.73.1)
 
@@ -168,6 +172,10 @@ base = by["picrust"]
 for c in names[1:]:
     rounds = sorted(set(base) & set(by[c]))
     print("| %s / picrust | %.2fx | %.2fx | %.2fx |" % (c, *[st.median(by[c][r][i] / base[r][i] for r in rounds) for i in range(3)]))
+bare = by.get("picrust-nosandbox", {})
+for c in [n for n in names if n.startswith("pi-")] if bare else []:
+    rounds = sorted(set(bare) & set(by[c]))
+    print("| %s / picrust-nosandbox | %.2fx | %.2fx | %.2fx |" % (c, *[st.median(by[c][r][i] / bare[r][i] for r in rounds) for i in range(3)]))
 fl = {}
 for l in open(sys.argv[2]):
     p = l.split()
