@@ -26,12 +26,18 @@ final class McpCli {
     private McpCli() {
     }
 
-    /** Reads the files (later ones win per server name). */
-    static List<McpServerConfig> servers(List<Path> files) {
+    /**
+     * Reads the files (later ones win per server name). A {@code ${VAR}} in them is looked up in
+     * {@code settingsEnv} (the settings files' {@code "env"}) first, then in the process's environment;
+     * a server gets only the variables its entry names, as before.
+     */
+    static List<McpServerConfig> servers(List<Path> files, Map<String, String> settingsEnv) {
         Map<String, McpServerConfig> byName = new LinkedHashMap<>();
+        java.util.function.Function<String, java.util.Optional<String>> lookup = name ->
+                java.util.Optional.ofNullable(settingsEnv.get(name)).or(() -> McpConfigFile.systemEnvironment().apply(name));
         for (Path file : files) {
             try {
-                McpConfigFile.read(file, McpConfigFile.systemEnvironment()).forEach(s -> byName.put(s.name(), s));
+                McpConfigFile.read(file, lookup).forEach(s -> byName.put(s.name(), s));
             } catch (IOException e) {
                 throw new CliException(e.getMessage());
             }
@@ -44,10 +50,10 @@ final class McpCli {
      * stops them). Servers that fail to connect are reported on {@code err} and retried in the
      * background.
      */
-    static void attach(ToolRegistry tools, List<Path> files, PrintStream err) {
+    static void attach(ToolRegistry tools, List<Path> files, Map<String, String> settingsEnv, PrintStream err) {
         McpToolProvider mcp;
         try {
-            mcp = McpToolProvider.builder().servers(servers(files)).build();
+            mcp = McpToolProvider.builder().servers(servers(files, settingsEnv)).build();
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
@@ -59,8 +65,8 @@ final class McpCli {
         });
     }
 
-    static int list(List<Path> files, int timeoutSeconds, PrintStream out) {
-        List<McpServerConfig> servers = servers(files);
+    static int list(List<Path> files, Map<String, String> settingsEnv, int timeoutSeconds, PrintStream out) {
+        List<McpServerConfig> servers = servers(files, settingsEnv);
         try (McpToolProvider mcp = McpToolProvider.builder().servers(servers)
                 .connectTimeout(Duration.ofSeconds(Math.max(1, timeoutSeconds))).build()) {
             boolean allConnected = true;

@@ -80,7 +80,7 @@ public final class McpCommand {
                         + dev.picrust.session.SessionStore.home() + ", and no --mcp-config).");
                 return 0;
             }
-            return McpCli.list(files, timeoutSeconds, out);
+            return McpCli.list(files, Settings.load(dev.picrust.session.SessionStore.home(), wd).env(), timeoutSeconds, out);
         }
     }
 

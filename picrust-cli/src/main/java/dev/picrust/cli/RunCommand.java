@@ -374,7 +374,7 @@ class RunCommand {
         int outputLimit = maxTokens != null ? maxTokens
                 : Math.min(DEFAULT_MAX_TOKENS, selection.choice().model().maxTokens().orElse(DEFAULT_MAX_TOKENS));
         HookRegistry hooks = new HookRegistry();
-        settings.hooks().registerInto(hooks);
+        settings.hooks().registerInto(hooks, settings.env());
         ToolRegistry tools = ProviderFactory.defaultTools();
         List<Path> mcpFiles = McpCommand.configFiles(workingDirectory, mcpConfig);
         AgentConfig.Builder config = AgentConfig.builder(selection.provider())
@@ -401,7 +401,7 @@ class RunCommand {
         }
         if (!mcpFiles.isEmpty()) {
             // The only place the run path loads MCP classes; closing the registry stops the servers.
-            McpCli.attach(tools, mcpFiles, System.err);
+            McpCli.attach(tools, mcpFiles, settings.env(), System.err);
         }
         return config.build();
     }

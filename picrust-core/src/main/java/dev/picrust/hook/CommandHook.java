@@ -39,10 +39,17 @@ final class CommandHook implements Hook {
 
     private final String command;
     private final Duration timeout;
+    private final java.util.Map<String, String> environment;
 
     public CommandHook(String command, Duration timeout) {
+        this(command, timeout, java.util.Map.of());
+    }
+
+    /** {@code environment}: variables set for the command over the process's own (the settings files' {@code env}). */
+    CommandHook(String command, Duration timeout, java.util.Map<String, String> environment) {
         this.command = Objects.requireNonNull(command, "command");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.environment = java.util.Map.copyOf(environment);
         if (command.isBlank()) {
             throw new IllegalArgumentException("command hook needs a command");
         }
@@ -82,6 +89,7 @@ final class CommandHook implements Hook {
             if (cwd.isDirectory()) {
                 builder.directory(cwd);
             }
+            builder.environment().putAll(environment);
             builder.environment().put("PICRUST_HOOK_EVENT", input.event().wireName());
             builder.environment().put("PICRUST_SESSION_ID", input.sessionId());
             builder.environment().put("PICRUST_PROJECT_DIR", input.context().workingDirectory().toString());

@@ -138,13 +138,22 @@ public record HookSettings(List<Entry> entries) {
 
     /** Registers every entry as a {@link CommandHook}, in file order. */
     public List<HookRegistration> registerInto(HookRegistry registry) {
+        return registerInto(registry, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #registerInto(HookRegistry)}, each command run with {@code environment} set over the
+     * process's own variables (the settings files' {@code "env"}: hooks see what the user configured,
+     * as they see the rest of the user's environment).
+     */
+    public List<HookRegistration> registerInto(HookRegistry registry, java.util.Map<String, String> environment) {
         List<HookRegistration> registered = new ArrayList<>();
         for (Entry e : entries) {
             HookOptions options = HookOptions.defaults().named("command: " + e.command()).timeout(e.timeout());
             if (e.failurePolicy().isPresent()) {
                 options = options.failurePolicy(e.failurePolicy().get());
             }
-            registered.add(registry.register(e.event(), e.matcher(), new CommandHook(e.command(), e.timeout()), options));
+            registered.add(registry.register(e.event(), e.matcher(), new CommandHook(e.command(), e.timeout(), environment), options));
         }
         return registered;
     }

@@ -71,6 +71,25 @@ class HookSettingsTest {
     }
 
     @Test
+    void commandsSeeTheEnvironmentTheyAreRegisteredWith() throws Exception {
+        Path file = dir.resolve("settings.json");
+        Files.writeString(file, """
+                {"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command",
+                  "command": "[ \\"$PICRUST_TEST_STAGE\\" = prod ] && { echo \\"stage $PICRUST_TEST_STAGE\\" >&2; exit 2; }; exit 0"}]}]}}
+                """);
+        HookContext ctx = new HookContext("s", "t", dir, PermissionMode.DEFAULT);
+        HookInput call = new HookInput.PreToolUse(ctx, "Bash", Json.object().put("command", "deploy"), "t1");
+
+        HookRegistry withEnv = new HookRegistry();
+        HookSettings.load(file).registerInto(withEnv, java.util.Map.of("PICRUST_TEST_STAGE", "prod"));
+        assertThat(withEnv.run(call).denyReason()).contains("stage prod");
+
+        HookRegistry without = new HookRegistry();
+        HookSettings.load(file).registerInto(without);
+        assertThat(without.run(call).denyReason()).isEmpty();
+    }
+
+    @Test
     void mistakesAreErrorsNamingTheFile() throws Exception {
         assertError("{\"hooks\": {\"PreToolUs\": []}}", "unknown hook event \"PreToolUs\"");
         assertError("{\"hooks\": {\"PreToolUse\": [{\"matcher\": \"(\", \"hooks\": []}]}}", "bad matcher");
