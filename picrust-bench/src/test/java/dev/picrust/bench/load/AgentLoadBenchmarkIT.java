@@ -53,6 +53,9 @@ class AgentLoadBenchmarkIT {
         assertThat(report.addedLatency().p50Ms()).isPositive()
                 .isLessThanOrEqualTo(report.addedLatency().p99Ms());
         assertThat(report.cpuNanos()).isPositive();
+        // Every call allocates at least its request body and the answer's events.
+        assertThat(report.allocatedBytes()).isPositive();
+        assertThat(report.allocatedKibPerIteration()).isGreaterThan(1.0);
         assertThat(report.serverCpuNanos()).hasValueSatisfying(cpu -> assertThat(cpu).isPositive());
         assertThat(report.heapIdleBytes()).isPositive();
         assertThat(report.heapBaselineBytes()).isPositive();
