@@ -2,22 +2,17 @@ package dev.picrust.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.picrust.agent.AgentConfig;
-import dev.picrust.agent.Permissions;
 import dev.picrust.event.EndReason;
 import dev.picrust.event.OutputChunk;
 import dev.picrust.json.Json;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.StopReason;
 import dev.picrust.llm.TextBlock;
-import dev.picrust.permission.PermissionMode;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.SessionStore;
 import dev.picrust.testkit.ProviderToolLoopTest.Api;
-import dev.picrust.tool.ToolRegistry;
-import dev.picrust.tool.builtin.BuiltinTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,15 +57,6 @@ class LargeContentRoundTripTest {
         throw new AssertionError("no done chunk within 5 minutes: " + chunks);
     }
 
-    private AgentConfig config(Api api, MockLlmServer server, Path work) {
-        return AgentConfig.builder(api.create.apply(server.baseUrl()))
-                .model("test-model")
-                .tools(new ToolRegistry().registerAll(BuiltinTools.all()))
-                .permissions(Permissions.defaults().withMode(PermissionMode.BYPASS_PERMISSIONS))
-                .workingDirectory(work)
-                .build();
-    }
-
     @ParameterizedTest
     @EnumSource(Api.class)
     void aTwentyFiveMegabyteAnswerAndWriteSurviveAResume(Api api) throws Exception {
@@ -85,7 +71,7 @@ class LargeContentRoundTripTest {
                     ServerStep.text(answer),
                     ServerStep.text("still here"));
             try (AgentRuntime runtime = new AgentRuntime(store)) {
-                AgentHandle handle = runtime.spawn(config(api, server, work), "big");
+                AgentHandle handle = runtime.spawn(api.agent(server, work).build(), "big");
                 Subscription sub = handle.subscribe(Integer.MAX_VALUE);
                 handle.send("write a big file, then say a lot");
                 List<OutputChunk> chunks = untilDone(sub);
@@ -96,7 +82,7 @@ class LargeContentRoundTripTest {
                 handle.awaitTermination(ProviderToolLoopTest.WAIT);
             }
             try (AgentRuntime runtime = new AgentRuntime(SessionStore.at(dir.resolve("sessions")))) {
-                AgentHandle resumed = runtime.resume(config(api, server, work), "big");
+                AgentHandle resumed = runtime.resume(api.agent(server, work).build(), "big");
                 Subscription sub = resumed.subscribe(Integer.MAX_VALUE);
                 resumed.send("are you there?");
                 List<OutputChunk> chunks = untilDone(sub);

@@ -2,22 +2,17 @@ package dev.picrust.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.picrust.agent.AgentConfig;
-import dev.picrust.agent.Permissions;
 import dev.picrust.event.EndReason;
 import dev.picrust.event.OutputChunk;
 import dev.picrust.event.StatusCode;
 import dev.picrust.llm.Message;
 import dev.picrust.llm.ToolResultBlock;
-import dev.picrust.permission.PermissionMode;
 import dev.picrust.runtime.AgentHandle;
 import dev.picrust.runtime.AgentRuntime;
 import dev.picrust.runtime.Subscription;
 import dev.picrust.session.AgentSession;
 import dev.picrust.session.SessionStore;
 import dev.picrust.testkit.ProviderToolLoopTest.Api;
-import dev.picrust.tool.ToolRegistry;
-import dev.picrust.tool.builtin.BuiltinTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,15 +68,6 @@ class MalformedToolInputTest {
                 + "data: [DONE]\n\n";
     }
 
-    private AgentConfig config(Api api, MockLlmServer server, Path work) {
-        return AgentConfig.builder(api.create.apply(server.baseUrl()))
-                .model("test-model")
-                .tools(new ToolRegistry().registerAll(BuiltinTools.all()))
-                .permissions(Permissions.defaults().withMode(PermissionMode.BYPASS_PERMISSIONS))
-                .workingDirectory(work)
-                .build();
-    }
-
     @ParameterizedTest
     @EnumSource(Api.class)
     void aMalformedInputIsAnsweredWithAnErrorAndTheTurnGoesOn(Api api) throws Exception {
@@ -90,7 +76,7 @@ class MalformedToolInputTest {
         try (MockLlmServer server = MockLlmServer.start(); AgentRuntime runtime = new AgentRuntime(store)) {
             server.enqueue(new ServerStep.Raw(200, ServerStep.SSE_HEADERS, malformedCall(api)),
                     ServerStep.text("I will fix my input."));
-            AgentHandle handle = runtime.spawn(config(api, server, work), "bad");
+            AgentHandle handle = runtime.spawn(api.agent(server, work).build(), "bad");
             Subscription sub = handle.subscribe(Integer.MAX_VALUE);
             handle.send("write x.txt");
             List<OutputChunk> chunks = ProviderToolLoopTest.untilDone(sub);
@@ -126,7 +112,7 @@ class MalformedToolInputTest {
         try (MockLlmServer server = MockLlmServer.start();
              AgentRuntime runtime = new AgentRuntime(SessionStore.at(dir.resolve("sessions")))) {
             server.enqueue(new ServerStep.Raw(200, ServerStep.SSE_HEADERS, sse.getBytes(StandardCharsets.UTF_8)));
-            AgentHandle handle = runtime.spawn(config(api, server, work), "cut");
+            AgentHandle handle = runtime.spawn(api.agent(server, work).build(), "cut");
             Subscription sub = handle.subscribe(Integer.MAX_VALUE);
             handle.send("write x.txt");
             List<OutputChunk> chunks = ProviderToolLoopTest.untilDone(sub);

@@ -62,6 +62,15 @@ class ProviderToolLoopTest {
         Api(Function<String, LlmProvider> create) {
             this.create = create;
         }
+
+        /** An agent on this API against {@code server}, with every built-in tool and no permission prompts. */
+        AgentConfig.Builder agent(MockLlmServer server, Path work) {
+            return AgentConfig.builder(create.apply(server.baseUrl()))
+                    .model("test-model")
+                    .tools(new ToolRegistry().registerAll(BuiltinTools.all()))
+                    .permissions(Permissions.defaults().withMode(PermissionMode.BYPASS_PERMISSIONS))
+                    .workingDirectory(work);
+        }
     }
 
     static List<ServerStep> script() {
@@ -91,13 +100,7 @@ class ProviderToolLoopTest {
         SessionStore store = SessionStore.at(dir.resolve("sessions"));
         try (MockLlmServer server = MockLlmServer.start(); AgentRuntime runtime = new AgentRuntime(store)) {
             server.enqueue(script());
-            AgentConfig config = AgentConfig.builder(api.create.apply(server.baseUrl()))
-                    .model("test-model")
-                    .tools(new ToolRegistry().registerAll(BuiltinTools.all()))
-                    .permissions(Permissions.defaults().withMode(PermissionMode.BYPASS_PERMISSIONS))
-                    .workingDirectory(work)
-                    .streaming(streaming)
-                    .build();
+            AgentConfig config = api.agent(server, work).streaming(streaming).build();
             AgentHandle handle = runtime.spawn(config, "loop");
             Subscription sub = handle.subscribe(Integer.MAX_VALUE);
             handle.send("write a note and read it back");
