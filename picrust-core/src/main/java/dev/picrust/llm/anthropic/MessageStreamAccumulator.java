@@ -63,8 +63,8 @@ final class MessageStreamAccumulator {
     }
 
     /**
-     * Gives the payload parser's pooled buffers back: call it before the stream waits for the
-     * network and when it ends. Reading goes on with a fresh parser.
+     * Gives the payload parser's pooled buffers back: the reader calls it before the stream waits
+     * for the network and when it ends. Reading goes on with a fresh parser.
      */
     void release() {
         payloads.close();
@@ -108,7 +108,6 @@ final class MessageStreamAccumulator {
      * @throws LlmException (retryable) when the stream ended before the message did
      */
     LlmResponse finish() {
-        release();
         if (!started) {
             throw new LlmException(Kind.STREAM_ERROR, "Anthropic stream ended without a message_start event",
                     0, null, true, null);
