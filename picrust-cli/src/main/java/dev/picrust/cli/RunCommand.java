@@ -198,8 +198,10 @@ class RunCommand {
             default -> throw new CliException("unknown --output '" + output + "' (use text or jsonl)");
         };
         boolean terminal = TerminalApprover.stdinIsTerminal();
-        if (!"off".equalsIgnoreCase(sandbox) && (!(interactive || terminal) || "on".equalsIgnoreCase(sandbox))) {
-            // Bash will likely run sandboxed: probe bubblewrap (a process, ~30 ms) while the agent is set up.
+        SandboxMode flagged = Optional.ofNullable(sandbox).flatMap(SandboxMode::parse).orElse(SandboxMode.AUTO);
+        if (flagged.confines(!(interactive || terminal))) {
+            // Bash will likely run sandboxed (the settings files may still say otherwise): probe bubblewrap
+            // (a process, ~30 ms) while the agent is set up.
             Thread.ofPlatform().daemon().name("picrust-sandbox-probe").start(BubblewrapSandbox::availability);
         }
         resolveSession();
@@ -486,7 +488,7 @@ class RunCommand {
      */
     static Optional<String> sandboxNotice(AgentConfig config) {
         SandboxSettings settings = config.sandbox();
-        boolean wanted = settings.mode() == SandboxMode.ON || (settings.mode() == SandboxMode.AUTO && !config.interactive());
+        boolean wanted = settings.mode().confines(!config.interactive());
         Optional<String> problem = wanted ? BubblewrapSandbox.availability() : Optional.empty();
         if (problem.isPresent()) {
             return Optional.of(settings.mode() == SandboxMode.ON

@@ -55,11 +55,9 @@ public sealed interface Sandbox permits Sandbox.Unconfined, Sandbox.Unavailable,
      */
     static Sandbox resolve(SandboxSettings settings, boolean headless, Path workspace, List<Path> protectedPaths,
                            Path privateTemp) {
-        if (settings.mode() == SandboxMode.OFF) {
-            return new Unconfined("the sandbox is off");
-        }
-        if (settings.mode() == SandboxMode.AUTO && !headless) {
-            return new Unconfined("interactive agent (a human approves commands); set the sandbox on to confine it too");
+        if (!settings.mode().confines(headless)) {
+            return new Unconfined(settings.mode() == SandboxMode.OFF ? "the sandbox is off"
+                    : "interactive agent (a human approves commands); set the sandbox on to confine it too");
         }
         Optional<String> problem = BubblewrapSandbox.availability();
         if (problem.isPresent()) {

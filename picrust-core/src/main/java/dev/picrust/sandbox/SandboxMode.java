@@ -15,6 +15,11 @@ public enum SandboxMode {
     /** Always; if the sandbox cannot run here, shell commands are refused rather than run unconfined. */
     ON;
 
+    /** Whether an agent's shell commands are to be confined in this mode; {@code headless}: nobody answers approvals. */
+    public boolean confines(boolean headless) {
+        return this == ON || (this == AUTO && headless);
+    }
+
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
